@@ -1,0 +1,155 @@
+package io.smack.common;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smack.common.Rejection.Reason;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The JSON wire form of a {@link Quote}, schema version 1, as it travels on the {@code quotes}
+ * topic:
+ *
+ * <pre>
+ * {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00.125Z","price":189.23,"volume":1200,"source":"sim"}
+ * </pre>
+ *
+ * <p>Unknown fields are ignored so that a newer producer can add fields without breaking older
+ * readers; a different {@code v} is refused.
+ */
+public final class QuoteCodec {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  public static final String VERSION = "v";
+  public static final String SYMBOL = "symbol";
+  public static final String TS = "ts";
+  public static final String PRICE = "price";
+  public static final String VOLUME = "volume";
+  public static final String SOURCE = "source";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+  private QuoteCodec() {}
+
+  /** The quote as UTF-8 JSON bytes. */
+  public static byte[] encode(Quote quote) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    try (JsonGenerator json = FACTORY.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeNumberField(VERSION, SCHEMA_VERSION);
+      json.writeStringField(SYMBOL, quote.symbol());
+      json.writeStringField(TS, quote.ts().toString());
+      json.writeNumberField(PRICE, quote.price());
+      json.writeNumberField(VOLUME, quote.volume());
+      json.writeStringField(SOURCE, quote.source());
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing JSON to memory failed", e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Reads and validates one quote.
+   *
+   * @param now the receiver's clock, for the time-window rule
+   * @throws InvalidQuoteException naming the first field or rule that is wrong
+   */
+  public static Quote decode(byte[] bytes, Instant now) {
+    JsonNode node = parse(bytes);
+    checkVersion(node.get(VERSION));
+    String symbol = text(node, SYMBOL, Reason.BAD_SYMBOL);
+    Instant ts = instant(node);
+    double price = number(node, PRICE, Reason.BAD_PRICE).doubleValue();
+    JsonNode volumeNode = number(node, VOLUME, Reason.BAD_VOLUME);
+    if (!volumeNode.canConvertToExactIntegral() || !volumeNode.canConvertToLong()) {
+      throw invalid(Reason.BAD_VOLUME, "volume " + volumeNode + " is not a whole number");
+    }
+    String source = text(node, SOURCE, Reason.BAD_SOURCE);
+    Quote quote = new Quote(symbol, ts, price, volumeNode.asLong(), source);
+    QuoteRules.checkTime(ts, now)
+        .ifPresent(
+            rejection -> {
+              throw new InvalidQuoteException(rejection);
+            });
+    return quote;
+  }
+
+  private static JsonNode parse(byte[] bytes) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw new InvalidQuoteException(
+          new Rejection(Reason.MALFORMED, "not JSON: " + e.getOriginalMessage()), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading JSON from memory failed", e);
+    }
+    if (node == null || !node.isObject()) {
+      throw invalid(
+          Reason.MALFORMED,
+          "expected a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
+    }
+    return node;
+  }
+
+  private static void checkVersion(JsonNode version) {
+    if (version == null || version.isNull()) {
+      throw invalid(Reason.MISSING_FIELD, VERSION + " is missing");
+    }
+    if (!version.isIntegralNumber() || version.asInt() != SCHEMA_VERSION) {
+      throw invalid(
+          Reason.UNSUPPORTED_VERSION,
+          VERSION + " " + version + " is not the supported schema version " + SCHEMA_VERSION);
+    }
+  }
+
+  private static JsonNode field(JsonNode node, String name) {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      throw invalid(Reason.MISSING_FIELD, name + " is missing");
+    }
+    return value;
+  }
+
+  private static String text(JsonNode node, String name, Reason wrongType) {
+    JsonNode value = field(node, name);
+    if (!value.isTextual()) {
+      throw invalid(wrongType, name + " " + value + " is not a JSON string");
+    }
+    return value.textValue();
+  }
+
+  private static JsonNode number(JsonNode node, String name, Reason wrongType) {
+    JsonNode value = field(node, name);
+    if (!value.isNumber()) {
+      throw invalid(wrongType, name + " " + value + " is not a JSON number");
+    }
+    return value;
+  }
+
+  private static Instant instant(JsonNode node) {
+    String text = text(node, TS, Reason.BAD_TIMESTAMP);
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new InvalidQuoteException(
+          new Rejection(
+              Reason.BAD_TIMESTAMP,
+              TS + " '" + text + "' is not an ISO-8601 instant like 2026-11-23T14:30:00Z"),
+          e);
+    }
+  }
+
+  private static InvalidQuoteException invalid(Reason reason, String detail) {
+    return new InvalidQuoteException(new Rejection(reason, detail));
+  }
+}

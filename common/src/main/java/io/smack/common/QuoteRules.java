@@ -1,0 +1,70 @@
+package io.smack.common;
+
+import io.smack.common.Rejection.Reason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The validation rules of a quote, in one place, for the collector, the streaming job and tests.
+ *
+ * <p>Each check returns the first rule broken, or empty when all hold.
+ */
+public final class QuoteRules {
+
+  /** Tickers as exchanges and index providers write them: {@code BRK.B}, {@code ^GSPC}. */
+  public static final Pattern SYMBOL = Pattern.compile("[A-Z0-9.^-]{1,16}");
+
+  /** Nothing in the pipeline predates the Unix epoch; older stamps are unit mistakes. */
+  public static final Instant EARLIEST = Instant.EPOCH;
+
+  /** How far ahead of the receiver's clock a source's clock may run before its quote is refused. */
+  public static final Duration MAX_CLOCK_SKEW = Duration.ofDays(1);
+
+  private QuoteRules() {}
+
+  /** The rules that need no clock: the ones {@link Quote}'s constructor enforces. */
+  public static Optional<Rejection> checkFields(
+      String symbol, Instant ts, double price, long volume, String source) {
+    if (symbol == null) {
+      return reject(Reason.MISSING_FIELD, "symbol is missing");
+    }
+    if (!SYMBOL.matcher(symbol).matches()) {
+      return reject(
+          Reason.BAD_SYMBOL, "symbol '" + symbol + "' does not match " + SYMBOL.pattern());
+    }
+    if (ts == null) {
+      return reject(Reason.MISSING_FIELD, "ts is missing");
+    }
+    if (ts.isBefore(EARLIEST)) {
+      return reject(Reason.BAD_TIMESTAMP, "ts " + ts + " is before " + EARLIEST);
+    }
+    if (!Double.isFinite(price) || price <= 0) {
+      return reject(Reason.BAD_PRICE, "price " + price + " is not a finite number above 0");
+    }
+    if (volume < 0) {
+      return reject(Reason.BAD_VOLUME, "volume " + volume + " is negative");
+    }
+    if (source == null || source.isBlank()) {
+      return reject(Reason.BAD_SOURCE, "source is missing or blank");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The rule that needs a clock: {@code ts} may not run ahead of {@code now} by more than a day.
+   */
+  public static Optional<Rejection> checkTime(Instant ts, Instant now) {
+    if (ts.isAfter(now.plus(MAX_CLOCK_SKEW))) {
+      return reject(
+          Reason.BAD_TIMESTAMP,
+          "ts " + ts + " is more than " + MAX_CLOCK_SKEW + " ahead of the clock (" + now + ")");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Rejection> reject(Reason reason, String detail) {
+    return Optional.of(new Rejection(reason, detail));
+  }
+}

@@ -1,0 +1,34 @@
+package io.smack.common;
+
+/** Cassandra table and column names of the keyspace; {@code cql/schema.cql} defines them. */
+public final class Tables {
+
+  /** The time series: partition (symbol, day), newest first. */
+  public static final String QUOTES_BY_DAY = "quotes_by_day";
+
+  /** The newest quote per symbol. */
+  public static final String LATEST_QUOTE = "latest_quote";
+
+  /** One-minute open/high/low/close/volume bars: partition (symbol, day), clustered by minute. */
+  public static final String BARS_1M = "bars_1m";
+
+  /** Trained models per symbol, newest version first. */
+  public static final String MODELS = "models";
+
+  /** Predictions served, to compare with what happened. */
+  public static final String PREDICTIONS = "predictions";
+
+  /** Columns shared by several tables. */
+  public static final class Columns {
+    public static final String SYMBOL = "symbol";
+    public static final String DAY = "day";
+    public static final String TS = "ts";
+    public static final String PRICE = "price";
+    public static final String VOLUME = "volume";
+    public static final String SOURCE = "source";
+
+    private Columns() {}
+  }
+
+  private Tables() {}
+}

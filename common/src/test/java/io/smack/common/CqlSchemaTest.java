@@ -1,0 +1,57 @@
+package io.smack.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CqlSchemaTest {
+
+  @Test
+  void should_make_one_idempotent_statement_per_object_in_the_given_keyspace() {
+    // when
+    List<String> statements =
+        CqlSchema.statements("it_42", "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+
+    // then
+    assertThat(statements)
+        .extracting(s -> s.substring(0, s.indexOf(" (") > 0 ? s.indexOf(" (") : s.indexOf(" WITH")))
+        .containsExactly(
+            "CREATE KEYSPACE IF NOT EXISTS it_42",
+            "CREATE TABLE IF NOT EXISTS it_42.quotes_by_day",
+            "CREATE TABLE IF NOT EXISTS it_42.latest_quote",
+            "CREATE TABLE IF NOT EXISTS it_42.bars_1m",
+            "CREATE TABLE IF NOT EXISTS it_42.models",
+            "CREATE TABLE IF NOT EXISTS it_42.predictions");
+    assertThat(statements.get(0))
+        .isEqualTo(
+            "CREATE KEYSPACE IF NOT EXISTS it_42 WITH replication = "
+                + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+    assertThat(String.join("\n", statements)).doesNotContain("${").doesNotContain("--");
+  }
+
+  @Test
+  void should_name_every_table_of_the_constants() {
+    // when
+    String script = String.join("\n", CqlSchema.statements("smack", "{}"));
+
+    // then
+    for (String table :
+        List.of(
+            Tables.QUOTES_BY_DAY,
+            Tables.LATEST_QUOTE,
+            Tables.BARS_1M,
+            Tables.MODELS,
+            Tables.PREDICTIONS)) {
+      assertThat(script).contains("smack." + table + " (");
+    }
+  }
+
+  @Test
+  void should_reject_a_keyspace_that_is_not_an_identifier() {
+    assertThatThrownBy(() -> CqlSchema.statements("smack; DROP", "{}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'smack; DROP' is not a lower-case CQL identifier");
+  }
+}

@@ -1,0 +1,121 @@
+package io.smack.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.smack.common.Rejection.Reason;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class QuoteCodecTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-23T15:00:00Z");
+  private static final Quote AAPL_AT_OPEN =
+      new Quote("AAPL", Instant.parse("2026-11-23T14:30:00.125Z"), 189.23, 1200, "sim");
+
+  @Test
+  void should_write_the_documented_wire_form() {
+    // when
+    String json = new String(QuoteCodec.encode(AAPL_AT_OPEN), StandardCharsets.UTF_8);
+
+    // then
+    assertThat(json)
+        .isEqualTo(
+            "{\"v\":1,\"symbol\":\"AAPL\",\"ts\":\"2026-11-23T14:30:00.125Z\",\"price\":189.23,"
+                + "\"volume\":1200,\"source\":\"sim\"}");
+  }
+
+  @Test
+  void should_read_back_what_it_wrote() {
+    // when
+    Quote decoded = QuoteCodec.decode(QuoteCodec.encode(AAPL_AT_OPEN), NOW);
+
+    // then
+    assertThat(decoded).isEqualTo(AAPL_AT_OPEN);
+    assertThat(decoded.day()).isEqualTo(LocalDate.parse("2026-11-23"));
+  }
+
+  @Test
+  void should_ignore_unknown_fields() {
+    // given
+    String json =
+        "{\"v\":1,\"symbol\":\"AAPL\",\"ts\":\"2026-11-23T14:30:00.125Z\",\"price\":189.23,"
+            + "\"volume\":1200,\"source\":\"sim\",\"exchange\":\"XNAS\",\"bid\":{\"p\":1}}";
+
+    // when
+    Quote decoded = QuoteCodec.decode(json.getBytes(StandardCharsets.UTF_8), NOW);
+
+    // then
+    assertThat(decoded).isEqualTo(AAPL_AT_OPEN);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          not JSON            | {"v":1,"symbol":                                                                         | MALFORMED           | not JSON
+          an array            | [1,2]                                                                                    | MALFORMED           | expected a JSON object
+          no version          | {"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":1,"volume":1,"source":"sim"}         | MISSING_FIELD       | v is missing
+          version 2           | {"v":2,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":1,"volume":1,"source":"sim"}   | UNSUPPORTED_VERSION | v 2 is not the supported
+          no symbol           | {"v":1,"ts":"2026-11-23T14:30:00Z","price":1,"volume":1,"source":"sim"}                   | MISSING_FIELD       | symbol is missing
+          lower-case symbol   | {"v":1,"symbol":"aapl","ts":"2026-11-23T14:30:00Z","price":1,"volume":1,"source":"sim"}   | BAD_SYMBOL          | symbol 'aapl' does not match
+          too long symbol     | {"v":1,"symbol":"ABCDEFGHIJKLMNOPQ","ts":"2026-11-23T14:30:00Z","price":1,"volume":1,"source":"sim"} | BAD_SYMBOL | does not match
+          numeric symbol      | {"v":1,"symbol":42,"ts":"2026-11-23T14:30:00Z","price":1,"volume":1,"source":"sim"}       | BAD_SYMBOL          | symbol 42 is not a JSON string
+          no ts               | {"v":1,"symbol":"AAPL","price":1,"volume":1,"source":"sim"}                              | MISSING_FIELD       | ts is missing
+          date only           | {"v":1,"symbol":"AAPL","ts":"2026-11-23","price":1,"volume":1,"source":"sim"}             | BAD_TIMESTAMP       | ts '2026-11-23' is not an ISO-8601 instant
+          before 1970         | {"v":1,"symbol":"AAPL","ts":"1969-12-31T23:59:59Z","price":1,"volume":1,"source":"sim"}   | BAD_TIMESTAMP       | is before 1970
+          far future          | {"v":1,"symbol":"AAPL","ts":"2026-11-25T15:00:00Z","price":1,"volume":1,"source":"sim"}   | BAD_TIMESTAMP       | ahead of the clock
+          no price            | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","volume":1,"source":"sim"}             | MISSING_FIELD       | price is missing
+          price as text       | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":"1.5","volume":1,"source":"sim"} | BAD_PRICE         | price "1.5" is not a JSON number
+          negative price      | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":-1.5,"volume":1,"source":"sim"} | BAD_PRICE          | price -1.5 is not a finite number above 0
+          zero price          | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":0,"volume":1,"source":"sim"}   | BAD_PRICE           | price 0.0 is not a finite number above 0
+          infinite price      | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":1e400,"volume":1,"source":"sim"} | BAD_PRICE         | price Infinity is not a finite number
+          NaN price           | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":NaN,"volume":1,"source":"sim"} | MALFORMED          | not JSON
+          negative volume     | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":1,"volume":-3,"source":"sim"}  | BAD_VOLUME         | volume -3 is negative
+          fractional volume   | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":1,"volume":2.5,"source":"sim"}  | BAD_VOLUME         | volume 2.5 is not a whole number
+          no source           | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":1,"volume":1}                  | MISSING_FIELD       | source is missing
+          blank source        | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":1,"volume":1,"source":" "}     | BAD_SOURCE          | source is missing or blank
+          """)
+  void should_reject_invalid_input_with_its_reason(
+      String name, String json, Reason reason, String detail) {
+    // when / then
+    assertThatThrownBy(() -> QuoteCodec.decode(json.getBytes(StandardCharsets.UTF_8), NOW))
+        .isInstanceOfSatisfying(
+            InvalidQuoteException.class,
+            e -> {
+              assertThat(e.rejection().reason()).isEqualTo(reason);
+              assertThat(e.rejection().detail()).contains(detail);
+            });
+  }
+
+  @Test
+  void should_refuse_to_construct_a_quote_that_breaks_a_rule() {
+    // when / then
+    assertThatThrownBy(() -> new Quote("AAPL", Instant.EPOCH, Double.NaN, 0, "sim"))
+        .isInstanceOf(InvalidQuoteException.class)
+        .hasMessage("bad_price: price NaN is not a finite number above 0");
+  }
+
+  @Test
+  void should_keep_the_raw_bytes_and_reason_of_a_dead_letter() {
+    // given
+    byte[] html = "<html>oops</html>".getBytes(StandardCharsets.UTF_8);
+    DeadLetter letter =
+        new DeadLetter("feed", new Rejection(Reason.MALFORMED, "not JSON: <"), html, NOW);
+
+    // when
+    String json = new String(letter.toJson(), StandardCharsets.UTF_8);
+
+    // then
+    assertThat(json)
+        .isEqualTo(
+            "{\"v\":1,\"source\":\"feed\",\"reason\":\"malformed\",\"detail\":\"not JSON: <\","
+                + "\"rejected_at\":\"2026-11-23T15:00:00Z\",\"raw_base64\":\"PGh0bWw+b29wczwvaHRtbD4=\","
+                + "\"raw_text\":\"<html>oops</html>\"}");
+  }
+}

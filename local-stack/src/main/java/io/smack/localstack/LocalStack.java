@@ -1,0 +1,95 @@
+package io.smack.localstack;
+
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kafka broker and a real Cassandra node, each in a JVM of its own, on 127.0.0.1, with the
+ * pipeline's topics and schema created. Closing it stops both.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+  private final KafkaNode kafka;
+  private final CassandraNode cassandra;
+
+  private LocalStack(KafkaNode kafka, CassandraNode cassandra) {
+    this.kafka = kafka;
+    this.cassandra = cassandra;
+  }
+
+  /**
+   * Starts both servers side by side, waits until each answers, creates the topics and applies the
+   * schema. On any failure, stops what was started and throws {@link StackStartException}.
+   */
+  static LocalStack start(LocalStackSettings settings) {
+    long started = System.nanoTime();
+    // Claim every port before starting anything, so that a clash fails at once and cleanly.
+    int kafkaPort = Ports.claim(settings.kafkaPort(), "Kafka");
+    int controllerPort = Ports.claim(settings.kafkaControllerPort(), "the Kafka controller");
+    int cqlPort = Ports.claim(settings.cassandraPort(), "Cassandra (CQL)");
+    int storagePort = Ports.claim(settings.cassandraStoragePort(), "Cassandra (storage)");
+    Duration timeout = settings.startTimeout();
+    CassandraNode cassandra = null;
+    KafkaNode kafka = null;
+    try {
+      cassandra =
+          CassandraNode.start(
+              settings.dir().resolve("cassandra"), cqlPort, storagePort, settings.cassandraHeap());
+      kafka =
+          KafkaNode.start(
+              settings.dir().resolve("kafka"),
+              kafkaPort,
+              controllerPort,
+              settings.kafkaHeap(),
+              timeout);
+      kafka.awaitReady(timeout);
+      kafka.createTopics(settings.topics());
+      LOG.info(
+          "Kafka ready at {}, topics {}", kafka.bootstrapServers(), settings.topics().keySet());
+      cassandra.awaitReady(timeout);
+      cassandra.applySchema(settings.keyspace(), settings.replication());
+      LOG.info("Cassandra ready at {}, keyspace {}", cassandra.contactPoint(), settings.keyspace());
+      LOG.info(
+          "local stack ready in {} s", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+      return new LocalStack(kafka, cassandra);
+    } catch (RuntimeException e) {
+      closeAll(kafka, cassandra);
+      throw e;
+    }
+  }
+
+  public StackAddresses addresses() {
+    return new StackAddresses(
+        kafka.bootstrapServers(), cassandra.contactPoint(), CassandraNode.DATACENTER);
+  }
+
+  /** The server processes, for their pids and logs. */
+  List<ServerProcess> processes() {
+    return List.of(kafka.process(), cassandra.process());
+  }
+
+  /** Stops both servers, side by side, and waits for them. */
+  @Override
+  public void close() {
+    closeAll(kafka, cassandra);
+  }
+
+  private static void closeAll(KafkaNode kafka, CassandraNode cassandra) {
+    if (kafka != null) {
+      kafka.process().requestStop();
+    }
+    if (cassandra != null) {
+      cassandra.process().requestStop();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (cassandra != null) {
+      cassandra.close();
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.smack.localstack;
+
+import io.smack.common.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the local stack in the foreground until Ctrl-C or SIGTERM, then stops it.
+ *
+ * <pre>
+ * LocalStackMain [--free-ports] [--dir DIR] [--ready-file FILE]
+ *   --free-ports       let the OS pick every port (to run beside another stack)
+ *   --dir DIR          data, configuration and logs (default: smack.local-stack.dir)
+ *   --ready-file FILE  write the addresses there once ready (see StackAddresses)
+ * </pre>
+ *
+ * Exits 0 after a clean stop, 1 when the stack cannot start or a server dies while it runs.
+ */
+public final class LocalStackMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStackMain.class);
+
+  private LocalStackMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    Deque<String> options = new ArrayDeque<>(List.of(args));
+    LocalStackSettings settings = LocalStackSettings.from(Settings.load());
+    Optional<Path> readyFile = Optional.empty();
+    while (!options.isEmpty()) {
+      String option = options.pop();
+      switch (option) {
+        case "--free-ports" -> settings = settings.withFreePorts();
+        case "--dir" -> settings = settings.withDir(Path.of(value(option, options)));
+        case "--ready-file" -> readyFile = Optional.of(Path.of(value(option, options)));
+        default -> fail("unknown option " + option + "; see the LocalStackMain class comment");
+      }
+    }
+    run(settings, readyFile);
+  }
+
+  private static void run(LocalStackSettings settings, Optional<Path> readyFile)
+      throws InterruptedException {
+    LOG.info("starting Kafka and Cassandra in {}", settings.dir());
+    LocalStack stack;
+    try {
+      stack = LocalStack.start(settings);
+    } catch (StackStartException e) {
+      LOG.error("the local stack did not start: {}", e.getMessage());
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopping.set(true);
+                  LOG.info("stopping the local stack");
+                  readyFile.ifPresent(LocalStackMain::deleteQuietly);
+                  stack.close();
+                  stopped.countDown();
+                },
+                "stop-local-stack"));
+    StackAddresses addresses = stack.addresses();
+    readyFile.ifPresent(addresses::writeTo);
+    LOG.info("Kafka      {}   (log {})", addresses.kafkaBootstrapServers(), logOf(stack, 0));
+    LOG.info("Cassandra  {}   (log {})", addresses.cassandraContactPoint(), logOf(stack, 1));
+    LOG.info("running; press Ctrl-C to stop");
+    while (!stopped.await(1, TimeUnit.SECONDS)) {
+      for (ServerProcess server : stack.processes()) {
+        if (!server.isAlive() && !stopping.get()) {
+          LOG.error("a server exited on its own; read {}", server.logFile());
+          System.exit(1);
+        }
+      }
+    }
+  }
+
+  private static Path logOf(LocalStack stack, int index) {
+    return stack.processes().get(index).logFile();
+  }
+
+  private static String value(String option, Deque<String> options) {
+    if (options.isEmpty()) {
+      fail(option + " needs a value");
+    }
+    return options.pop();
+  }
+
+  private static void fail(String message) {
+    LOG.error(message);
+    System.exit(2);
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (java.io.IOException e) {
+      LOG.warn("could not delete {}: {}", file, e.getMessage());
+    }
+  }
+}

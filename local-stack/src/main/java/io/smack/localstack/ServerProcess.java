@@ -1,0 +1,166 @@
+package io.smack.localstack;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One server JVM of the local stack: started with its own classpath through {@link ExitWithParent},
+ * its output in a log file, stopped with SIGTERM (then killed if it hangs).
+ */
+final class ServerProcess implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServerProcess.class);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final int LOG_TAIL_LINES = 25;
+
+  private final String name;
+  private final Process process;
+  private final Path logFile;
+
+  private ServerProcess(String name, Process process, Path logFile) {
+    this.name = name;
+    this.process = process;
+    this.logFile = logFile;
+  }
+
+  /**
+   * Starts {@code mainClass} in a new JVM.
+   *
+   * @param classpathResource the resource listing the server's classpath, written by the build
+   */
+  static ServerProcess start(
+      String name,
+      String classpathResource,
+      List<String> jvmOptions,
+      String mainClass,
+      List<String> args,
+      Path logFile) {
+    List<String> command = new ArrayList<>();
+    command.add(Classpaths.java());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(Classpaths.of(classpathResource));
+    command.add(ExitWithParent.class.getName());
+    command.add(mainClass);
+    command.addAll(args);
+    try {
+      Files.createDirectories(logFile.getParent());
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(logFile.toFile())
+              .start();
+      LOG.info("{} started as process {}, log {}", name, process.pid(), logFile);
+      return new ServerProcess(name, process, logFile);
+    } catch (IOException e) {
+      throw new StackStartException("could not start " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs a short-lived tool of the server (a formatter, say) and waits for it to succeed. */
+  static void runToCompletion(
+      String name,
+      String classpathResource,
+      List<String> jvmOptions,
+      String mainClass,
+      List<String> args,
+      Path logFile,
+      Duration timeout) {
+    try (ServerProcess tool =
+        start(name, classpathResource, jvmOptions, mainClass, args, logFile)) {
+      if (!tool.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new StackStartException(tool.failure("did not finish within " + timeout));
+      }
+      if (tool.process.exitValue() != 0) {
+        throw new StackStartException(
+            tool.failure("failed with exit code " + tool.process.exitValue()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StackStartException(name + " was interrupted", e);
+    }
+  }
+
+  /** Polls {@code ready} until it holds; fails early if the process dies, or at the timeout. */
+  void awaitReady(Duration timeout, BooleanSupplier ready) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      if (!process.isAlive()) {
+        throw new StackStartException(
+            failure("exited with code " + process.exitValue() + " before it was ready"));
+      }
+      if (ready.getAsBoolean()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new StackStartException(
+            failure("was not ready within " + timeout.toSeconds() + " s"));
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StackStartException(name + ": interrupted while waiting for it", e);
+      }
+    }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Path logFile() {
+    return logFile;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Asks the server to stop (SIGTERM) without waiting. */
+  void requestStop() {
+    process.destroy();
+  }
+
+  /** Stops the server: SIGTERM, then SIGKILL if it has not exited after {@link #STOP_TIMEOUT}. */
+  @Override
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("{} did not stop within {} s, killing it", name, STOP_TIMEOUT.toSeconds());
+        process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("{} stopped", name);
+  }
+
+  private String failure(String what) {
+    return name + " " + what + "; read " + logFile + ", which ends with:\n" + tail();
+  }
+
+  private String tail() {
+    try {
+      List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+      return String.join(
+          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      return "(the log could not be read: " + e.getMessage() + ")";
+    }
+  }
+}
