@@ -67,6 +67,11 @@ public final class LocalStack implements AutoCloseable {
         kafka.bootstrapServers(), cassandra.contactPoint(), CassandraNode.DATACENTER);
   }
 
+  /** Creates topics that do not exist yet: name to partition count. */
+  void createTopics(java.util.Map<String, Integer> topics) {
+    kafka.createTopics(topics);
+  }
+
   /** The server processes, for their pids and logs. */
   List<ServerProcess> processes() {
     return List.of(kafka.process(), cassandra.process());
