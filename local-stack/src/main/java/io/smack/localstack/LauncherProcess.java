@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 public final class LauncherProcess implements AutoCloseable {
 
   private static final String CLASSPATH = "/io/smack/localstack/launcher.classpath";
+  private static final String LOGBACK = "io/smack/localstack/launcher-logback.xml";
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
 
   private final Process process;
@@ -40,6 +41,7 @@ public final class LauncherProcess implements AutoCloseable {
                   List.of(
                       Classpaths.java(),
                       "-Xmx256m",
+                      "-Dlogback.configurationFile=" + LOGBACK,
                       "-cp",
                       Classpaths.of(CLASSPATH),
                       ExitWithParent.class.getName(),

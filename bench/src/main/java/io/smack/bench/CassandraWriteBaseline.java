@@ -1,0 +1,105 @@
+package io.smack.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.smack.common.CqlSchema;
+import io.smack.common.Quote;
+import io.smack.localstack.StackAddresses;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The raw baseline of every Cassandra stage: quote rows written to {@code quotes_by_day} with async
+ * prepared inserts through the Java driver, at most {@link #IN_FLIGHT} requests at a time.
+ */
+final class CassandraWriteBaseline implements Benchmark {
+
+  static final String ROWS = "cassandra-writes.rows";
+  static final int IN_FLIGHT = 512;
+
+  @Override
+  public String name() {
+    return "cassandra-writes";
+  }
+
+  @Override
+  public String description() {
+    return "async prepared inserts of quote rows, " + IN_FLIGHT + " in flight (rows/s)";
+  }
+
+  @Override
+  public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
+    int count = options.scale(300_000);
+    String keyspace = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (CqlSession session = session(stack)) {
+      for (String statement :
+          CqlSchema.statements(keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}")) {
+        session.execute(statement);
+      }
+      PreparedStatement insert =
+          session.prepare(
+              "INSERT INTO "
+                  + keyspace
+                  + ".quotes_by_day (symbol, day, ts, price, volume, source)"
+                  + " VALUES (?, ?, ?, ?, ?, ?)");
+      write(session, insert, count / 10, 0); // warm-up
+      long start = System.nanoTime();
+      write(session, insert, count, count / 10);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      session.execute("DROP KEYSPACE " + keyspace);
+      return List.of(Figure.raw(ROWS, count / seconds, "rows/s"));
+    }
+  }
+
+  private static void write(CqlSession session, PreparedStatement insert, int count, int offset)
+      throws InterruptedException {
+    String[] symbols = {"AAPL", "MSFT", "GOOG", "AMZN", "IBM"};
+    Instant start = Instant.parse("2026-11-23T14:30:00Z");
+    Semaphore inFlight = new Semaphore(IN_FLIGHT);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    for (int i = offset; i < offset + count && failure.get() == null; i++) {
+      Quote quote =
+          new Quote(
+              symbols[i % symbols.length],
+              start.plusMillis(3L * i),
+              100 + i % 1000 * 0.01,
+              i,
+              "bench");
+      inFlight.acquire();
+      CompletionStage<?> done =
+          session.executeAsync(
+              insert
+                  .bind(
+                      quote.symbol(),
+                      quote.day(),
+                      quote.ts(),
+                      quote.price(),
+                      quote.volume(),
+                      quote.source())
+                  .setIdempotent(true));
+      done.whenComplete(
+          (result, error) -> {
+            if (error != null) {
+              failure.compareAndSet(null, error);
+            }
+            inFlight.release();
+          });
+    }
+    inFlight.acquire(IN_FLIGHT);
+    if (failure.get() != null) {
+      throw new IllegalStateException("a write failed", failure.get());
+    }
+  }
+
+  private static CqlSession session(StackAddresses stack) {
+    return CqlSession.builder()
+        .addContactPoint(new InetSocketAddress(stack.cassandraHost(), stack.cassandraPort()))
+        .withLocalDatacenter(stack.cassandraDatacenter())
+        .build();
+  }
+}

@@ -1,0 +1,102 @@
+package io.smack.bench;
+
+import io.smack.common.Quote;
+import io.smack.common.QuoteCodec;
+import io.smack.localstack.StackAddresses;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The raw baseline of every Kafka stage: a bare {@link KafkaProducer} loop sending quote-sized
+ * records (pre-encoded, so no work but the producer's) with the settings the collector uses:
+ * idempotent, {@code acks=all}, batched and compressed.
+ */
+final class KafkaProducerBaseline implements Benchmark {
+
+  static final String RECORDS = "kafka-producer.records";
+  static final String BYTES = "kafka-producer.bytes";
+
+  @Override
+  public String name() {
+    return "kafka-producer";
+  }
+
+  @Override
+  public String description() {
+    return "bare KafkaProducer loop of quote-sized records (records/s, MB/s)";
+  }
+
+  @Override
+  public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
+    int count = options.scale(1_000_000);
+    String topic = "bench-producer-" + UUID.randomUUID();
+    createTopic(stack, topic);
+    byte[][] values = quoteValues();
+    String[] keys = {"AAPL", "MSFT", "GOOG", "AMZN", "IBM"};
+    long bytes = 0;
+    try (KafkaProducer<String, byte[]> producer = producer(stack)) {
+      // warm up the connections and the JIT on a tenth of the load
+      for (int i = 0; i < count / 10; i++) {
+        producer.send(
+            new ProducerRecord<>(topic, keys[i % keys.length], values[i % values.length]));
+      }
+      producer.flush();
+      long start = System.nanoTime();
+      for (int i = 0; i < count; i++) {
+        byte[] value = values[i % values.length];
+        bytes += value.length;
+        producer.send(new ProducerRecord<>(topic, keys[i % keys.length], value));
+      }
+      producer.flush();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return List.of(
+          Figure.raw(RECORDS, count / seconds, "records/s"),
+          Figure.raw(BYTES, bytes / seconds / 1e6, "MB/s"));
+    }
+  }
+
+  /** A spread of real-looking encoded quotes, so compression sees varied bytes. */
+  private static byte[][] quoteValues() {
+    byte[][] values = new byte[1024][];
+    Instant start = Instant.parse("2026-11-23T14:30:00Z");
+    for (int i = 0; i < values.length; i++) {
+      values[i] =
+          QuoteCodec.encode(
+              new Quote("AAPL", start.plusMillis(137L * i), 180 + (i % 97) * 0.37, i * 3L, "sim"));
+    }
+    return values;
+  }
+
+  static KafkaProducer<String, byte[]> producer(StackAddresses stack) {
+    Properties properties = new Properties();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+    properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+    properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private static void createTopic(StackAddresses stack, String topic) throws Exception {
+    Properties properties = new Properties();
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+    try (Admin admin = Admin.create(properties)) {
+      admin
+          .createTopics(List.of(new NewTopic(topic, 6, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+  }
+}
