@@ -53,7 +53,8 @@ public final class LocalStackMain {
     LocalStack stack;
     try {
       stack = LocalStack.start(settings);
-    } catch (StackStartException e) {
+    } catch (RuntimeException e) {
+      // one clear line (with the log to read) rather than a stack trace; nothing is left running
       LOG.error("the local stack did not start: {}", e.getMessage());
       System.exit(1);
       return;

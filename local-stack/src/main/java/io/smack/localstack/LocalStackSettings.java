@@ -6,6 +6,7 @@ import io.smack.common.KafkaSettings;
 import io.smack.common.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,7 +28,7 @@ record LocalStackSettings(
     String replication) {
 
   LocalStackSettings {
-    topics = Map.copyOf(topics);
+    topics = Collections.unmodifiableMap(new LinkedHashMap<>(topics));
   }
 
   static LocalStackSettings from(Config config) {
