@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * An input that was not a valid quote, kept whole on the {@code quotes.dlq} topic so that nothing
@@ -52,9 +53,9 @@ public record DeadLetter(String source, Rejection rejection, byte[] raw, Instant
       json.writeStringField("detail", rejection.detail());
       json.writeStringField("rejected_at", rejectedAt.toString());
       json.writeStringField("raw_base64", Base64.getEncoder().encodeToString(raw));
-      String text = utf8(raw);
-      if (text != null) {
-        json.writeStringField("raw_text", text);
+      Optional<String> text = utf8(raw);
+      if (text.isPresent()) {
+        json.writeStringField("raw_text", text.get());
       }
       json.writeEndObject();
     } catch (IOException e) {
@@ -63,11 +64,12 @@ public record DeadLetter(String source, Rejection rejection, byte[] raw, Instant
     return out.toByteArray();
   }
 
-  private static String utf8(byte[] bytes) {
+  private static Optional<String> utf8(byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+      return Optional.of(
+          StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
     } catch (CharacterCodingException e) {
-      return null;
+      return Optional.empty(); // not text: raw_base64 alone carries it
     }
   }
 

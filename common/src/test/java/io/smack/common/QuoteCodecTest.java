@@ -100,22 +100,4 @@ class QuoteCodecTest {
         .isInstanceOf(InvalidQuoteException.class)
         .hasMessage("bad_price: price NaN is not a finite number above 0");
   }
-
-  @Test
-  void should_keep_the_raw_bytes_and_reason_of_a_dead_letter() {
-    // given
-    byte[] html = "<html>oops</html>".getBytes(StandardCharsets.UTF_8);
-    DeadLetter letter =
-        new DeadLetter("feed", new Rejection(Reason.MALFORMED, "not JSON: <"), html, NOW);
-
-    // when
-    String json = new String(letter.toJson(), StandardCharsets.UTF_8);
-
-    // then
-    assertThat(json)
-        .isEqualTo(
-            "{\"v\":1,\"source\":\"feed\",\"reason\":\"malformed\",\"detail\":\"not JSON: <\","
-                + "\"rejected_at\":\"2026-11-23T15:00:00Z\",\"raw_base64\":\"PGh0bWw+b29wczwvaHRtbD4=\","
-                + "\"raw_text\":\"<html>oops</html>\"}");
-  }
 }
