@@ -1,5 +1,7 @@
 package io.smack.localstack;
 
+import io.smack.common.Settings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -13,12 +15,28 @@ public final class LocalStack implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
 
-  private final KafkaNode kafka;
+  private final LocalStackSettings settings;
+  private final int kafkaControllerPort;
+  private volatile KafkaNode kafka;
   private final CassandraNode cassandra;
 
-  private LocalStack(KafkaNode kafka, CassandraNode cassandra) {
+  private LocalStack(
+      LocalStackSettings settings,
+      int kafkaControllerPort,
+      KafkaNode kafka,
+      CassandraNode cassandra) {
+    this.settings = settings;
+    this.kafkaControllerPort = kafkaControllerPort;
     this.kafka = kafka;
     this.cassandra = cassandra;
+  }
+
+  /**
+   * A stack of its own, in this JVM's control, on free ports with its data under {@code dir}: for
+   * tests that stop and start a server (most tests share one through {@link LocalStackExtension}).
+   */
+  public static LocalStack startOnFreePorts(Path dir) {
+    return start(LocalStackSettings.from(Settings.load()).withFreePorts().withDir(dir));
   }
 
   /**
@@ -55,7 +73,7 @@ public final class LocalStack implements AutoCloseable {
       LOG.info("Cassandra ready at {}, keyspace {}", cassandra.contactPoint(), settings.keyspace());
       LOG.info(
           "local stack ready in {} s", Duration.ofNanos(System.nanoTime() - started).toSeconds());
-      return new LocalStack(kafka, cassandra);
+      return new LocalStack(settings, controllerPort, kafka, cassandra);
     } catch (RuntimeException e) {
       closeAll(kafka, cassandra);
       throw e;
@@ -67,8 +85,29 @@ public final class LocalStack implements AutoCloseable {
         kafka.bootstrapServers(), cassandra.contactPoint(), CassandraNode.DATACENTER);
   }
 
+  /** Stops the Kafka broker, as a crash or a rolling restart would, keeping its data. */
+  public void stopKafka() {
+    kafka.close();
+  }
+
+  /** Starts the broker again on the same ports and data, and waits until it answers. */
+  public void startKafka() {
+    int port =
+        Integer.parseInt(
+            kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':') + 1));
+    KafkaNode restarted =
+        KafkaNode.start(
+            settings.dir().resolve("kafka"),
+            port,
+            kafkaControllerPort,
+            settings.kafkaHeap(),
+            settings.startTimeout());
+    restarted.awaitReady(settings.startTimeout());
+    kafka = restarted;
+  }
+
   /** Creates topics that do not exist yet: name to partition count. */
-  void createTopics(java.util.Map<String, Integer> topics) {
+  public void createTopics(java.util.Map<String, Integer> topics) {
     kafka.createTopics(topics);
   }
 

@@ -1,0 +1,81 @@
+package io.smack.collector;
+
+import com.typesafe.config.Config;
+import io.smack.common.KafkaSettings;
+import io.smack.common.Settings;
+import java.time.Clock;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.http.javadsl.Http;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the collector until SIGTERM or Ctrl-C: loads the settings (failing fast on a bad one),
+ * starts the sources into Kafka and serves health and metrics. On SIGTERM it stops the sources,
+ * waits until Kafka has acknowledged everything they yielded, and exits 0.
+ */
+public final class CollectorMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CollectorMain.class);
+
+  private CollectorMain() {}
+
+  public static void main(String[] args) {
+    Config config = Settings.load();
+    CollectorSettings settings = CollectorSettings.from(config, Clock.systemUTC());
+    KafkaSettings kafka = KafkaSettings.from(config);
+    ActorSystem system = ActorSystem.create("collector");
+    SourceHealth.Metrics metrics = new SourceHealth.Metrics();
+    Collector collector = Collector.start(system, settings, kafka, metrics);
+    LOG.info(
+        "collector sending {} to {} (dead letters to {})",
+        settings.sources().stream().map(QuoteSource::name).toList(),
+        kafka.quotesTopic(),
+        kafka.deadLetterTopic());
+
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceRequestsDone(),
+        "stop-sources-and-flush",
+        () -> collector.stop().thenApply(done -> Done.getInstance()));
+    ExitOnSignal.install(() -> shutdown.run(CoordinatedShutdown.jvmExitReason()));
+
+    collector
+        .done()
+        .whenComplete(
+            (done, error) -> {
+              if (error != null) {
+                LOG.error(
+                    "the stream into Kafka failed; exiting so that the scheduler restarts it",
+                    error);
+                System.exit(1);
+              } else if (settings.exitWhenDone()) {
+                LOG.info("every source is done and acknowledged; exiting");
+                shutdown.run(CoordinatedShutdown.unknownReason());
+              }
+            });
+
+    Http.get(system)
+        .newServerAt(settings.httpHost(), settings.httpPort())
+        .bind(new CollectorRoutes(collector.sources(), metrics.registry).routes())
+        .whenComplete(
+            (binding, error) -> {
+              if (error != null) {
+                LOG.error(
+                    "cannot serve health on {}:{}: {}",
+                    settings.httpHost(),
+                    settings.httpPort(),
+                    error.getMessage());
+                System.exit(1);
+              } else {
+                LOG.info("health and metrics on http://{}/health", binding.localAddress());
+                shutdown.addTask(
+                    CoordinatedShutdown.PhaseServiceUnbind(),
+                    "unbind-health",
+                    () -> binding.unbind().thenApply(x -> Done.getInstance()));
+              }
+            });
+  }
+}

@@ -1,0 +1,134 @@
+package io.smack.collector;
+
+import com.typesafe.config.Config;
+import java.io.FileNotFoundException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.stream.javadsl.FileIO;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Framing;
+import org.apache.pekko.stream.javadsl.FramingTruncation;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamConverters;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Replays a CSV file (a path, or {@code classpath:name}) as quotes, as fast as possible or paced to
+ * the rows' own times at a speed factor. A restart replays the file from its first row: quotes
+ * already sent are sent again, and the pipeline's idempotent writes absorb them.
+ */
+final class CsvReplay implements QuoteSource {
+
+  private static final int MAX_LINE = 64 * 1024;
+
+  /**
+   * @param location a file path, or {@code classpath:} and a resource name
+   * @param speed 0: as fast as possible; 1: the rows' own pace; N: N times faster
+   */
+  record Settings(
+      String name, String location, char delimiter, FieldMapping mapping, double speed) {
+
+    static Settings from(String name, Config source) {
+      String delimiter = source.getString("delimiter");
+      if (delimiter.length() != 1) {
+        throw new IllegalArgumentException(
+            "source " + name + ": delimiter '" + delimiter + "' is not one character");
+      }
+      return new Settings(
+          name,
+          source.getString("path"),
+          delimiter.charAt(0),
+          FieldMapping.from(source),
+          source.getDouble("speed"));
+    }
+  }
+
+  private final Settings settings;
+  private final Clock clock;
+
+  CsvReplay(Settings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return settings.name();
+  }
+
+  @Override
+  public Source<Collected, ?> create(ActorSystem system) {
+    return bytes()
+        .via(Framing.delimiter(ByteString.fromString("\n"), MAX_LINE, FramingTruncation.ALLOW))
+        .map(ByteString::utf8String)
+        .prefixAndTail(1)
+        .flatMapConcat(headerAndRows -> parse(headerAndRows.first(), headerAndRows.second()))
+        .via(pace(settings.speed(), system));
+  }
+
+  private Source<Collected, ?> parse(java.util.List<String> header, Source<String, ?> rows) {
+    if (header.isEmpty()) {
+      throw new IllegalArgumentException(
+          "source " + settings.name() + ": " + settings.location() + " is empty");
+    }
+    CsvRows csv =
+        new CsvRows(settings.name(), settings.mapping(), settings.delimiter(), header.get(0));
+    return rows.map(line -> csv.parse(line, clock.instant()))
+        .filter(Optional::isPresent)
+        .map(Optional::get);
+  }
+
+  private Source<ByteString, ?> bytes() {
+    String location = settings.location();
+    if (location.startsWith("classpath:")) {
+      String resource = location.substring("classpath:".length());
+      return StreamConverters.fromInputStream(
+          () -> {
+            InputStream in = CsvReplay.class.getClassLoader().getResourceAsStream(resource);
+            if (in == null) {
+              throw new FileNotFoundException(resource + " is not on the classpath");
+            }
+            return in;
+          });
+    }
+    return FileIO.fromPath(Path.of(location));
+  }
+
+  /**
+   * Delays each quote until its place in time: the first quote goes at once, a quote {@code d}
+   * after it (by event time) goes {@code d / speed} later. Dead letters are not delayed.
+   */
+  private Flow<Collected, Collected, ?> pace(double speed, ActorSystem system) {
+    if (speed <= 0) {
+      return Flow.create();
+    }
+    AtomicReference<Instant[]> anchor = new AtomicReference<>();
+    return Flow.<Collected>create()
+        .mapAsync(
+            1,
+            collected -> {
+              if (!(collected instanceof Collected.Accepted accepted)) {
+                return CompletableFuture.completedFuture(collected);
+              }
+              Instant now = clock.instant();
+              Instant[] first =
+                  anchor.updateAndGet(
+                      a -> a != null ? a : new Instant[] {accepted.quote().ts(), now});
+              long eventNanos = Duration.between(first[0], accepted.quote().ts()).toNanos();
+              Instant due = first[1].plusNanos((long) (eventNanos / speed));
+              Duration wait = Duration.between(now, due);
+              return wait.isNegative() || wait.isZero()
+                  ? CompletableFuture.completedFuture(collected)
+                  : Patterns.after(
+                      wait, system, () -> CompletableFuture.completedFuture(collected));
+            });
+  }
+}

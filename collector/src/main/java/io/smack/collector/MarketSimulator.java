@@ -1,0 +1,83 @@
+package io.smack.collector;
+
+import io.smack.common.Quote;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+
+/**
+ * Quotes from a geometric Brownian motion per symbol: each tick moves one symbol's price by {@code
+ * exp((drift - volatility²/2)·dt + volatility·√dt·Z)}, with Z standard normal. The same seed,
+ * settings and start give the same quotes, so runs are reproducible.
+ *
+ * <p>Symbols take turns; event time advances by one tick interval per quote, starting at {@code
+ * start}, so that a simulated day has {@code rate × 86400} quotes whatever the wall clock does.
+ */
+final class MarketSimulator implements Iterator<Quote> {
+
+  private static final double SECONDS_PER_YEAR = 365.25 * 24 * 3600;
+
+  private final SimulatorSettings settings;
+  private final SplittableRandom random;
+  private final double[] prices;
+  private final long tickNanos;
+  private final Instant start;
+  private final double driftPerTick;
+  private final double shockPerTick;
+  private long emitted;
+
+  MarketSimulator(SimulatorSettings settings, Instant start) {
+    this.settings = settings;
+    this.random = new SplittableRandom(settings.seed());
+    this.start = start;
+    List<SimulatorSettings.Symbol> symbols = settings.symbols();
+    this.prices = symbols.stream().mapToDouble(SimulatorSettings.Symbol::startPrice).toArray();
+    // event time per quote: 1/rate seconds (1 ms when the rate is unlimited)
+    this.tickNanos =
+        settings.rate() > 0 ? Math.max(1, 1_000_000_000L / settings.rate()) : 1_000_000;
+    // each symbol moves every symbols.size() ticks
+    double dt = tickNanos * symbols.size() / 1e9 / SECONDS_PER_YEAR;
+    double sigma = settings.volatility();
+    this.driftPerTick = (settings.drift() - sigma * sigma / 2) * dt;
+    this.shockPerTick = sigma * Math.sqrt(dt);
+  }
+
+  @Override
+  public boolean hasNext() {
+    return settings.limit() == 0 || emitted < settings.limit();
+  }
+
+  @Override
+  public Quote next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException(
+          "the simulator's limit of " + settings.limit() + " is reached");
+    }
+    int index = (int) (emitted % prices.length);
+    prices[index] *= Math.exp(driftPerTick + shockPerTick * gaussian());
+    long volume = 1 + random.nextInt(1000);
+    Instant ts = start.plusNanos(emitted * tickNanos);
+    emitted++;
+    return new Quote(
+        settings.symbols().get(index).symbol(),
+        ts,
+        Math.round(prices[index] * 10_000) / 10_000.0,
+        volume,
+        settings.name());
+  }
+
+  /** A standard normal draw (Marsaglia's polar method). */
+  private double gaussian() {
+    double u;
+    double v;
+    double s;
+    do {
+      u = random.nextDouble(-1, 1);
+      v = random.nextDouble(-1, 1);
+      s = u * u + v * v;
+    } while (s >= 1 || s == 0);
+    return u * Math.sqrt(-2 * Math.log(s) / s);
+  }
+}

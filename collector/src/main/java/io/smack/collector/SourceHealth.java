@@ -1,0 +1,145 @@
+package io.smack.collector;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one source is doing, for {@code GET /health} and the Prometheus metrics: its state, the
+ * counts of quotes sent and inputs rejected (both counted once Kafka has acknowledged them), the
+ * event time of its newest quote and its last failure.
+ */
+final class SourceHealth {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SourceHealth.class);
+
+  enum State {
+    STARTING,
+    RUNNING,
+    RESTARTING,
+    COMPLETED,
+    STOPPED
+  }
+
+  /** The Prometheus metrics of all sources, labelled by source. */
+  static final class Metrics {
+    final PrometheusRegistry registry = new PrometheusRegistry();
+    final Counter sent =
+        Counter.builder()
+            .name("smack_collector_quotes_sent_total")
+            .help("Quotes acknowledged by Kafka on the quotes topic")
+            .labelNames("source")
+            .register(registry);
+    final Counter rejected =
+        Counter.builder()
+            .name("smack_collector_quotes_rejected_total")
+            .help("Inputs acknowledged by Kafka on the dead-letter topic")
+            .labelNames("source", "reason")
+            .register(registry);
+    final Counter failures =
+        Counter.builder()
+            .name("smack_collector_source_failures_total")
+            .help("Failures of a source, each followed by a restart with backoff")
+            .labelNames("source")
+            .register(registry);
+    final Gauge up =
+        Gauge.builder()
+            .name("smack_collector_source_up")
+            .help("1 while a source runs, 0 while it waits to restart or is done")
+            .labelNames("source")
+            .register(registry);
+  }
+
+  private final String name;
+  private final Metrics metrics;
+  private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicReference<Instant> newestQuote = new AtomicReference<>();
+  private final AtomicReference<String> lastError = new AtomicReference<>();
+
+  SourceHealth(String name, Metrics metrics) {
+    this.name = name;
+    this.metrics = metrics;
+  }
+
+  String name() {
+    return name;
+  }
+
+  State state() {
+    return state.get();
+  }
+
+  long sent() {
+    return sent.get();
+  }
+
+  long rejected() {
+    return rejected.get();
+  }
+
+  void started() {
+    state.set(State.RUNNING);
+    metrics.up.labelValues(name).set(1);
+    LOG.info("source {} started", name);
+  }
+
+  void failed(Throwable error) {
+    state.set(State.RESTARTING);
+    failures.incrementAndGet();
+    lastError.set(error.toString());
+    metrics.up.labelValues(name).set(0);
+    metrics.failures.labelValues(name).inc();
+    LOG.warn("source {} failed, restarting with backoff: {}", name, error.toString());
+  }
+
+  void completed() {
+    state.set(State.COMPLETED);
+    metrics.up.labelValues(name).set(0);
+    LOG.info("source {} completed", name);
+  }
+
+  void stopped() {
+    if (state.get() != State.COMPLETED) {
+      state.set(State.STOPPED);
+      metrics.up.labelValues(name).set(0);
+      LOG.info("source {} stopped", name);
+    }
+  }
+
+  void acknowledged(Collected collected) {
+    if (collected instanceof Collected.Accepted accepted) {
+      sent.incrementAndGet();
+      metrics.sent.labelValues(name).inc();
+      newestQuote.accumulateAndGet(
+          accepted.quote().ts(), (a, b) -> a == null || b.isAfter(a) ? b : a);
+    } else if (collected instanceof Collected.Rejected refused) {
+      rejected.incrementAndGet();
+      metrics.rejected.labelValues(name, refused.letter().rejection().reason().label()).inc();
+    }
+  }
+
+  /** The source's part of {@code GET /health}. */
+  Map<String, Object> snapshot() {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("state", state.get().name().toLowerCase(java.util.Locale.ROOT));
+    view.put("sent", sent.get());
+    view.put("rejected", rejected.get());
+    view.put("failures", failures.get());
+    view.put(
+        "newest_quote_ts",
+        Optional.ofNullable(newestQuote.get()).map(Instant::toString).orElse(null));
+    view.put("last_error", lastError.get());
+    return view;
+  }
+}

@@ -1,0 +1,76 @@
+package io.smack.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smack.common.Quote;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MarketSimulatorTest {
+
+  private static final Instant OPEN = Instant.parse("2026-11-23T14:30:00Z");
+
+  private static SimulatorSettings settings(long seed, int rate) {
+    return new SimulatorSettings(
+        "sim",
+        List.of(
+            new SimulatorSettings.Symbol("AAPL", 189.5),
+            new SimulatorSettings.Symbol("MSFT", 410.2)),
+        0.3,
+        0.05,
+        rate,
+        seed,
+        1_000);
+  }
+
+  private static List<Quote> run(SimulatorSettings settings) {
+    List<Quote> quotes = new ArrayList<>();
+    new MarketSimulator(settings, OPEN).forEachRemaining(quotes::add);
+    return quotes;
+  }
+
+  @Test
+  void should_repeat_the_same_quotes_for_the_same_seed() {
+    assertThat(run(settings(42, 100))).containsExactlyElementsOf(run(settings(42, 100)));
+  }
+
+  @Test
+  void should_give_other_prices_for_another_seed() {
+    assertThat(run(settings(43, 100)).stream().map(Quote::price).toList())
+        .isNotEqualTo(run(settings(42, 100)).stream().map(Quote::price).toList());
+  }
+
+  @Test
+  void should_take_turns_between_symbols_one_tick_apart_up_to_its_limit() {
+    // when
+    List<Quote> quotes = run(settings(42, 100));
+
+    // then
+    assertThat(quotes).hasSize(1_000);
+    assertThat(quotes.subList(0, 4))
+        .extracting(Quote::symbol, Quote::ts)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("AAPL", OPEN),
+            org.assertj.core.groups.Tuple.tuple("MSFT", OPEN.plus(Duration.ofMillis(10))),
+            org.assertj.core.groups.Tuple.tuple("AAPL", OPEN.plus(Duration.ofMillis(20))),
+            org.assertj.core.groups.Tuple.tuple("MSFT", OPEN.plus(Duration.ofMillis(30))));
+  }
+
+  @Test
+  void should_move_prices_by_small_steps_that_stay_positive() {
+    // when
+    List<Quote> aapl =
+        run(settings(42, 100)).stream().filter(q -> q.symbol().equals("AAPL")).toList();
+
+    // then: at 30 % a year, a 20 ms step moves the price by far less than 1 %
+    for (int i = 1; i < aapl.size(); i++) {
+      double step = Math.abs(Math.log(aapl.get(i).price() / aapl.get(i - 1).price()));
+      assertThat(step).isLessThan(0.01);
+    }
+    assertThat(aapl).allSatisfy(q -> assertThat(q.price()).isPositive());
+    assertThat(aapl.get(0).price()).isCloseTo(189.5, org.assertj.core.data.Offset.offset(0.1));
+  }
+}
