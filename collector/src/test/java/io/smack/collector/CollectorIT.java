@@ -71,7 +71,7 @@ class CollectorIT {
         .forEachRemaining(expected::add);
 
     // when
-    Collector collector = run.start();
+    Collector collector = run.start(system);
     collector.done().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
     // then
@@ -98,7 +98,7 @@ class CollectorIT {
     List<Quote> rows = stocksRowsReadByHand(stocks);
 
     // when
-    Collector collector = run.start();
+    Collector collector = run.start(system);
     collector.done().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
     // then
@@ -126,7 +126,7 @@ class CollectorIT {
     List<String> lines = Files.readAllLines(sp500);
 
     // when
-    run.start().done().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    run.start(system).done().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
     // then: every row, its close as the price and its volume
     List<Quote> sent = run.quotes(lines.size() - 1).stream().map(CollectorIT::decode).toList();
@@ -169,7 +169,7 @@ class CollectorIT {
                 .formatted(file));
 
     // when
-    Collector collector = run.start();
+    Collector collector = run.start(system);
     collector.done().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
     // then
@@ -225,12 +225,19 @@ class CollectorIT {
   record Run(Config config, KafkaTopics topics, String source) {
 
     static Run of(StackAddresses stack, String source, String sourceHocon) throws Exception {
+      return withCollector(
+          stack,
+          source,
+          "sources = \"%s\", source.%s { %s }".formatted(source, source, sourceHocon));
+    }
+
+    /** A run with the given {@code smack.collector} settings; {@code source} names the first. */
+    static Run withCollector(StackAddresses stack, String source, String collectorHocon)
+        throws Exception {
       KafkaTopics topics = new KafkaTopics(stack.kafkaBootstrapServers());
       String[] names = topics.createPair(source);
       Config config =
-          ConfigFactory.parseString(
-                  "smack.collector { sources = \"%s\", source.%s { %s } }"
-                      .formatted(source, source, sourceHocon))
+          ConfigFactory.parseString("smack.collector { %s }".formatted(collectorHocon))
               .withFallback(
                   Settings.load(
                       Map.of(
@@ -245,7 +252,7 @@ class CollectorIT {
       return config.getConfig("smack.collector.source." + source);
     }
 
-    Collector start() {
+    Collector start(ActorSystem system) {
       return Collector.start(
           system,
           CollectorSettings.from(config, CLOCK),
