@@ -27,6 +27,8 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running collector: every source, each restarted with backoff when it fails, merged into one
@@ -34,6 +36,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * bounds the batches in flight, so a slow broker slows the sources instead of filling memory.
  */
 final class Collector {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
 
   private final UniqueKillSwitch killSwitch;
   private final CompletionStage<Done> done;
@@ -74,7 +78,19 @@ final class Collector {
                 Keep.both())
             .run(system);
     CompletionStage<Done> done =
-        running.second().whenComplete((ok, error) -> health.forEach(SourceHealth::stopped));
+        running
+            .second()
+            .whenComplete(
+                (ok, error) -> {
+                  health.forEach(SourceHealth::stopped);
+                  health.forEach(
+                      source ->
+                          LOG.info(
+                              "source {} finished: sent {}, rejected {} (acknowledged by Kafka)",
+                              source.name(),
+                              source.sent(),
+                              source.rejected()));
+                });
     return new Collector(running.first(), done, health);
   }
 

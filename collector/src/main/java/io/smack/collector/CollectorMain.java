@@ -40,7 +40,7 @@ public final class CollectorMain {
         CoordinatedShutdown.PhaseServiceRequestsDone(),
         "stop-sources-and-flush",
         () -> collector.stop().thenApply(done -> Done.getInstance()));
-    ExitOnSignal.install(() -> shutdown.run(CoordinatedShutdown.jvmExitReason()));
+    ExitOnSignal.install(() -> shutdown.run(ExitOnSignal.SIGNAL));
 
     collector
         .done()

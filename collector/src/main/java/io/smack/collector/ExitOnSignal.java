@@ -1,5 +1,6 @@
 package io.smack.collector;
 
+import org.apache.pekko.actor.CoordinatedShutdown;
 import sun.misc.Signal;
 
 /**
@@ -8,6 +9,12 @@ import sun.misc.Signal;
  * Pekko ends the JVM itself ({@code pekko.coordinated-shutdown.exit-jvm = on}).
  */
 final class ExitOnSignal {
+
+  /**
+   * Why the shutdown runs. Not Pekko's JVM-exit reason: with that one Pekko assumes the JVM is
+   * already exiting and does not end it.
+   */
+  static final CoordinatedShutdown.Reason SIGNAL = new CoordinatedShutdown.Reason() {};
 
   private ExitOnSignal() {}
 

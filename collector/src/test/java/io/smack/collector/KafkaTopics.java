@@ -41,18 +41,29 @@ final class KafkaTopics {
     return new String[] {quotes, deadLetters};
   }
 
+  /** Waits until the topic holds at least {@code count} records; fails after {@code timeout}. */
+  void awaitAtLeast(String topic, int count, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int seen = 0;
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+      consumer.subscribe(List.of(topic));
+      while (seen < count) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              topic + " holds " + seen + " records, not " + count + ", after " + timeout);
+        }
+        seen += consumer.poll(Duration.ofMillis(100)).count();
+      }
+    }
+  }
+
   /**
    * Every record of the topic: reads until {@code expected} records came and nothing more for
    * {@code quiet} (so that a surplus, a duplicate, would show), or until nothing came for 30 s.
    */
   List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected, Duration quiet) {
-    Properties properties = new Properties();
-    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    properties.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
       consumer.subscribe(List.of(topic));
       long lastRecord = System.nanoTime();
       while (true) {
@@ -69,5 +80,13 @@ final class KafkaTopics {
         }
       }
     }
+  }
+
+  private KafkaConsumer<String, byte[]> consumer() {
+    Properties properties = new Properties();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
   }
 }

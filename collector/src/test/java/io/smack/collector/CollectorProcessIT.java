@@ -1,0 +1,136 @@
+package io.smack.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smack.common.Quote;
+import io.smack.localstack.LocalStackExtension;
+import io.smack.localstack.StackAddresses;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The collector as its own process, killed and stopped as a scheduler would. */
+@ExtendWith(LocalStackExtension.class)
+class CollectorProcessIT {
+
+  private static final Instant NOW = Instant.now();
+  private static final Pattern FINISHED =
+      Pattern.compile("source sim finished: sent (\\d+), rejected (\\d+)");
+
+  @Test
+  void should_lose_no_quote_when_killed_mid_replay_and_restarted(StackAddresses stack)
+      throws Exception {
+    // given: the stocks file replayed over about half a minute
+    KafkaTopics topics = new KafkaTopics(stack.kafkaBootstrapServers());
+    String[] names = topics.createPair("kill");
+    List<String> settings =
+        List.of(
+            "-Dsmack.collector.sources=stocks",
+            "-Dsmack.collector.source.stocks.path="
+                + CollectorIT.VEGA.resolve("stocks.csv").toAbsolutePath(),
+            "-Dsmack.collector.source.stocks.speed=10000000",
+            "-Dsmack.collector.exit-when-done=true");
+    Process first = start(stack, names, settings, "kill-first");
+
+    // when: killed once some quotes are in, then started again and left to finish
+    topics.awaitAtLeast(names[0], 100, Duration.ofSeconds(60));
+    first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    int beforeRestart = topics.readAll(names[0], 1, Duration.ofSeconds(1)).size();
+    Process second = start(stack, names, settings, "kill-second");
+    assertThat(second.waitFor(90, TimeUnit.SECONDS)).isTrue();
+
+    // then: every row is there; the restarted replay sent the first rows again
+    List<ConsumerRecord<String, byte[]>> records =
+        topics.readAll(names[0], 560, Duration.ofSeconds(2));
+    Set<Quote> distinct = new HashSet<>();
+    records.forEach(r -> distinct.add(CollectorIT.decode(r)));
+    assertThat(second.exitValue()).isZero();
+    assertThat(beforeRestart).isBetween(100, 559);
+    assertThat(distinct).containsExactlyInAnyOrderElementsOf(stocksRows());
+    assertThat(records).hasSize(560 + beforeRestart);
+  }
+
+  @Test
+  void should_flush_what_it_accepted_and_exit_0_on_sigterm(StackAddresses stack) throws Exception {
+    // given: an endless simulator at 5000 quotes a second
+    KafkaTopics topics = new KafkaTopics(stack.kafkaBootstrapServers());
+    String[] names = topics.createPair("term");
+    Process collector =
+        start(
+            stack,
+            names,
+            List.of("-Dsmack.collector.sources=sim", "-Dsmack.collector.source.sim.rate=5000"),
+            "term");
+    topics.awaitAtLeast(names[0], 2000, Duration.ofSeconds(60));
+
+    // when
+    collector.destroy(); // SIGTERM
+    assertThat(collector.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    // then: exit 0, and the topic holds exactly what the collector says it sent
+    assertThat(collector.exitValue()).isZero();
+    Matcher finished = FINISHED.matcher(Files.readString(log("term")));
+    assertThat(finished.find()).as("the collector's closing line").isTrue();
+    int sent = Integer.parseInt(finished.group(1));
+    assertThat(sent).isGreaterThanOrEqualTo(2000);
+    assertThat(topics.readAll(names[0], sent, Duration.ofSeconds(2))).hasSize(sent);
+  }
+
+  private static Process start(
+      StackAddresses stack, String[] topics, List<String> settings, String name) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-Dsmack.collector.http.port=0");
+    command.addAll(settings);
+    command.add("-cp");
+    command.add(
+        Path.of("target", "classes").toAbsolutePath()
+            + File.pathSeparator
+            + Files.readString(Path.of("target", "collector.classpath")).strip());
+    command.add(CollectorMain.class.getName());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(log(name).toFile());
+    builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
+    builder.environment().put("KAFKA_QUOTES_TOPIC", topics[0]);
+    builder.environment().put("KAFKA_DLQ_TOPIC", topics[1]);
+    return builder.start();
+  }
+
+  private static Path log(String name) {
+    return Path.of("target", "collector-" + name + ".log").toAbsolutePath();
+  }
+
+  private static List<Quote> stocksRows() throws Exception {
+    DateTimeFormatter monthDayYear = DateTimeFormatter.ofPattern("MMM d yyyy", Locale.ROOT);
+    List<String> lines = Files.readAllLines(CollectorIT.VEGA.resolve("stocks.csv"));
+    List<Quote> rows = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] fields = line.split(",");
+      rows.add(
+          new Quote(
+              fields[0],
+              LocalDate.parse(fields[1], monthDayYear).atStartOfDay(ZoneOffset.UTC).toInstant(),
+              Double.parseDouble(fields[2]),
+              0,
+              "stocks"));
+    }
+    return rows;
+  }
+}
