@@ -5,6 +5,7 @@ import io.smack.common.QuoteCodec;
 import io.smack.localstack.StackAddresses;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,8 @@ final class KafkaProducerBaseline implements Benchmark {
   }
 
   @Override
-  public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
+  public List<Figure> run(StackAddresses stack, BenchOptions options, Map<String, Figure> earlier)
+      throws Exception {
     int count = options.scale(1_000_000);
     String topic = "bench-producer-" + UUID.randomUUID();
     createTopic(stack, topic);
@@ -89,7 +91,7 @@ final class KafkaProducerBaseline implements Benchmark {
     return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
   }
 
-  private static void createTopic(StackAddresses stack, String topic) throws Exception {
+  static void createTopic(StackAddresses stack, String topic) throws Exception {
     Properties properties = new Properties();
     properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
     try (Admin admin = Admin.create(properties)) {

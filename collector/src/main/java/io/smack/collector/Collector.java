@@ -1,28 +1,24 @@
 package io.smack.collector;
 
 import io.smack.common.KafkaSettings;
-import io.smack.common.QuoteCodec;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.kafka.ProducerMessage;
-import org.apache.pekko.kafka.ProducerSettings;
-import org.apache.pekko.kafka.javadsl.Producer;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -32,10 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running collector: every source, each restarted with backoff when it fails, merged into one
- * stream that batches quotes (and dead letters) into an idempotent Kafka producer. The producer
- * bounds the batches in flight, so a slow broker slows the sources instead of filling memory.
+ * stream that batches quotes (and dead letters) into an idempotent Kafka producer ({@link
+ * KafkaBatches}), which bounds the batches in flight, so a slow broker slows the sources instead of
+ * filling memory.
  */
-final class Collector {
+public final class Collector {
 
   private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
 
@@ -48,6 +45,18 @@ final class Collector {
     this.killSwitch = killSwitch;
     this.done = done;
     this.sources = sources;
+  }
+
+  /**
+   * Starts the collector that {@code config} describes ({@code smack.collector}, {@code
+   * smack.kafka}), as {@code CollectorMain} does; for tools that run it in their own JVM.
+   */
+  public static Collector start(ActorSystem system, com.typesafe.config.Config config) {
+    return start(
+        system,
+        CollectorSettings.from(config, java.time.Clock.systemUTC()),
+        KafkaSettings.from(config),
+        new SourceHealth.Metrics());
   }
 
   static Collector start(
@@ -65,16 +74,19 @@ final class Collector {
         settings.sources().stream()
             .map(source -> supervised(system, source, byName.get(source.name()), restart))
             .toList();
+    Producer<String, byte[]> producer = producer(kafka, settings);
     Pair<UniqueKillSwitch, CompletionStage<Done>> running =
         Source.from(supervised)
             .flatMapMerge(Math.max(1, supervised.size()), source -> source)
             .viaMat(KillSwitches.single(), Keep.right())
-            .via(toEnvelopes(kafka, settings.batchRecords(), settings.batchWithin()))
-            .via(Producer.flexiFlow(producerSettings(system, kafka, settings)))
+            .via(KafkaBatches.batch(kafka, settings.batchRecords(), settings.batchWithin()))
+            // the sources and encoding on one thread, the producer's sends on another
+            .async()
+            .via(KafkaBatches.send(producer, settings.inFlightBatches()))
             .toMat(
                 Sink.foreach(
-                    result ->
-                        result.passThrough().forEach(c -> byName.get(c.source()).acknowledged(c))),
+                    batch ->
+                        batch.collected().forEach(c -> byName.get(c.source()).acknowledged(c))),
                 Keep.both())
             .run(system);
     CompletionStage<Done> done =
@@ -82,6 +94,7 @@ final class Collector {
             .second()
             .whenComplete(
                 (ok, error) -> {
+                  producer.close(); // all that was sent is acknowledged: nothing left to flush
                   health.forEach(SourceHealth::stopped);
                   health.forEach(
                       source ->
@@ -94,41 +107,22 @@ final class Collector {
     return new Collector(running.first(), done, health);
   }
 
-  /**
-   * Groups what the sources yield into batches of records for the quotes and dead-letter topics.
-   */
-  static Flow<Collected, ProducerMessage.Envelope<String, byte[], List<Collected>>, NotUsed>
-      toEnvelopes(KafkaSettings kafka, int batchRecords, Duration within) {
-    return Flow.<Collected>create()
-        .groupedWithin(batchRecords, within)
-        .map(
-            batch ->
-                ProducerMessage.multi(
-                    batch.stream().map(collected -> record(kafka, collected)).toList(), batch));
-  }
-
-  /** Key = symbol for quotes (so one symbol stays in order), key = source for dead letters. */
-  static ProducerRecord<String, byte[]> record(KafkaSettings kafka, Collected collected) {
-    if (collected instanceof Collected.Accepted accepted) {
-      return new ProducerRecord<>(
-          kafka.quotesTopic(), accepted.quote().symbol(), QuoteCodec.encode(accepted.quote()));
-    }
-    Collected.Rejected rejected = (Collected.Rejected) collected;
-    return new ProducerRecord<>(
-        kafka.deadLetterTopic(), rejected.letter().source(), rejected.letter().toJson());
-  }
-
   List<SourceHealth> sources() {
     return sources;
   }
 
+  /** Quotes sent and acknowledged so far, over all sources. */
+  public long sent() {
+    return sources.stream().mapToLong(SourceHealth::sent).sum();
+  }
+
   /** Completes when every source has completed and all was acknowledged, or after {@link #stop}. */
-  CompletionStage<Done> done() {
+  public CompletionStage<Done> done() {
     return done;
   }
 
   /** Stops the sources; what they already yielded is still sent and acknowledged. */
-  CompletionStage<Done> stop() {
+  public CompletionStage<Done> stop() {
     sources.forEach(SourceHealth::stopped);
     killSwitch.shutdown();
     return done;
@@ -157,16 +151,15 @@ final class Collector {
         });
   }
 
-  private static ProducerSettings<String, byte[]> producerSettings(
-      ActorSystem system, KafkaSettings kafka, CollectorSettings settings) {
-    return ProducerSettings.create(system, new StringSerializer(), new ByteArraySerializer())
-        .withBootstrapServers(kafka.bootstrapServers())
-        .withProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
-        .withProperty(ProducerConfig.ACKS_CONFIG, "all")
-        .withProperty(
-            ProducerConfig.LINGER_MS_CONFIG, String.valueOf(settings.lingerMs().toMillis()))
-        .withProperty(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(settings.batchBytes()))
-        .withProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression())
-        .withParallelism(settings.inFlightBatches());
+  private static Producer<String, byte[]> producer(
+      KafkaSettings kafka, CollectorSettings settings) {
+    Properties properties = new Properties();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, (int) settings.lingerMs().toMillis());
+    properties.put(ProducerConfig.BATCH_SIZE_CONFIG, settings.batchBytes());
+    properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression());
+    return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
   }
 }

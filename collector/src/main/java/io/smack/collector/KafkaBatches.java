@@ -1,0 +1,71 @@
+package io.smack.collector;
+
+import io.smack.common.KafkaSettings;
+import io.smack.common.QuoteCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+
+/**
+ * The Kafka producer as a stream stage: what the sources yield is grouped into batches, each batch
+ * is handed to the producer, and a batch goes downstream once Kafka has acknowledged every record
+ * of it. At most {@code inFlight} batches await acknowledgement, which is the backpressure that
+ * slows the sources when the broker is slow.
+ *
+ * <p>Why not Pekko Connectors Kafka's {@code Producer.flexiFlow}: it keeps a future per record, and
+ * at the simulator's full speed that halved the collector's rate against a bare producer loop on
+ * the same machine ({@code bin/smack bench collector}); one future per batch does not.
+ */
+final class KafkaBatches {
+
+  /** A batch as records for Kafka, and what they were made from, for the health counts. */
+  record Batch(List<ProducerRecord<String, byte[]>> records, List<Collected> collected) {}
+
+  private KafkaBatches() {}
+
+  /** Groups into batches of at most {@code size} records or what came within {@code within}. */
+  static Flow<Collected, Batch, NotUsed> batch(KafkaSettings kafka, int size, Duration within) {
+    return Flow.<Collected>create()
+        .groupedWithin(size, within)
+        .map(group -> new Batch(group.stream().map(c -> record(kafka, c)).toList(), group));
+  }
+
+  /** Sends each batch; emits it once every record is acknowledged, fails on the first error. */
+  static Flow<Batch, Batch, NotUsed> send(Producer<String, byte[]> producer, int inFlight) {
+    return Flow.<Batch>create().mapAsync(inFlight, batch -> send(producer, batch));
+  }
+
+  /** Key = symbol for quotes (so one symbol stays in order), key = source for dead letters. */
+  static ProducerRecord<String, byte[]> record(KafkaSettings kafka, Collected collected) {
+    if (collected instanceof Collected.Accepted accepted) {
+      return new ProducerRecord<>(
+          kafka.quotesTopic(), accepted.quote().symbol(), QuoteCodec.encode(accepted.quote()));
+    }
+    Collected.Rejected rejected = (Collected.Rejected) collected;
+    return new ProducerRecord<>(
+        kafka.deadLetterTopic(), rejected.letter().source(), rejected.letter().toJson());
+  }
+
+  private static CompletionStage<Batch> send(Producer<String, byte[]> producer, Batch batch) {
+    CompletableFuture<Batch> acknowledged = new CompletableFuture<>();
+    AtomicInteger pending = new AtomicInteger(batch.records().size());
+    for (ProducerRecord<String, byte[]> record : batch.records()) {
+      producer.send(
+          record,
+          (metadata, error) -> {
+            if (error != null) {
+              acknowledged.completeExceptionally(error);
+            } else if (pending.decrementAndGet() == 0) {
+              acknowledged.complete(batch);
+            }
+          });
+    }
+    return acknowledged;
+  }
+}
