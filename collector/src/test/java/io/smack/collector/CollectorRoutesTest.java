@@ -1,0 +1,93 @@
+package io.smack.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smack.common.Quote;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The health and metrics routes through a socket, with the Jackson line the service runs on. */
+class CollectorRoutesTest {
+
+  private static ActorSystem system;
+  private static ServerBinding binding;
+  private static final SourceHealth.Metrics METRICS = new SourceHealth.Metrics();
+  private static final SourceHealth SIM = new SourceHealth("sim", METRICS);
+  private static final SourceHealth FEED = new SourceHealth("feed", METRICS);
+
+  @BeforeAll
+  static void serve() throws Exception {
+    system = TestSystems.actorSystem("routes-test");
+    binding =
+        Http.get(system)
+            .newServerAt("127.0.0.1", 0)
+            .bind(new CollectorRoutes(List.of(SIM, FEED), METRICS.registry).routes())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    SIM.started();
+    SIM.acknowledged(
+        new Collected.Accepted(
+            "sim", new Quote("AAPL", Instant.parse("2026-11-23T14:30:00Z"), 189.5, 1, "sim")));
+    FEED.started();
+    FEED.failed(new HttpFeed.FeedException("http://feed/q answered 500"));
+  }
+
+  @AfterAll
+  static void stop() {
+    system.terminate();
+  }
+
+  @Test
+  void should_report_each_source_and_a_degraded_status_while_one_restarts() throws Exception {
+    // when
+    HttpResponse<String> response = get("/health");
+    JsonNode health = new ObjectMapper().readTree(response.body());
+
+    // then
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(health.get("status").asText()).isEqualTo("degraded");
+    JsonNode sim = health.get("sources").get("sim");
+    assertThat(sim.get("state").asText()).isEqualTo("running");
+    assertThat(sim.get("sent").asLong()).isEqualTo(1);
+    assertThat(sim.get("newest_quote_ts").asText()).isEqualTo("2026-11-23T14:30:00Z");
+    JsonNode feed = health.get("sources").get("feed");
+    assertThat(feed.get("state").asText()).isEqualTo("restarting");
+    assertThat(feed.get("last_error").asText()).contains("answered 500");
+  }
+
+  @Test
+  void should_serve_prometheus_counters_per_source() throws Exception {
+    // when
+    HttpResponse<String> response = get("/metrics");
+
+    // then
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body())
+        .contains("smack_collector_quotes_sent_total{source=\"sim\"} 1.0")
+        .contains("smack_collector_source_failures_total{source=\"feed\"} 1.0")
+        .contains("smack_collector_source_up{source=\"feed\"} 0.0");
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+}
