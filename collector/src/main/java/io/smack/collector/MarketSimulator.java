@@ -2,6 +2,7 @@ package io.smack.collector;
 
 import io.smack.common.Quote;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -12,8 +13,9 @@ import java.util.SplittableRandom;
  * exp((drift - volatility²/2)·dt + volatility·√dt·Z)}, with Z standard normal. The same seed,
  * settings and start give the same quotes, so runs are reproducible.
  *
- * <p>Symbols take turns; event time advances by one tick interval per quote, starting at {@code
- * start}, so that a simulated day has {@code rate × 86400} quotes whatever the wall clock does.
+ * <p>Symbols take turns; event time advances by one tick interval per quote (1/rate, at least 1
+ * ms), from {@code start} to the millisecond, so that a simulated day has {@code rate × 86400}
+ * quotes whatever the wall clock does.
  */
 final class MarketSimulator implements Iterator<Quote> {
 
@@ -31,12 +33,13 @@ final class MarketSimulator implements Iterator<Quote> {
   MarketSimulator(SimulatorSettings settings, Instant start) {
     this.settings = settings;
     this.random = new SplittableRandom(settings.seed());
-    this.start = start;
+    this.start = start.truncatedTo(ChronoUnit.MILLIS);
     List<SimulatorSettings.Symbol> symbols = settings.symbols();
     this.prices = symbols.stream().mapToDouble(SimulatorSettings.Symbol::startPrice).toArray();
-    // event time per quote: 1/rate seconds (1 ms when the rate is unlimited)
+    // Event time per quote: 1/rate seconds, but at least 1 ms, the precision Cassandra keeps, so
+    // that no two quotes share a timestamp; above 1000 quotes/s simulated time outruns the clock.
     this.tickNanos =
-        settings.rate() > 0 ? Math.max(1, 1_000_000_000L / settings.rate()) : 1_000_000;
+        settings.rate() > 0 ? Math.max(1_000_000, 1_000_000_000L / settings.rate()) : 1_000_000;
     // each symbol moves every symbols.size() ticks
     double dt = tickNanos * symbols.size() / 1e9 / SECONDS_PER_YEAR;
     double sigma = settings.volatility();

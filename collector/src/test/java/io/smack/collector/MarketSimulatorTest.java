@@ -73,4 +73,16 @@ class MarketSimulatorTest {
     assertThat(aapl).allSatisfy(q -> assertThat(q.price()).isPositive());
     assertThat(aapl.get(0).price()).isCloseTo(189.5, org.assertj.core.data.Offset.offset(0.1));
   }
+
+  @Test
+  void should_keep_quotes_a_millisecond_apart_at_any_rate() {
+    // when: 100 000 quotes a second, started at a clock reading with nanoseconds
+    List<Quote> quotes = new ArrayList<>();
+    new MarketSimulator(settings(42, 100_000), OPEN.plusNanos(123_456))
+        .forEachRemaining(quotes::add);
+
+    // then
+    assertThat(quotes.get(0).ts()).isEqualTo(OPEN);
+    assertThat(quotes.get(999).ts()).isEqualTo(OPEN.plusMillis(999));
+  }
 }
