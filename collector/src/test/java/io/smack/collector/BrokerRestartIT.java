@@ -61,7 +61,7 @@ class BrokerRestartIT {
     SourceHealth sim = collector.sources().get(0);
 
     // when: the broker goes down for five seconds a third of the way through
-    awaitTrue(() -> sim.sent() >= 10_000);
+    Await.until(() -> sim.sent() >= 10_000, Duration.ofSeconds(60));
     stack.stopKafka();
     long sentWhenDown = sim.sent();
     TimeUnit.SECONDS.sleep(5); // the outage itself, not a wait for something
@@ -75,15 +75,5 @@ class BrokerRestartIT {
     assertThat(records.stream().map(CollectorIT::decode))
         .containsExactlyInAnyOrderElementsOf(expected);
     assertThat(sim.sent()).isEqualTo(expected.size());
-  }
-
-  private static void awaitTrue(java.util.function.BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not true within 60 s");
-      }
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
   }
 }

@@ -10,13 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -62,7 +58,9 @@ class CollectorProcessIT {
     records.forEach(r -> distinct.add(CollectorIT.decode(r)));
     assertThat(second.exitValue()).isZero();
     assertThat(beforeRestart).isBetween(100, 559);
-    assertThat(distinct).containsExactlyInAnyOrderElementsOf(stocksRows());
+    assertThat(distinct)
+        .containsExactlyInAnyOrderElementsOf(
+            CollectorIT.stocksRowsReadByHand(CollectorIT.VEGA.resolve("stocks.csv")));
     assertThat(records).hasSize(560 + beforeRestart);
   }
 
@@ -115,22 +113,5 @@ class CollectorProcessIT {
 
   private static Path log(String name) {
     return Path.of("target", "collector-" + name + ".log").toAbsolutePath();
-  }
-
-  private static List<Quote> stocksRows() throws Exception {
-    DateTimeFormatter monthDayYear = DateTimeFormatter.ofPattern("MMM d yyyy", Locale.ROOT);
-    List<String> lines = Files.readAllLines(CollectorIT.VEGA.resolve("stocks.csv"));
-    List<Quote> rows = new ArrayList<>();
-    for (String line : lines.subList(1, lines.size())) {
-      String[] fields = line.split(",");
-      rows.add(
-          new Quote(
-              fields[0],
-              LocalDate.parse(fields[1], monthDayYear).atStartOfDay(ZoneOffset.UTC).toInstant(),
-              Double.parseDouble(fields[2]),
-              0,
-              "stocks"));
-    }
-    return rows;
   }
 }

@@ -74,7 +74,7 @@ class HttpFeedIT {
     Collector collector = run.start(system);
 
     // when: the feed has been polled more times than it has answers
-    awaitTrue(() -> polls.get() >= RECORDED.size() + 1);
+    Await.until(() -> polls.get() >= RECORDED.size() + 1, Duration.ofSeconds(30));
     collector.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
     // then
@@ -111,15 +111,16 @@ class HttpFeedIT {
     Map<String, SourceHealth> health = byName(collector);
 
     // when: each bad feed has failed (or been refused) at least twice
-    awaitTrue(
+    Await.until(
         () ->
             health.get("broken").snapshot().get("failures") instanceof Long f1
                 && f1 >= 2
                 && health.get("hanging").snapshot().get("failures") instanceof Long f2
                 && f2 >= 1
-                && health.get("html").rejected() >= 2);
+                && health.get("html").rejected() >= 2,
+        Duration.ofSeconds(30));
     long goodBefore = health.get("good").sent();
-    awaitTrue(() -> health.get("good").sent() > goodBefore + 100);
+    Await.until(() -> health.get("good").sent() > goodBefore + 100, Duration.ofSeconds(30));
     collector.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
     // then
@@ -162,16 +163,6 @@ class HttpFeedIT {
              max-retries = 1, min-backoff = 50ms, max-backoff = 100ms, requests-per-second = 20 }
         """
         .formatted(name, feed.localAddress().getPort(), path, requestTimeout);
-  }
-
-  private static void awaitTrue(java.util.function.BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not true within 30 s");
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
   }
 
   /** The feed's recorded answers, and its failure modes. */

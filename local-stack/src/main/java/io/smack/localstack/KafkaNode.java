@@ -65,6 +65,10 @@ final class KafkaNode implements AutoCloseable {
     return Ports.HOST + ":" + port;
   }
 
+  int port() {
+    return port;
+  }
+
   ServerProcess process() {
     return process;
   }

@@ -92,9 +92,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** Starts the broker again on the same ports and data, and waits until it answers. */
   public void startKafka() {
-    int port =
-        Integer.parseInt(
-            kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':') + 1));
+    int port = kafka.port();
     KafkaNode restarted =
         KafkaNode.start(
             settings.dir().resolve("kafka"),
