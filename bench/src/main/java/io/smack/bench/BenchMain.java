@@ -5,12 +5,8 @@ import io.smack.localstack.StackAddresses;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +28,7 @@ public final class BenchMain {
   private static final Logger LOG = LoggerFactory.getLogger(BenchMain.class);
   private static final Path RESULTS = Path.of("target", "bench", "results.json");
 
-  /** Every benchmark, baselines first: later ones may compare with their figures. */
+  /** Every benchmark, the raw baselines first. */
   private static final List<Benchmark> BENCHMARKS =
       List.of(new KafkaProducerBaseline(), new CassandraWriteBaseline(), new CollectorBenchmark());
 
@@ -70,14 +66,10 @@ public final class BenchMain {
         launcher = LauncherProcess.start(Path.of("target", "bench", "stack"));
         stack = launcher.addresses();
       }
-      Map<String, Figure> measured = new LinkedHashMap<>();
-      for (Benchmark benchmark : withWhatTheyNeed(benchmarks)) {
+      for (Benchmark benchmark : benchmarks) {
         LOG.info("running {}: {}", benchmark.name(), benchmark.description());
-        for (Figure figure : benchmark.run(stack, options, Map.copyOf(measured))) {
-          measured.put(figure.name(), figure);
-        }
+        results.addAll(benchmark.run(stack, options));
       }
-      results.addAll(List.copyOf(measured.values()));
     } finally {
       if (launcher != null) {
         launcher.close();
@@ -86,16 +78,6 @@ public final class BenchMain {
     results.writeJson(RESULTS);
     LOG.info("\n{}", results.table());
     LOG.info("written to {}", RESULTS.toAbsolutePath());
-  }
-
-  /** The chosen benchmarks in the harness's order, with the ones they compare with added. */
-  private static List<Benchmark> withWhatTheyNeed(List<Benchmark> chosen) {
-    Set<String> names = new HashSet<>();
-    for (Benchmark benchmark : chosen) {
-      names.add(benchmark.name());
-      names.addAll(benchmark.needs());
-    }
-    return BENCHMARKS.stream().filter(b -> names.contains(b.name())).toList();
   }
 
   private static Benchmark byName(String name) {

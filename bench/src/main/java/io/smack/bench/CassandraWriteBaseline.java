@@ -8,7 +8,6 @@ import io.smack.localstack.StackAddresses;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
@@ -34,8 +33,7 @@ final class CassandraWriteBaseline implements Benchmark {
   }
 
   @Override
-  public List<Figure> run(StackAddresses stack, BenchOptions options, Map<String, Figure> earlier)
-      throws Exception {
+  public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
     int count = options.scale(300_000);
     String keyspace = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     try (CqlSession session = session(stack)) {

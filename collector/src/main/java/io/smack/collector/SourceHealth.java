@@ -1,5 +1,7 @@
 package io.smack.collector;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -67,9 +69,17 @@ final class SourceHealth {
   private final AtomicReference<Instant> newestQuote = new AtomicReference<>();
   private final AtomicReference<String> lastError = new AtomicReference<>();
 
+  // this source's series, looked up once: acknowledged() runs for every quote
+  private final CounterDataPoint sentSeries;
+  private final GaugeDataPoint upSeries;
+  private final CounterDataPoint failureSeries;
+
   SourceHealth(String name, Metrics metrics) {
     this.name = name;
     this.metrics = metrics;
+    this.sentSeries = metrics.sent.labelValues(name);
+    this.upSeries = metrics.up.labelValues(name);
+    this.failureSeries = metrics.failures.labelValues(name);
   }
 
   String name() {
@@ -90,7 +100,7 @@ final class SourceHealth {
 
   void started() {
     state.set(State.RUNNING);
-    metrics.up.labelValues(name).set(1);
+    upSeries.set(1);
     LOG.info("source {} started", name);
   }
 
@@ -98,21 +108,21 @@ final class SourceHealth {
     state.set(State.RESTARTING);
     failures.incrementAndGet();
     lastError.set(error.toString());
-    metrics.up.labelValues(name).set(0);
-    metrics.failures.labelValues(name).inc();
+    upSeries.set(0);
+    failureSeries.inc();
     LOG.warn("source {} failed, restarting with backoff: {}", name, error.toString());
   }
 
   void completed() {
     state.set(State.COMPLETED);
-    metrics.up.labelValues(name).set(0);
+    upSeries.set(0);
     LOG.info("source {} completed", name);
   }
 
   void stopped() {
     if (state.get() != State.COMPLETED) {
       state.set(State.STOPPED);
-      metrics.up.labelValues(name).set(0);
+      upSeries.set(0);
       LOG.info("source {} stopped", name);
     }
   }
@@ -120,9 +130,12 @@ final class SourceHealth {
   void acknowledged(Collected collected) {
     if (collected instanceof Collected.Accepted accepted) {
       sent.incrementAndGet();
-      metrics.sent.labelValues(name).inc();
-      newestQuote.accumulateAndGet(
-          accepted.quote().ts(), (a, b) -> a == null || b.isAfter(a) ? b : a);
+      sentSeries.inc();
+      Instant ts = accepted.quote().ts();
+      Instant newest = newestQuote.get();
+      if (newest == null || ts.isAfter(newest)) {
+        newestQuote.accumulateAndGet(ts, (a, b) -> a == null || b.isAfter(a) ? b : a);
+      }
     } else if (collected instanceof Collected.Rejected refused) {
       rejected.incrementAndGet();
       metrics.rejected.labelValues(name, refused.letter().rejection().reason().label()).inc();
