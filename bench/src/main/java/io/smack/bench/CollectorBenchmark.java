@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.smack.collector.Collector;
 import io.smack.common.Settings;
 import io.smack.localstack.StackAddresses;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -89,7 +90,7 @@ final class CollectorBenchmark implements Benchmark {
 
   private static double median(double[] values) {
     double[] sorted = values.clone();
-    java.util.Arrays.sort(sorted);
+    Arrays.sort(sorted);
     return sorted[sorted.length / 2];
   }
 }

@@ -4,6 +4,7 @@ import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.localstack.StackAddresses;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -29,7 +30,7 @@ final class KafkaProducerBaseline implements Benchmark {
 
   private static final byte[][] VALUES = quoteValues();
   private static final double AVERAGE_BYTES =
-      java.util.Arrays.stream(VALUES).mapToInt(v -> v.length).average().orElseThrow();
+      Arrays.stream(VALUES).mapToInt(v -> v.length).average().orElseThrow();
 
   @Override
   public String name() {

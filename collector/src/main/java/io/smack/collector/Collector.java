@@ -1,6 +1,7 @@
 package io.smack.collector;
 
 import io.smack.common.KafkaSettings;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -54,7 +55,7 @@ public final class Collector {
   public static Collector start(ActorSystem system, com.typesafe.config.Config config) {
     return start(
         system,
-        CollectorSettings.from(config, java.time.Clock.systemUTC()),
+        CollectorSettings.from(config, Clock.systemUTC()),
         KafkaSettings.from(config),
         new SourceHealth.Metrics());
   }

@@ -3,6 +3,7 @@ package io.smack.collector;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,7 @@ record CollectorSettings(
                 path + ".type",
                 "'" + source.getString("type") + "' is not simulator, csv or http");
       };
-    } catch (IllegalArgumentException | java.time.DateTimeException e) {
+    } catch (IllegalArgumentException | DateTimeException e) {
       throw new ConfigException.BadValue(source.origin(), path, e.getMessage(), e);
     }
   }

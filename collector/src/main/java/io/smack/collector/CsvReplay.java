@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -74,7 +75,7 @@ final class CsvReplay implements QuoteSource {
         .via(pace(settings.speed(), system));
   }
 
-  private Source<Collected, ?> parse(java.util.List<String> header, Source<String, ?> rows) {
+  private Source<Collected, ?> parse(List<String> header, Source<String, ?> rows) {
     if (header.isEmpty()) {
       throw new IllegalArgumentException(
           "source " + settings.name() + ": " + settings.location() + " is empty");

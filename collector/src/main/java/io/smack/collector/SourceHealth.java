@@ -7,6 +7,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -145,7 +146,7 @@ final class SourceHealth {
   /** The source's part of {@code GET /health}. */
   Map<String, Object> snapshot() {
     Map<String, Object> view = new LinkedHashMap<>();
-    view.put("state", state.get().name().toLowerCase(java.util.Locale.ROOT));
+    view.put("state", state.get().name().toLowerCase(Locale.ROOT));
     view.put("sent", sent.get());
     view.put("rejected", rejected.get());
     view.put("failures", failures.get());

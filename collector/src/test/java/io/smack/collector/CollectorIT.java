@@ -1,6 +1,7 @@
 package io.smack.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -179,10 +180,10 @@ class CollectorIT {
     assertThat(letters)
         .extracting(l -> l.get("reason").asText(), l -> l.get("raw_text").asText())
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("malformed", "MSFT,Feb 1 2000"),
-            org.assertj.core.groups.Tuple.tuple("bad_price", "MSFT,Mar 1 2000,n/a"),
-            org.assertj.core.groups.Tuple.tuple("bad_price", "MSFT,Apr 1 2000,-4.5"),
-            org.assertj.core.groups.Tuple.tuple("bad_timestamp", "MSFT,2000-05-01,40.1"));
+            tuple("malformed", "MSFT,Feb 1 2000"),
+            tuple("bad_price", "MSFT,Mar 1 2000,n/a"),
+            tuple("bad_price", "MSFT,Apr 1 2000,-4.5"),
+            tuple("bad_timestamp", "MSFT,2000-05-01,40.1"));
     assertThat(letters).allSatisfy(l -> assertThat(l.get("source").asText()).isEqualTo("bad"));
     assertThat(collector.sources().get(0).snapshot())
         .containsEntry("sent", 2L)

@@ -1,6 +1,7 @@
 package io.smack.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smack.common.Quote;
@@ -81,9 +82,9 @@ class HttpFeedIT {
     assertThat(run.quotes(3).stream().map(CollectorIT::decode))
         .extracting(Quote::symbol, q -> q.ts().toString(), Quote::price)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("AAPL", "2026-11-23T14:30:00Z", 189.23),
-            org.assertj.core.groups.Tuple.tuple("AAPL", "2026-11-23T14:30:05Z", 189.31),
-            org.assertj.core.groups.Tuple.tuple("MSFT", "2026-11-23T14:30:00Z", 410.5));
+            tuple("AAPL", "2026-11-23T14:30:00Z", 189.23),
+            tuple("AAPL", "2026-11-23T14:30:05Z", 189.31),
+            tuple("MSFT", "2026-11-23T14:30:00Z", 410.5));
   }
 
   @Test

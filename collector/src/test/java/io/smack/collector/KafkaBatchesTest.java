@@ -1,6 +1,7 @@
 package io.smack.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.smack.common.DeadLetter;
 import io.smack.common.KafkaSettings;
@@ -72,9 +73,7 @@ class KafkaBatchesTest {
     assertThat(records)
         .extracting(ProducerRecord::topic, ProducerRecord::key)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("quotes", "AAPL"),
-            org.assertj.core.groups.Tuple.tuple("quotes.dlq", "feed"),
-            org.assertj.core.groups.Tuple.tuple("quotes", "MSFT"));
+            tuple("quotes", "AAPL"), tuple("quotes.dlq", "feed"), tuple("quotes", "MSFT"));
     assertThat(records.get(0).value()).isEqualTo(QuoteCodec.encode(aaplAtOpen));
     assertThat(records.get(1).value()).isEqualTo(htmlFromFeed.toJson());
   }

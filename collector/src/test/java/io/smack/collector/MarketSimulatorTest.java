@@ -1,6 +1,8 @@
 package io.smack.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.smack.common.Quote;
 import java.time.Duration;
@@ -53,10 +55,10 @@ class MarketSimulatorTest {
     assertThat(quotes.subList(0, 4))
         .extracting(Quote::symbol, Quote::ts)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("AAPL", OPEN),
-            org.assertj.core.groups.Tuple.tuple("MSFT", OPEN.plus(Duration.ofMillis(10))),
-            org.assertj.core.groups.Tuple.tuple("AAPL", OPEN.plus(Duration.ofMillis(20))),
-            org.assertj.core.groups.Tuple.tuple("MSFT", OPEN.plus(Duration.ofMillis(30))));
+            tuple("AAPL", OPEN),
+            tuple("MSFT", OPEN.plus(Duration.ofMillis(10))),
+            tuple("AAPL", OPEN.plus(Duration.ofMillis(20))),
+            tuple("MSFT", OPEN.plus(Duration.ofMillis(30))));
   }
 
   @Test
@@ -71,7 +73,7 @@ class MarketSimulatorTest {
       assertThat(step).isLessThan(0.01);
     }
     assertThat(aapl).allSatisfy(q -> assertThat(q.price()).isPositive());
-    assertThat(aapl.get(0).price()).isCloseTo(189.5, org.assertj.core.data.Offset.offset(0.1));
+    assertThat(aapl.get(0).price()).isCloseTo(189.5, offset(0.1));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.smack.common;
 
+import java.util.Locale;
+
 /**
  * Why an input is not a quote: a machine-readable reason and a sentence naming the bad value.
  *
@@ -21,7 +23,7 @@ public record Rejection(Reason reason, String detail) {
 
     /** The label used on the wire, e.g. {@code bad_price}. */
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

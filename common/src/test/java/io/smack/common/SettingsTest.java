@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class SettingsTest {
     assertThat(CassandraSettings.from(config))
         .isEqualTo(
             new CassandraSettings(
-                java.util.List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042)),
+                List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042)),
                 "datacenter1",
                 "smack",
                 "{'class': 'SimpleStrategy', 'replication_factor': 1}",

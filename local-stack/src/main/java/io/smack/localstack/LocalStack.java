@@ -4,6 +4,7 @@ import io.smack.common.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +106,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** Creates topics that do not exist yet: name to partition count. */
-  public void createTopics(java.util.Map<String, Integer> topics) {
+  public void createTopics(Map<String, Integer> topics) {
     kafka.createTopics(topics);
   }
 

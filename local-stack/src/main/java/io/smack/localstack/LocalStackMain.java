@@ -1,6 +1,7 @@
 package io.smack.localstack;
 
 import io.smack.common.Settings;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -106,7 +107,7 @@ public final class LocalStackMain {
   private static void deleteQuietly(Path file) {
     try {
       Files.deleteIfExists(file);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       LOG.warn("could not delete {}: {}", file, e.getMessage());
     }
   }

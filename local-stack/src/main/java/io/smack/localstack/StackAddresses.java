@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -28,8 +29,8 @@ public record StackAddresses(
   private static final String DATACENTER = "cassandra.datacenter";
 
   /** The environment variables that point a service of the pipeline at this stack. */
-  public java.util.Map<String, String> environment() {
-    return java.util.Map.of(
+  public Map<String, String> environment() {
+    return Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers,
         "CASSANDRA_CONTACT_POINTS", cassandraContactPoint,
         "CASSANDRA_LOCAL_DC", cassandraDatacenter);
