@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigFactory;
 import io.smack.collector.Collector;
 import io.smack.common.Settings;
 import io.smack.localstack.StackAddresses;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,8 +50,8 @@ final class CollectorBenchmark implements Benchmark {
         long sent = run(system, stack, count);
         collector[round] = sent / ((System.nanoTime() - start) / 1e9);
       }
-      Figure baseline = Figure.raw(RAW, median(raw), "records/s");
-      return List.of(baseline, Figure.against(baseline, QUOTES, median(collector)));
+      Figure baseline = Figure.raw(RAW, Figure.median(raw), "records/s");
+      return List.of(baseline, Figure.against(baseline, QUOTES, Figure.median(collector)));
     } finally {
       system.terminate();
     }
@@ -86,11 +85,5 @@ final class CollectorBenchmark implements Benchmark {
       throw new IllegalStateException("the collector sent " + collector.sent() + " of " + quotes);
     }
     return quotes;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
   }
 }

@@ -1,5 +1,6 @@
 package io.smack.bench;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -23,5 +24,12 @@ record Figure(String name, double value, String unit, Optional<Figure> baseline)
   /** value / baseline value, when there is a baseline. */
   Optional<Double> ratio() {
     return baseline.map(b -> value / b.value());
+  }
+
+  /** The middle of the values (the upper middle of an even count). */
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 }

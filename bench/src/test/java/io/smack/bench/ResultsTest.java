@@ -65,4 +65,10 @@ class ResultsTest {
     assertThat(collector.get("baseline").asText()).isEqualTo("kafka-producer.records");
     assertThat(collector.get("ratio").asDouble()).isEqualTo(0.85);
   }
+
+  @Test
+  void should_take_the_middle_round_as_the_figure() {
+    assertThat(Figure.median(new double[] {900, 300, 600})).isEqualTo(600);
+    assertThat(Figure.median(new double[] {42})).isEqualTo(42);
+  }
 }
