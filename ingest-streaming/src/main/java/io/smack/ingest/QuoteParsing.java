@@ -1,0 +1,122 @@
+package io.smack.ingest;
+
+import static org.apache.spark.sql.functions.callUDF;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.to_date;
+
+import io.smack.common.InvalidQuoteException;
+import io.smack.common.Quote;
+import io.smack.common.QuoteCodec;
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Turns the rows of the Kafka source into quotes and rejects, with the codec and rules of {@code
+ * common} themselves (run inside Spark as a function), so the collector and the streaming job can
+ * never disagree on what a valid quote is. Pure functions over Datasets: no I/O.
+ */
+final class QuoteParsing {
+
+  /** The name under which {@link #register} makes the decoder callable in Spark SQL. */
+  static final String DECODE = "smack_decode_quote";
+
+  /**
+   * What the decoder yields for one Kafka value: the quote's fields when it is valid, otherwise the
+   * reason and detail of its rejection.
+   */
+  static final StructType DECODED =
+      new StructType()
+          .add("valid", DataTypes.BooleanType, false)
+          .add(QuoteCodec.SYMBOL, DataTypes.StringType)
+          .add(QuoteCodec.TS, DataTypes.TimestampType)
+          .add(QuoteCodec.PRICE, DataTypes.DoubleType)
+          .add(QuoteCodec.VOLUME, DataTypes.LongType)
+          .add(QuoteCodec.SOURCE, DataTypes.StringType)
+          .add("reason", DataTypes.StringType)
+          .add("detail", DataTypes.StringType);
+
+  private QuoteParsing() {}
+
+  /** Makes {@link #DECODE} available in this session: (value bytes, receive time) → decoded. */
+  static void register(SparkSession spark) {
+    spark.udf().register(DECODE, (UDF2<byte[], Timestamp, Row>) QuoteParsing::decode, DECODED);
+  }
+
+  /**
+   * Decodes every row of the Kafka source ({@code key}, {@code value}, {@code topic}, {@code
+   * partition}, {@code offset}, ...) into {@code decoded} beside the original columns.
+   */
+  static Dataset<Row> decode(Dataset<Row> kafkaRows) {
+    Column decoded = callUDF(DECODE, col("value"), current_timestamp());
+    return kafkaRows.withColumn("decoded", decoded);
+  }
+
+  /**
+   * The valid quotes: symbol, day, ts, price, volume, source (the columns of quotes_by_day). The
+   * day is the UTC day only with {@code spark.sql.session.timeZone=UTC}, which the job sets.
+   */
+  static Dataset<Row> quotes(Dataset<Row> decoded) {
+    return decoded
+        .where(col("decoded.valid"))
+        .select(
+            col("decoded.symbol").as("symbol"),
+            to_date(col("decoded.ts")).as("day"),
+            col("decoded.ts").as("ts"),
+            col("decoded.price").as("price"),
+            col("decoded.volume").as("volume"),
+            col("decoded.source").as("source"));
+  }
+
+  /** The rejects, with the raw value, the reason, the detail and where in Kafka they were. */
+  static Dataset<Row> rejects(Dataset<Row> decoded) {
+    return decoded
+        .where(col("decoded.valid").equalTo(false))
+        .select(
+            col("value").as("raw"),
+            col("decoded.reason").as("reason"),
+            col("decoded.detail").as("detail"),
+            col("topic"),
+            col("partition"),
+            col("offset"));
+  }
+
+  /** One value through the codec of {@code common}; never throws for bad input. */
+  static Row decode(byte[] value, Timestamp received) {
+    Instant now = received.toInstant();
+    if (value == null) {
+      return RowFactory.create(
+          false, null, null, null, null, null, "malformed", "the value is null");
+    }
+    try {
+      Quote quote = QuoteCodec.decode(value, now);
+      return RowFactory.create(
+          true,
+          quote.symbol(),
+          Timestamp.from(quote.ts()),
+          quote.price(),
+          quote.volume(),
+          quote.source(),
+          null,
+          null);
+    } catch (InvalidQuoteException e) {
+      return RowFactory.create(
+          false,
+          null,
+          null,
+          null,
+          null,
+          null,
+          e.rejection().reason().label(),
+          e.rejection().detail());
+    }
+  }
+}
