@@ -1,0 +1,63 @@
+package io.smack.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.unix_micros;
+
+import io.smack.common.Tables;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Writes parsed quotes (the columns of {@link QuoteParsing#quotes}) into Cassandra with the Spark
+ * Cassandra Connector. Every write is an upsert keyed on event time, so writing a batch again after
+ * a crash writes the same rows and creates none.
+ */
+final class QuoteWrites {
+
+  private static final String CASSANDRA = "org.apache.spark.sql.cassandra";
+
+  private QuoteWrites() {}
+
+  /** Every quote into {@code quotes_by_day}. */
+  static void quotesByDay(Dataset<Row> quotes, String keyspace) {
+    quotes
+        .select("symbol", "day", "ts", "price", "volume", "source")
+        .write()
+        .format(CASSANDRA)
+        .options(Map.of("keyspace", keyspace, "table", Tables.QUOTES_BY_DAY))
+        .mode("append")
+        .save();
+  }
+
+  /**
+   * The newest quote of each symbol in {@code quotes} into {@code latest_quote}, written with its
+   * event time as the cell's write time: Cassandra keeps the cell with the highest write time, so a
+   * late quote older than the stored one changes nothing, whatever order batches come in.
+   */
+  static void latest(Dataset<Row> quotes, String keyspace) {
+    newestPerSymbol(quotes)
+        .withColumn("write_time", unix_micros(col("ts")))
+        .write()
+        .format(CASSANDRA)
+        .options(
+            Map.of("keyspace", keyspace, "table", Tables.LATEST_QUOTE, "writetime", "write_time"))
+        .mode("append")
+        .save();
+  }
+
+  /** The newest quote of each symbol: symbol, ts, price, volume, source. */
+  static Dataset<Row> newestPerSymbol(Dataset<Row> quotes) {
+    return quotes
+        .groupBy("symbol")
+        .agg(max_by(struct("ts", "price", "volume", "source"), col("ts")).as("newest"))
+        .select(
+            col("symbol"),
+            col("newest.ts").as("ts"),
+            col("newest.price").as("price"),
+            col("newest.volume").as("volume"),
+            col("newest.source").as("source"));
+  }
+}

@@ -1,0 +1,139 @@
+package io.smack.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import com.datastax.spark.connector.cql.CassandraConnector;
+import io.smack.common.CqlSchema;
+import io.smack.common.Quote;
+import io.smack.common.QuoteCodec;
+import io.smack.localstack.LocalStackExtension;
+import io.smack.localstack.StackAddresses;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The writes into the real Cassandra node: idempotent, and latest never goes back in time. */
+@ExtendWith(LocalStackExtension.class)
+class QuoteWritesIT {
+
+  private static final StructType KAFKA_ROWS =
+      new StructType()
+          .add("key", DataTypes.BinaryType)
+          .add("value", DataTypes.BinaryType)
+          .add("topic", DataTypes.StringType)
+          .add("partition", DataTypes.IntegerType)
+          .add("offset", DataTypes.LongType);
+
+  private static SparkSession spark;
+  private static String keyspace;
+
+  @BeforeAll
+  static void start(StackAddresses stack) {
+    spark =
+        SparkSession.builder()
+            .appName("quote-writes-it")
+            .master("local[2]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.cassandra.connection.host", stack.cassandraHost())
+            .config("spark.cassandra.connection.port", String.valueOf(stack.cassandraPort()))
+            .config("spark.cassandra.connection.localDC", stack.cassandraDatacenter())
+            .getOrCreate();
+    QuoteParsing.register(spark);
+    keyspace = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    CassandraConnector.apply(spark.sparkContext().getConf())
+        .withSessionDo(
+            session -> {
+              for (String statement :
+                  CqlSchema.statements(
+                      keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}")) {
+                session.execute(statement);
+              }
+              return null;
+            });
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void should_keep_the_newest_quote_by_event_time_when_a_late_older_one_arrives_later() {
+    // given
+    Quote aaplAt1431 = quote("AAPL", "2026-11-23T14:31:00Z", 190.0);
+    Quote lateAaplAt1430 = quote("AAPL", "2026-11-23T14:30:00Z", 189.0);
+    Quote msftAt1430 = quote("MSFT", "2026-11-23T14:30:00Z", 410.0);
+    Quote msftAt1432 = quote("MSFT", "2026-11-23T14:32:00Z", 411.0);
+
+    // when: the newer AAPL first, then a batch with the late AAPL and two MSFT quotes
+    write(List.of(aaplAt1431));
+    write(List.of(lateAaplAt1430, msftAt1430, msftAt1432));
+
+    // then
+    assertThat(read("latest_quote").stream().map(r -> tuple(r.getString(0), r.getDouble(2))))
+        .containsExactlyInAnyOrder(tuple("AAPL", 190.0), tuple("MSFT", 411.0));
+    assertThat(read("quotes_by_day")).hasSize(4);
+  }
+
+  @Test
+  void should_write_the_same_rows_again_without_duplicates() {
+    // given
+    List<Quote> batch = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      batch.add(
+          quote("IBM", Instant.parse("2026-11-24T09:00:00Z").plusSeconds(i).toString(), 160 + i));
+    }
+    write(batch);
+    long before = read("quotes_by_day").stream().filter(r -> r.getString(0).equals("IBM")).count();
+
+    // when: the batch is replayed, as after a crash before its offsets were committed
+    write(batch);
+
+    // then
+    assertThat(before).isEqualTo(50);
+    assertThat(read("quotes_by_day").stream().filter(r -> r.getString(0).equals("IBM")).count())
+        .isEqualTo(50);
+  }
+
+  private static Quote quote(String symbol, String ts, double price) {
+    return new Quote(symbol, Instant.parse(ts), price, 1, "it");
+  }
+
+  private static void write(List<Quote> quotes) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < quotes.size(); i++) {
+      rows.add(RowFactory.create(null, QuoteCodec.encode(quotes.get(i)), "quotes", 0, (long) i));
+    }
+    Dataset<Row> parsed =
+        QuoteParsing.quotes(QuoteParsing.decode(spark.createDataFrame(rows, KAFKA_ROWS)));
+    QuoteWrites.quotesByDay(parsed, keyspace);
+    QuoteWrites.latest(parsed, keyspace);
+  }
+
+  private static List<Row> read(String table) {
+    Dataset<Row> rows =
+        spark
+            .read()
+            .format("org.apache.spark.sql.cassandra")
+            .options(Map.of("keyspace", keyspace, "table", table))
+            .load();
+    return rows.select("symbol", "ts", "price").collectAsList();
+  }
+}
