@@ -5,17 +5,22 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.to_date;
 
+import io.smack.common.DeadLetter;
 import io.smack.common.InvalidQuoteException;
 import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
+import io.smack.common.Rejection;
+import io.smack.common.Rejection.Reason;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.api.java.UDF4;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -28,6 +33,12 @@ final class QuoteParsing {
 
   /** The name under which {@link #register} makes the decoder callable in Spark SQL. */
   static final String DECODE = "smack_decode_quote";
+
+  /** The name of the function that writes a reject as common's {@link DeadLetter} JSON. */
+  static final String DEAD_LETTER = "smack_dead_letter";
+
+  /** The source named in the dead letters of this job. */
+  static final String SOURCE = "ingest-streaming";
 
   /**
    * What the decoder yields for one Kafka value: the quote's fields when it is valid, otherwise the
@@ -46,9 +57,15 @@ final class QuoteParsing {
 
   private QuoteParsing() {}
 
-  /** Makes {@link #DECODE} available in this session: (value bytes, receive time) → decoded. */
+  /** Makes {@link #DECODE} and {@link #DEAD_LETTER} available in this session. */
   static void register(SparkSession spark) {
     spark.udf().register(DECODE, (UDF2<byte[], Timestamp, Row>) QuoteParsing::decode, DECODED);
+    spark
+        .udf()
+        .register(
+            DEAD_LETTER,
+            (UDF4<byte[], String, String, Timestamp, byte[]>) QuoteParsing::deadLetter,
+            DataTypes.BinaryType);
   }
 
   /**
@@ -87,6 +104,33 @@ final class QuoteParsing {
             col("topic"),
             col("partition"),
             col("offset"));
+  }
+
+  /**
+   * The rejects as records for the dead-letter topic: the original key, and common's {@link
+   * DeadLetter} JSON (raw value, reason, detail, this job as source) as the value.
+   */
+  static Dataset<Row> deadLetters(Dataset<Row> decoded) {
+    return decoded
+        .where(col("decoded.valid").equalTo(false))
+        .select(
+            col("key"),
+            callUDF(
+                    DEAD_LETTER,
+                    col("value"),
+                    col("decoded.reason"),
+                    col("decoded.detail"),
+                    current_timestamp())
+                .as("value"));
+  }
+
+  static byte[] deadLetter(byte[] raw, String reason, String detail, Timestamp rejectedAt) {
+    return new DeadLetter(
+            SOURCE,
+            new Rejection(Reason.valueOf(reason.toUpperCase(Locale.ROOT)), detail),
+            raw == null ? new byte[0] : raw,
+            rejectedAt.toInstant())
+        .toJson();
   }
 
   /** One value through the codec of {@code common}; never throws for bad input. */

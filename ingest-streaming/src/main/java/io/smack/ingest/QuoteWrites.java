@@ -48,6 +48,18 @@ final class QuoteWrites {
         .save();
   }
 
+  /** The rejects, as {@link QuoteParsing#deadLetters} makes them, into the dead-letter topic. */
+  static void deadLetters(Dataset<Row> deadLetters, String bootstrapServers, String topic) {
+    deadLetters
+        .write()
+        .format("kafka")
+        .option("kafka.bootstrap.servers", bootstrapServers)
+        .option("kafka.enable.idempotence", "true")
+        .option("kafka.acks", "all")
+        .option("topic", topic)
+        .save();
+  }
+
   /** The newest quote of each symbol: symbol, ts, price, volume, source. */
   static Dataset<Row> newestPerSymbol(Dataset<Row> quotes) {
     return quotes

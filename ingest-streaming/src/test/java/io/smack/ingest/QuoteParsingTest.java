@@ -116,6 +116,23 @@ class QuoteParsingTest {
     assertThat(new String((byte[]) rejects.get(0).get(0), StandardCharsets.UTF_8))
         .isEqualTo("not json at all");
     assertThat(rejects.get(2).getString(2)).isEqualTo("ts is missing");
+    List<String> letters =
+        QuoteParsing.deadLetters(decoded).collectAsList().stream()
+            .map(r -> new String((byte[]) r.get(1), StandardCharsets.UTF_8))
+            .toList();
+    assertThat(letters).hasSize(6);
+    assertThat(letters)
+        .allSatisfy(
+            letter ->
+                assertThat(letter)
+                    .contains("\"source\":\"ingest-streaming\"")
+                    .contains("\"raw_base64\":"));
+    assertThat(letters).anySatisfy(l -> assertThat(l).contains("\"raw_text\":\"not json at all\""));
+    assertThat(letters)
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .contains("\"reason\":\"missing_field\",\"detail\":\"ts is missing\""));
   }
 
   private static Row kafkaRow(byte[] value, long offset) {

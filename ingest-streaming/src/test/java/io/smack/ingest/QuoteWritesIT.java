@@ -9,11 +9,19 @@ import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.StackAddresses;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -110,6 +118,67 @@ class QuoteWritesIT {
     assertThat(before).isEqualTo(50);
     assertThat(read("quotes_by_day").stream().filter(r -> r.getString(0).equals("IBM")).count())
         .isEqualTo(50);
+  }
+
+  @Test
+  void should_send_rejects_to_the_dead_letter_topic_with_their_reason(StackAddresses stack)
+      throws Exception {
+    // given
+    String topic = "dlq-it-" + UUID.randomUUID();
+    Properties admin = new Properties();
+    admin.put("bootstrap.servers", stack.kafkaBootstrapServers());
+    try (Admin client = Admin.create(admin)) {
+      client
+          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    List<Row> rows =
+        List.of(
+            RowFactory.create(null, "<html>".getBytes(StandardCharsets.UTF_8), "quotes", 0, 1L),
+            RowFactory.create(
+                null,
+                QuoteCodec.encode(quote("IBM", "2026-11-24T09:00:00Z", 160)),
+                "quotes",
+                0,
+                2L),
+            RowFactory.create(
+                null,
+                "{\"v\":1,\"symbol\":\"IBM\",\"ts\":\"2026-11-24T09:00:00Z\",\"price\":-1,\"volume\":1,\"source\":\"x\"}"
+                    .getBytes(StandardCharsets.UTF_8),
+                "quotes",
+                0,
+                3L));
+    Dataset<Row> decoded = QuoteParsing.decode(spark.createDataFrame(rows, KAFKA_ROWS));
+
+    // when
+    QuoteWrites.deadLetters(
+        QuoteParsing.deadLetters(decoded), stack.kafkaBootstrapServers(), topic);
+
+    // then
+    Properties consumer = new Properties();
+    consumer.put("bootstrap.servers", stack.kafkaBootstrapServers());
+    consumer.put("group.id", "it-" + UUID.randomUUID());
+    consumer.put("auto.offset.reset", "earliest");
+    List<String> letters = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> client =
+        new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      client.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (letters.size() < 2 && System.nanoTime() < deadline) {
+        client
+            .poll(Duration.ofMillis(200))
+            .forEach(r -> letters.add(new String(r.value(), StandardCharsets.UTF_8)));
+      }
+    }
+    assertThat(letters).hasSize(2);
+    assertThat(letters)
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .contains("\"reason\":\"malformed\"")
+                    .contains("\"raw_text\":\"<html>\""))
+        .anySatisfy(l -> assertThat(l).contains("\"reason\":\"bad_price\""));
   }
 
   private static Quote quote(String symbol, String ts, double price) {
