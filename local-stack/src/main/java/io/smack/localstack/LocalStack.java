@@ -47,10 +47,18 @@ public final class LocalStack implements AutoCloseable {
   static LocalStack start(LocalStackSettings settings) {
     long started = System.nanoTime();
     // Claim every port before starting anything, so that a clash fails at once and cleanly.
-    int kafkaPort = Ports.claim(settings.kafkaPort(), "Kafka");
-    int controllerPort = Ports.claim(settings.kafkaControllerPort(), "the Kafka controller");
-    int cqlPort = Ports.claim(settings.cassandraPort(), "Cassandra (CQL)");
-    int storagePort = Ports.claim(settings.cassandraStoragePort(), "Cassandra (storage)");
+    List<Integer> ports =
+        Ports.claim(
+            List.of(
+                settings.kafkaPort(),
+                settings.kafkaControllerPort(),
+                settings.cassandraPort(),
+                settings.cassandraStoragePort()),
+            List.of("Kafka", "the Kafka controller", "Cassandra (CQL)", "Cassandra (storage)"));
+    int kafkaPort = ports.get(0);
+    int controllerPort = ports.get(1);
+    int cqlPort = ports.get(2);
+    int storagePort = ports.get(3);
     Duration timeout = settings.startTimeout();
     CassandraNode cassandra = null;
     KafkaNode kafka = null;

@@ -1,38 +1,58 @@
 package io.smack.localstack;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Loopback ports: finding a free one, checking that one is free, waiting for one to listen. */
+/** Loopback ports: claiming free or given ones, waiting for one to listen. */
 final class Ports {
 
   static final String HOST = "127.0.0.1";
 
   private Ports() {}
 
-  /** A port that was free a moment ago; the OS does not hand it out again soon. */
-  static int free() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      socket.setReuseAddress(false);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on " + HOST, e);
+  /**
+   * The ports themselves if they are free, or free ones where they are 0, all distinct: each is
+   * held open until all are chosen, so that two zeros never get the same port. Fails naming who
+   * wanted a port that is taken.
+   *
+   * @param purposes who each port is for, in the order of {@code ports}
+   */
+  static List<Integer> claim(List<Integer> ports, List<String> purposes) {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      List<Integer> claimed = new ArrayList<>();
+      for (int i = 0; i < ports.size(); i++) {
+        ServerSocket socket = bind(ports.get(i), purposes.get(i));
+        held.add(socket);
+        claimed.add(socket.getLocalPort());
+      }
+      return List.copyOf(claimed);
+    } finally {
+      for (ServerSocket socket : held) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // closing a listening socket that accepted nothing cannot lose anything
+        }
+      }
     }
   }
 
-  /** The port itself if it is free, or a free one if it is 0; fails naming who wanted it. */
-  static int claim(int port, String purpose) {
-    if (port == 0) {
-      return free();
-    }
-    try (ServerSocket socket = new ServerSocket()) {
+  private static ServerSocket bind(int port, String purpose) {
+    try {
+      ServerSocket socket = new ServerSocket();
       socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(HOST, port));
-      return port;
+      try {
+        socket.bind(new InetSocketAddress(HOST, port));
+      } catch (IOException e) {
+        socket.close();
+        throw e;
+      }
+      return socket;
     } catch (IOException e) {
       throw new StackStartException(
           "port "
