@@ -15,8 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,26 +22,11 @@ import org.junit.jupiter.api.Test;
 /** The parsing functions on local rows shaped like the Kafka source's, with Spark local[2]. */
 class QuoteParsingTest {
 
-  private static final StructType KAFKA_ROWS =
-      new StructType()
-          .add("key", DataTypes.BinaryType)
-          .add("value", DataTypes.BinaryType)
-          .add("topic", DataTypes.StringType)
-          .add("partition", DataTypes.IntegerType)
-          .add("offset", DataTypes.LongType);
-
   private static SparkSession spark;
 
   @BeforeAll
   static void startSpark() {
-    spark =
-        SparkSession.builder()
-            .appName("quote-parsing-test")
-            .master("local[2]")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.sql.session.timeZone", "UTC")
-            .getOrCreate();
+    spark = TestSparks.local("quote-parsing-test");
     QuoteParsing.register(spark);
   }
 
@@ -73,7 +56,7 @@ class QuoteParsingTest {
       rows.add(kafkaRow(badValues.get(i).getBytes(StandardCharsets.UTF_8), i + 1));
     }
     rows.add(kafkaRow(QuoteCodec.encode(msftJustBeforeMidnight), badValues.size() + 1));
-    Dataset<Row> kafka = spark.createDataFrame(rows, KAFKA_ROWS);
+    Dataset<Row> kafka = spark.createDataFrame(rows, TestSparks.KAFKA_ROWS);
 
     // when
     Dataset<Row> decoded = QuoteParsing.decode(kafka).cache();

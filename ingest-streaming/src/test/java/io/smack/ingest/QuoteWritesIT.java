@@ -26,8 +26,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,30 +35,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalStackExtension.class)
 class QuoteWritesIT {
 
-  private static final StructType KAFKA_ROWS =
-      new StructType()
-          .add("key", DataTypes.BinaryType)
-          .add("value", DataTypes.BinaryType)
-          .add("topic", DataTypes.StringType)
-          .add("partition", DataTypes.IntegerType)
-          .add("offset", DataTypes.LongType);
-
   private static SparkSession spark;
   private static String keyspace;
 
   @BeforeAll
   static void start(StackAddresses stack) {
-    spark =
-        SparkSession.builder()
-            .appName("quote-writes-it")
-            .master("local[2]")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.cassandra.connection.host", stack.cassandraHost())
-            .config("spark.cassandra.connection.port", String.valueOf(stack.cassandraPort()))
-            .config("spark.cassandra.connection.localDC", stack.cassandraDatacenter())
-            .getOrCreate();
+    spark = TestSparks.withCassandra("quote-writes-it", stack);
     QuoteParsing.register(spark);
     keyspace = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     CassandraConnector.apply(spark.sparkContext().getConf())
@@ -149,7 +129,7 @@ class QuoteWritesIT {
                 "quotes",
                 0,
                 3L));
-    Dataset<Row> decoded = QuoteParsing.decode(spark.createDataFrame(rows, KAFKA_ROWS));
+    Dataset<Row> decoded = QuoteParsing.decode(spark.createDataFrame(rows, TestSparks.KAFKA_ROWS));
 
     // when
     QuoteWrites.deadLetters(
@@ -191,7 +171,8 @@ class QuoteWritesIT {
       rows.add(RowFactory.create(null, QuoteCodec.encode(quotes.get(i)), "quotes", 0, (long) i));
     }
     Dataset<Row> parsed =
-        QuoteParsing.quotes(QuoteParsing.decode(spark.createDataFrame(rows, KAFKA_ROWS)));
+        QuoteParsing.quotes(
+            QuoteParsing.decode(spark.createDataFrame(rows, TestSparks.KAFKA_ROWS)));
     QuoteWrites.quotesByDay(parsed, keyspace);
     QuoteWrites.latest(parsed, keyspace);
   }

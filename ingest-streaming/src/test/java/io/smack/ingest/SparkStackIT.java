@@ -53,16 +53,7 @@ class SparkStackIT {
 
   @BeforeAll
   static void startSpark(StackAddresses stack) {
-    spark =
-        SparkSession.builder()
-            .appName("spark-stack-it")
-            .master("local[2]")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.cassandra.connection.host", stack.cassandraHost())
-            .config("spark.cassandra.connection.port", String.valueOf(stack.cassandraPort()))
-            .config("spark.cassandra.connection.localDC", stack.cassandraDatacenter())
-            .getOrCreate();
+    spark = TestSparks.withCassandra("spark-stack-it", stack);
   }
 
   @AfterAll
