@@ -18,6 +18,9 @@ public final class Tables {
   /** Predictions served, to compare with what happened. */
   public static final String PREDICTIONS = "predictions";
 
+  /** The streaming job's progress: one row per micro-batch, newest first. */
+  public static final String INGEST_PROGRESS = "ingest_progress";
+
   /** Columns shared by several tables. */
   public static final class Columns {
     public static final String SYMBOL = "symbol";

@@ -23,7 +23,8 @@ class CqlSchemaTest {
             "CREATE TABLE IF NOT EXISTS it_42.latest_quote",
             "CREATE TABLE IF NOT EXISTS it_42.bars_1m",
             "CREATE TABLE IF NOT EXISTS it_42.models",
-            "CREATE TABLE IF NOT EXISTS it_42.predictions");
+            "CREATE TABLE IF NOT EXISTS it_42.predictions",
+            "CREATE TABLE IF NOT EXISTS it_42.ingest_progress");
     assertThat(statements.get(0))
         .isEqualTo(
             "CREATE KEYSPACE IF NOT EXISTS it_42 WITH replication = "
@@ -43,7 +44,8 @@ class CqlSchemaTest {
             Tables.LATEST_QUOTE,
             Tables.BARS_1M,
             Tables.MODELS,
-            Tables.PREDICTIONS)) {
+            Tables.PREDICTIONS,
+            Tables.INGEST_PROGRESS)) {
       assertThat(script).contains("smack." + table + " (");
     }
   }

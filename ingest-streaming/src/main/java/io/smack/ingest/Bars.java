@@ -3,6 +3,7 @@ package io.smack.ingest;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_trunc;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
@@ -10,6 +11,9 @@ import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -43,5 +47,34 @@ final class Bars {
             count("*").cast("int").as("quotes"))
         .withColumn("day", to_date(col("minute")))
         .select("symbol", "day", "minute", "open", "high", "low", "close", "volume", "quotes");
+  }
+
+  /**
+   * The (symbol, minute) bars that the quotes at or after {@code watermark} fall in: the bars a
+   * batch must compute again. Older quotes are late: their bars are final.
+   *
+   * @param quotes columns symbol, ts (more are ignored)
+   */
+  static Dataset<Row> touched(Dataset<Row> quotes, Instant watermark) {
+    return quotes
+        .where(col("ts").geq(lit(Timestamp.from(watermark))))
+        .select(col("symbol"), date_trunc("minute", col("ts")).as("minute"))
+        .distinct();
+  }
+
+  /**
+   * The touched bars, each computed from all its stored quotes: those of earlier batches and of
+   * this one, each once, whatever order they came in.
+   *
+   * @param stored rows of {@code quotes_by_day} covering at least the touched minutes
+   * @param touched the columns symbol, minute of {@link #touched}
+   */
+  static Dataset<Row> recompute(Dataset<Row> stored, Dataset<Row> touched) {
+    Dataset<Row> bars = oneMinute(stored);
+    Column sameBar =
+        bars.col("symbol")
+            .equalTo(touched.col("symbol"))
+            .and(bars.col("minute").equalTo(touched.col("minute")));
+    return bars.join(touched, sameBar, "left_semi");
   }
 }

@@ -1,19 +1,28 @@
 package io.smack.ingest;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.unix_micros;
 
 import io.smack.common.Tables;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
- * Writes parsed quotes (the columns of {@link QuoteParsing#quotes}) into Cassandra with the Spark
- * Cassandra Connector. Every write is an upsert keyed on event time, so writing a batch again after
- * a crash writes the same rows and creates none.
+ * Writes parsed quotes (the columns of {@link QuoteParsing#quotes}) and bars into Cassandra with
+ * the Spark Cassandra Connector, and reads back the stored quotes that bars are computed from.
+ * Every write is an upsert keyed on event time, so writing a batch again after a crash writes the
+ * same rows and creates none.
  */
 final class QuoteWrites {
 
@@ -46,6 +55,52 @@ final class QuoteWrites {
             Map.of("keyspace", keyspace, "table", Tables.LATEST_QUOTE, "writetime", "write_time"))
         .mode("append")
         .save();
+  }
+
+  /** Bars, as {@link Bars#oneMinute} makes them, into {@code bars_1m}. */
+  static void bars(Dataset<Row> bars, String keyspace) {
+    bars.write()
+        .format(CASSANDRA)
+        .options(Map.of("keyspace", keyspace, "table", Tables.BARS_1M))
+        .mode("append")
+        .save();
+  }
+
+  /**
+   * The stored quotes of {@code symbols} on {@code days} from {@code from} until {@code until}
+   * (exclusive). The connector turns the filters into CQL: the partition keys as IN lists, the time
+   * as a range of the clustering column, so only those slices are read.
+   */
+  static Dataset<Row> storedQuotes(
+      SparkSession spark,
+      String keyspace,
+      List<String> symbols,
+      List<Date> days,
+      Instant from,
+      Instant until) {
+    return table(spark, keyspace, Tables.QUOTES_BY_DAY)
+        .where(
+            col("symbol")
+                .isin(symbols.toArray())
+                .and(col("day").isin(days.toArray()))
+                .and(col("ts").geq(lit(Timestamp.from(from))))
+                .and(col("ts").lt(lit(Timestamp.from(until)))));
+  }
+
+  /** The newest event time in {@code latest_quote}, empty when it holds no quote. */
+  static Optional<Instant> newestStored(SparkSession spark, String keyspace) {
+    Row newest = table(spark, keyspace, Tables.LATEST_QUOTE).agg(max("ts")).first();
+    return newest.isNullAt(0)
+        ? Optional.empty()
+        : Optional.of(newest.<Timestamp>getAs(0).toInstant());
+  }
+
+  private static Dataset<Row> table(SparkSession spark, String keyspace, String table) {
+    return spark
+        .read()
+        .format(CASSANDRA)
+        .options(Map.of("keyspace", keyspace, "table", table))
+        .load();
   }
 
   /** The rejects, as {@link QuoteParsing#deadLetters} makes them, into the dead-letter topic. */
