@@ -110,9 +110,9 @@ class IngestJobIT {
       assertThat(row.getString("source")).isEqualTo("it");
     }
     // latest_quote: the newest by event time, though the topic held them out of order
-    assertThat(latest(world)).isEqualTo(ExpectedTables.latest(good));
+    assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(good));
     // bars_1m: equal to the bars worked out apart, each quote sent twice counted once
-    assertThat(bars(world)).isEqualTo(ExpectedTables.bars(good));
+    assertThat(IngestTables.bars(world)).isEqualTo(ExpectedTables.bars(good));
     // the rejects, with their reasons, in the dead-letter topic
     List<String> letters = world.deadLetters(6);
     assertThat(letters).hasSize(6);
@@ -145,7 +145,7 @@ class IngestJobIT {
     world.produce(first);
     IngestSettings settings = world.settings(Map.of("INGEST_BARS_WATERMARK", "2m"));
     run(settings);
-    Map<String, Bar> before = bars(world);
+    Map<String, Bar> before = IngestTables.bars(world);
 
     // when: two late quotes come: one 29.5 s behind the newest (within the 2 minute watermark),
     // one 3 min 49.5 s behind (beyond it)
@@ -159,14 +159,14 @@ class IngestJobIT {
     // then: the 10:04 bar now counts the late quote, the 10:01 bar is final, latest is unchanged
     List<Quote> all = new ArrayList<>(first);
     all.add(withinWatermark);
-    Map<String, Bar> after = bars(world);
+    Map<String, Bar> after = IngestTables.bars(world);
     String at1004 = "AAPL@2026-11-24T10:04:00Z";
     String at1001 = "AAPL@2026-11-24T10:01:00Z";
     assertThat(after.get(at1004)).isEqualTo(ExpectedTables.bars(all).get(at1004));
     assertThat(after.get(at1004).high()).isEqualTo(999.0);
     assertThat(after.get(at1004).quotes()).isEqualTo(before.get(at1004).quotes() + 1);
     assertThat(after.get(at1001)).isEqualTo(before.get(at1001));
-    assertThat(latest(world)).isEqualTo(ExpectedTables.latest(first));
+    assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(first));
     assertThat(world.rows(Tables.QUOTES_BY_DAY, "ts")).hasSize(first.size() + 2);
     List<Row> progress = probe.rows(world);
     assertThat(progress.get(0).getLong("late")).isEqualTo(1);
@@ -215,39 +215,5 @@ class IngestJobIT {
           .filter(r -> r.getLong("batch_id") >= firstBatch)
           .collect(Collectors.toList());
     }
-  }
-
-  private static Map<String, Quote> latest(IngestWorld world) {
-    Map<String, Quote> latest = new TreeMap<>();
-    for (Row row : world.rows(Tables.LATEST_QUOTE, "symbol, ts, price, volume, source")) {
-      latest.put(
-          row.getString("symbol"),
-          new Quote(
-              row.getString("symbol"),
-              row.getInstant("ts"),
-              row.getDouble("price"),
-              row.getLong("volume"),
-              row.getString("source")));
-    }
-    return latest;
-  }
-
-  private static Map<String, Bar> bars(IngestWorld world) {
-    Map<String, Bar> bars = new TreeMap<>();
-    for (Row row :
-        world.rows(Tables.BARS_1M, "symbol, minute, open, high, low, close, volume, quotes")) {
-      Bar bar =
-          new Bar(
-              row.getString("symbol"),
-              row.getInstant("minute"),
-              row.getDouble("open"),
-              row.getDouble("high"),
-              row.getDouble("low"),
-              row.getDouble("close"),
-              row.getLong("volume"),
-              row.getInt("quotes"));
-      bars.put(bar.symbol() + "@" + bar.minute(), bar);
-    }
-    return bars;
   }
 }

@@ -1,0 +1,127 @@
+package io.smack.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.smack.common.Quote;
+import io.smack.common.Tables;
+import io.smack.localstack.LocalStackExtension;
+import io.smack.localstack.StackAddresses;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The job as its own JVM, killed with SIGKILL in the middle of a run while quotes still flow, and
+ * started again on the same checkpoint: every quote is stored once and the tables are what the
+ * quotes make, as if nothing had happened.
+ */
+@ExtendWith(LocalStackExtension.class)
+class IngestRestartIT {
+
+  @Test
+  void should_store_every_quote_once_and_the_same_bars_and_latest_after_a_kill_and_a_restart(
+      StackAddresses stack) throws Exception {
+    // given: 40 000 quotes of four symbols, the first 10 000 in the topic before the job starts
+    IngestWorld world = new IngestWorld(stack, 6);
+    List<Quote> quotes =
+        TestQuotes.series(
+            List.of("AAPL", "MSFT", "GOOG", "IBM"),
+            Instant.parse("2026-11-24T12:00:00Z"),
+            Instant.parse("2026-11-24T12:16:40Z"),
+            Duration.ofMillis(100),
+            17);
+    world.produce(quotes.subList(0, 10_000));
+    Process first =
+        start(
+            world,
+            Map.of("INGEST_TRIGGER", "0s", "INGEST_MAX_OFFSETS_PER_TRIGGER", "2000"),
+            "first");
+
+    // when: the rest flows in while the job runs, and the job is killed after a few batches
+    Await.until(() -> progressRows(world) >= 1, Duration.ofSeconds(120));
+    CompletableFuture<Void> flowing =
+        CompletableFuture.runAsync(() -> trickle(world, quotes.subList(10_000, quotes.size())));
+    Await.until(() -> progressRows(world) >= 3, Duration.ofSeconds(120));
+    first.destroyForcibly(); // SIGKILL
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(flowing).as("quotes still flowing at the kill").isNotDone();
+    long storedAtKill = world.rows(Tables.QUOTES_BY_DAY, "ts").size();
+    flowing.get(120, TimeUnit.SECONDS);
+    // and, as a restarted collector would, the first 2000 quotes are sent again
+    world.produce(quotes.subList(0, 2000));
+    Process second =
+        start(
+            world,
+            Map.of("INGEST_TRIGGER", "available-now", "INGEST_MAX_OFFSETS_PER_TRIGGER", "10000"),
+            "second");
+
+    // then: the restart catches up and ends, and the tables hold what a clean run gives
+    assertThat(second.waitFor(240, TimeUnit.SECONDS)).as("the restarted job ends").isTrue();
+    assertThat(second.exitValue()).isZero();
+    assertThat(storedAtKill).isLessThan(quotes.size());
+    List<Row> stored = world.rows(Tables.QUOTES_BY_DAY, "symbol, ts, price, volume");
+    assertThat(stored).hasSize(quotes.size());
+    Map<String, Quote> expected = ExpectedTables.distinct(quotes);
+    assertThat(stored)
+        .allSatisfy(
+            row -> {
+              Quote quote = expected.get(row.getString("symbol") + "@" + row.getInstant("ts"));
+              assertThat(quote).isNotNull();
+              assertThat(row.getDouble("price")).isEqualTo(quote.price());
+            });
+    assertThat(IngestTables.bars(world)).isEqualTo(ExpectedTables.bars(quotes));
+    assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(quotes));
+  }
+
+  private static long progressRows(IngestWorld world) {
+    return world.rows(Tables.INGEST_PROGRESS, "batch_id").size();
+  }
+
+  /** Sends the quotes 500 at a time, a chunk every 200 ms: about 2500 quotes a second. */
+  private static void trickle(IngestWorld world, List<Quote> quotes) {
+    try {
+      for (int i = 0; i < quotes.size(); i += 500) {
+        world.produce(quotes.subList(i, Math.min(quotes.size(), i + 500)));
+        TimeUnit.MILLISECONDS.sleep(200);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The job's main class in a JVM of its own, with Spark's flags, logging to target/. */
+  private static Process start(IngestWorld world, Map<String, String> settings, String name)
+      throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx768m");
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect"))
+        .forEach(command::add);
+    command.add("-cp");
+    command.add(
+        Path.of("target", "classes").toAbsolutePath()
+            + File.pathSeparator
+            + Files.readString(Path.of("target", "ingest.classpath")).strip()
+            + File.pathSeparator
+            + Files.readString(Path.of("target", "spark.classpath")).strip());
+    command.add(IngestMain.class.getName());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(Path.of("target", "ingest-" + name + ".log").toFile());
+    builder.environment().putAll(world.environment(new TreeMap<>(settings)));
+    return builder.start();
+  }
+}
