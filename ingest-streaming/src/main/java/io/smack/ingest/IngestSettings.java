@@ -58,6 +58,29 @@ record IngestSettings(
         sparkConf(ingest));
   }
 
+  /**
+   * These settings with {@code more} Spark settings added to (or replacing) the configured ones.
+   */
+  IngestSettings withSparkConf(Map<String, String> more) {
+    Map<String, String> conf = new TreeMap<>(sparkConf);
+    conf.putAll(more);
+    return new IngestSettings(
+        kafka,
+        cassandra,
+        master,
+        queryName,
+        checkpoint,
+        startingOffsets,
+        maxOffsetsPerTrigger,
+        triggerInterval,
+        shufflePartitions,
+        barsWatermark,
+        createSchema,
+        httpHost,
+        httpPort,
+        conf);
+  }
+
   private static Optional<Duration> trigger(Config ingest) {
     if (ingest.getString("trigger").equals(AVAILABLE_NOW)) {
       return Optional.empty();

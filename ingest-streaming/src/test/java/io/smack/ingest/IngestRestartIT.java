@@ -8,6 +8,7 @@ import io.smack.common.Tables;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.StackAddresses;
 import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -54,6 +56,8 @@ class IngestRestartIT {
     CompletableFuture<Void> flowing =
         CompletableFuture.runAsync(() -> trickle(world, quotes.subList(10_000, quotes.size())));
     Await.until(() -> progressRows(world) >= 3, Duration.ofSeconds(120));
+    // in the middle of a batch: its offsets are in the checkpoint, its commit is not
+    Await.until(() -> newest(world, "offsets") > newest(world, "commits"), Duration.ofSeconds(60));
     first.destroyForcibly(); // SIGKILL
     assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(flowing).as("quotes still flowing at the kill").isNotDone();
@@ -83,6 +87,20 @@ class IngestRestartIT {
             });
     assertThat(IngestTables.bars(world)).isEqualTo(ExpectedTables.bars(quotes));
     assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(quotes));
+  }
+
+  /** The newest batch id in a folder of the checkpoint (offsets or commits), -1 for none. */
+  private static long newest(IngestWorld world, String folder) {
+    try (Stream<Path> files = Files.list(world.checkpoint.resolve(folder))) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.matches("[0-9]+"))
+          .mapToLong(Long::parseLong)
+          .max()
+          .orElse(-1);
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   private static long progressRows(IngestWorld world) {

@@ -1,0 +1,95 @@
+package io.smack.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigException;
+import io.smack.common.Settings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+
+class IngestSettingsTest {
+
+  @Test
+  void should_read_the_defaults_of_the_reference() {
+    // when
+    IngestSettings settings = IngestSettings.from(Settings.load(Map.of()));
+
+    // then
+    assertThat(settings.master()).isEqualTo("local[*]");
+    assertThat(settings.triggerInterval()).contains(Duration.ofSeconds(1));
+    assertThat(settings.maxOffsetsPerTrigger()).isEqualTo(200_000);
+    assertThat(settings.startingOffsets()).isEqualTo("earliest");
+    assertThat(settings.barsWatermark()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(settings.checkpoint()).isEqualTo("var/checkpoints/ingest");
+    assertThat(settings.kafka().quotesTopic()).isEqualTo("quotes");
+  }
+
+  @Test
+  void should_take_the_environment_over_the_defaults() {
+    // when
+    IngestSettings settings =
+        IngestSettings.from(
+            Settings.load(
+                Map.of(
+                    "SPARK_MASTER", "mesos://zk://zk1:2181/mesos",
+                    "INGEST_TRIGGER", "available-now",
+                    "INGEST_MAX_OFFSETS_PER_TRIGGER", "5000",
+                    "INGEST_CHECKPOINT_DIR", "hdfs:///smack/checkpoints/ingest",
+                    "INGEST_BARS_WATERMARK", "90s")));
+
+    // then
+    assertThat(settings.master()).isEqualTo("mesos://zk://zk1:2181/mesos");
+    assertThat(settings.triggerInterval()).isEqualTo(Optional.empty());
+    assertThat(settings.maxOffsetsPerTrigger()).isEqualTo(5000);
+    assertThat(settings.checkpoint()).isEqualTo("hdfs:///smack/checkpoints/ingest");
+    assertThat(settings.barsWatermark()).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void should_name_the_setting_of_a_bad_trigger_or_batch_size() {
+    assertThatThrownBy(() -> IngestSettings.from(Settings.load(Map.of("INGEST_TRIGGER", "soon"))))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("smack.ingest.trigger")
+        .hasMessageContaining("'soon'");
+    assertThatThrownBy(
+            () -> IngestSettings.from(Settings.load(Map.of("INGEST_MAX_OFFSETS_PER_TRIGGER", "0"))))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("smack.ingest.max-offsets-per-trigger");
+    assertThatThrownBy(
+            () -> IngestSettings.from(Settings.load(Map.of("INGEST_STARTING_OFFSETS", "middle"))))
+        .hasMessageContaining("smack.ingest.starting-offsets");
+  }
+
+  @Test
+  void should_give_spark_utc_cassandra_and_the_extra_settings_but_leave_a_submitted_master() {
+    // given
+    IngestSettings settings =
+        IngestSettings.from(
+                Settings.load(Map.of("CASSANDRA_CONTACT_POINTS", "10.0.0.1:9142,10.0.0.2:9142")))
+            .withSparkConf(Map.of("spark.cassandra.output.concurrent.writes", "8"));
+
+    // when
+    SparkConf conf = IngestJob.sparkConf(settings);
+
+    // then
+    assertThat(conf.get("spark.sql.session.timeZone")).isEqualTo("UTC");
+    assertThat(conf.get("spark.cassandra.connection.host")).isEqualTo("10.0.0.1,10.0.0.2");
+    assertThat(conf.get("spark.cassandra.connection.port")).isEqualTo("9142");
+    assertThat(conf.get("spark.cassandra.output.concurrent.writes")).isEqualTo("8");
+    assertThat(conf.get("spark.master")).isEqualTo("local[*]");
+  }
+
+  @Test
+  void should_refuse_contact_points_on_different_ports() {
+    IngestSettings settings =
+        IngestSettings.from(
+            Settings.load(Map.of("CASSANDRA_CONTACT_POINTS", "10.0.0.1:9042,10.0.0.2:9142")));
+
+    assertThatThrownBy(() -> IngestJob.sparkConf(settings))
+        .hasMessageContaining("smack.cassandra.contact-points");
+  }
+}
