@@ -30,7 +30,11 @@ public final class BenchMain {
 
   /** Every benchmark, the raw baselines first. */
   private static final List<Benchmark> BENCHMARKS =
-      List.of(new KafkaProducerBaseline(), new CassandraWriteBaseline(), new CollectorBenchmark());
+      List.of(
+          new KafkaProducerBaseline(),
+          new CassandraWriteBaseline(),
+          new CollectorBenchmark(),
+          new IngestBenchmark());
 
   private BenchMain() {}
 

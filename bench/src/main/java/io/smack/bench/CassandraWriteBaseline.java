@@ -1,6 +1,7 @@
 package io.smack.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.smack.common.CqlSchema;
 import io.smack.common.Quote;
@@ -12,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 
 /**
  * The raw baseline of every Cassandra stage: quote rows written to {@code quotes_by_day} with async
@@ -60,28 +62,40 @@ final class CassandraWriteBaseline implements Benchmark {
       throws InterruptedException {
     String[] symbols = {"AAPL", "MSFT", "GOOG", "AMZN", "IBM"};
     Instant start = Instant.parse("2026-11-23T14:30:00Z");
+    writeAll(
+        session,
+        count,
+        n -> {
+          int i = offset + n;
+          Quote quote =
+              new Quote(
+                  symbols[i % symbols.length],
+                  start.plusMillis(3L * i),
+                  100 + i % 1000 * 0.01,
+                  i,
+                  "bench");
+          return insert.bind(
+              quote.symbol(),
+              quote.day(),
+              quote.ts(),
+              quote.price(),
+              quote.volume(),
+              quote.source());
+        });
+  }
+
+  /**
+   * Executes {@code count} statements asynchronously, at most {@link #IN_FLIGHT} at a time, each
+   * marked idempotent; fails with the first error.
+   */
+  static void writeAll(CqlSession session, int count, IntFunction<BoundStatement> statement)
+      throws InterruptedException {
     Semaphore inFlight = new Semaphore(IN_FLIGHT);
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    for (int i = offset; i < offset + count && failure.get() == null; i++) {
-      Quote quote =
-          new Quote(
-              symbols[i % symbols.length],
-              start.plusMillis(3L * i),
-              100 + i % 1000 * 0.01,
-              i,
-              "bench");
+    for (int i = 0; i < count && failure.get() == null; i++) {
+      BoundStatement next = statement.apply(i).setIdempotent(true);
       inFlight.acquire();
-      CompletionStage<?> done =
-          session.executeAsync(
-              insert
-                  .bind(
-                      quote.symbol(),
-                      quote.day(),
-                      quote.ts(),
-                      quote.price(),
-                      quote.volume(),
-                      quote.source())
-                  .setIdempotent(true));
+      CompletionStage<?> done = session.executeAsync(next);
       done.whenComplete(
           (result, error) -> {
             if (error != null) {
@@ -96,7 +110,7 @@ final class CassandraWriteBaseline implements Benchmark {
     }
   }
 
-  private static CqlSession session(StackAddresses stack) {
+  static CqlSession session(StackAddresses stack) {
     return CqlSession.builder()
         .addContactPoint(new InetSocketAddress(stack.cassandraHost(), stack.cassandraPort()))
         .withLocalDatacenter(stack.cassandraDatacenter())

@@ -1,7 +1,14 @@
 package io.smack.ingest;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,10 +20,10 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * One micro-batch of Kafka rows into Cassandra, in an order that makes a replay after a crash
- * harmless: {@code quotes_by_day} first, then the touched bars computed again from the stored
- * quotes, then {@code latest_quote}, then the rejects to the dead-letter topic. Every Cassandra
- * write is an upsert keyed on event time, so a batch written twice leaves the same rows; a dead
- * letter may be sent twice (the topic is at least once).
+ * harmless: {@code quotes_by_day} first, then the touched bars (merged with the stored bars, or
+ * computed again from the stored quotes), then {@code latest_quote}, then the rejects to the
+ * dead-letter topic. Every Cassandra write is an upsert keyed on event time, so a batch written
+ * twice leaves the same rows; a dead letter may be sent twice (the topic is at least once).
  *
  * <p>The bars' watermark follows Spark's: the newest event time seen so far, less {@code
  * smack.ingest.bars.watermark}, as it stood when the batch began. It starts from the newest quote
@@ -55,15 +62,7 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
         QuoteWrites.quotesByDay(quotes, keyspace);
       }
       if (summary.bars() > 0) {
-        Dataset<Row> stored =
-            QuoteWrites.storedQuotes(
-                spark,
-                keyspace,
-                summary.barSymbols(),
-                summary.barDays(),
-                summary.barsFrom().orElseThrow(),
-                summary.barsUntil().orElseThrow());
-        QuoteWrites.bars(Bars.recompute(stored, Bars.touched(quotes, watermark)), keyspace);
+        writeBars(spark, quotes, summary, watermark);
       }
       if (summary.quotes() > 0) {
         QuoteWrites.latest(quotes, keyspace);
@@ -79,6 +78,52 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
     } finally {
       decoded.unpersist();
     }
+  }
+
+  /**
+   * The bars the batch's quotes within the watermark touch: merged with the stored bars where that
+   * is exact, computed again from the stored quotes where it is not (see {@link Bars#merge}).
+   */
+  private void writeBars(
+      SparkSession spark, Dataset<Row> quotes, BatchSummary summary, Instant watermark) {
+    Instant from = summary.barsFrom().orElseThrow();
+    Instant until = summary.barsUntil().orElseThrow();
+    Dataset<Row> batchBars =
+        Bars.oneMinute(quotes.where(col("ts").geq(lit(Timestamp.from(watermark)))));
+    Dataset<Row> stored =
+        QuoteWrites.storedBars(
+            spark, keyspace, summary.barSymbols(), summary.barDays(), from, until);
+    Dataset<Row> merged = Bars.merge(batchBars, stored).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      QuoteWrites.bars(merged.where(not(col("needs_stored"))), keyspace);
+      List<Row> recompute =
+          merged.where(col("needs_stored")).select("symbol", "day", "minute").collectAsList();
+      if (!recompute.isEmpty()) {
+        Dataset<Row> touched =
+            spark.createDataFrame(recompute, merged.select("symbol", "day", "minute").schema());
+        Dataset<Row> storedQuotes =
+            QuoteWrites.storedQuotes(
+                spark,
+                keyspace,
+                distinct(recompute, 0),
+                distinct(recompute, 1),
+                recompute.stream()
+                    .map(r -> r.getTimestamp(2).toInstant())
+                    .min(Instant::compareTo)
+                    .get(),
+                recompute.stream()
+                    .map(r -> r.getTimestamp(2).toInstant().plus(1, ChronoUnit.MINUTES))
+                    .max(Instant::compareTo)
+                    .get());
+        QuoteWrites.bars(Bars.recompute(storedQuotes, touched), keyspace);
+      }
+    } finally {
+      merged.unpersist();
+    }
+  }
+
+  private static <T> List<T> distinct(List<Row> rows, int field) {
+    return rows.stream().map(r -> r.<T>getAs(field)).distinct().toList();
   }
 
   /** What batch {@code batchId} held, once: the progress listener takes it. */

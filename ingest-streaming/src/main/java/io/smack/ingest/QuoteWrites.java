@@ -57,9 +57,20 @@ final class QuoteWrites {
         .save();
   }
 
-  /** Bars, as {@link Bars#oneMinute} makes them, into {@code bars_1m}. */
+  /** Bars, as {@link Bars#oneMinute} or {@link Bars#merge} make them, into {@code bars_1m}. */
   static void bars(Dataset<Row> bars, String keyspace) {
-    bars.write()
+    bars.select(
+            "symbol",
+            "day",
+            "minute",
+            "open",
+            "high",
+            "low",
+            "close",
+            "volume",
+            "quotes",
+            "close_ts")
+        .write()
         .format(CASSANDRA)
         .options(Map.of("keyspace", keyspace, "table", Tables.BARS_1M))
         .mode("append")
@@ -68,8 +79,7 @@ final class QuoteWrites {
 
   /**
    * The stored quotes of {@code symbols} on {@code days} from {@code from} until {@code until}
-   * (exclusive). The connector turns the filters into CQL: the partition keys as IN lists, the time
-   * as a range of the clustering column, so only those slices are read.
+   * (exclusive).
    */
   static Dataset<Row> storedQuotes(
       SparkSession spark,
@@ -78,13 +88,44 @@ final class QuoteWrites {
       List<Date> days,
       Instant from,
       Instant until) {
-    return table(spark, keyspace, Tables.QUOTES_BY_DAY)
+    return slice(spark, keyspace, Tables.QUOTES_BY_DAY, "ts", symbols, days, from, until);
+  }
+
+  /**
+   * The stored bars of {@code symbols} on {@code days} from minute {@code from} until {@code
+   * until}.
+   */
+  static Dataset<Row> storedBars(
+      SparkSession spark,
+      String keyspace,
+      List<String> symbols,
+      List<Date> days,
+      Instant from,
+      Instant until) {
+    return slice(spark, keyspace, Tables.BARS_1M, "minute", symbols, days, from, until);
+  }
+
+  /**
+   * Rows of a table partitioned by (symbol, day) and clustered by time. The connector turns the
+   * filters into CQL: the partition keys as IN lists, the time as a range of the clustering column,
+   * so only those slices are read.
+   */
+  private static Dataset<Row> slice(
+      SparkSession spark,
+      String keyspace,
+      String table,
+      String time,
+      List<String> symbols,
+      List<Date> days,
+      Instant from,
+      Instant until) {
+    return table(spark, keyspace, table)
         .where(
             col("symbol")
                 .isin(symbols.toArray())
                 .and(col("day").isin(days.toArray()))
-                .and(col("ts").geq(lit(Timestamp.from(from))))
-                .and(col("ts").lt(lit(Timestamp.from(until)))));
+                .and(col(time).geq(lit(Timestamp.from(from))))
+                .and(col(time).lt(lit(Timestamp.from(until)))));
   }
 
   /** The newest event time in {@code latest_quote}, empty when it holds no quote. */

@@ -100,6 +100,50 @@ class BarsTest {
                 1));
   }
 
+  @Test
+  void should_merge_newer_quotes_into_stored_bars_and_mark_the_bars_that_need_stored_quotes() {
+    // given: stored bars of AAPL 14:30 (last quote 14:30:20) and MSFT 14:30 (last quote 14:30:40)
+    Dataset<Row> stored =
+        Bars.oneMinute(
+            spark.createDataFrame(
+                List.of(
+                    quote("AAPL", "2026-11-23T14:30:10Z", 100.0, 1),
+                    quote("AAPL", "2026-11-23T14:30:20Z", 101.0, 2),
+                    quote("MSFT", "2026-11-23T14:30:40Z", 400.0, 5)),
+                QUOTES));
+    // and a batch: newer AAPL quotes in 14:30, a first IBM bar, a late MSFT quote inside 14:30
+    Dataset<Row> batch =
+        Bars.oneMinute(
+            spark.createDataFrame(
+                List.of(
+                    quote("AAPL", "2026-11-23T14:30:30Z", 99.0, 4),
+                    quote("AAPL", "2026-11-23T14:30:50Z", 102.5, 8),
+                    quote("IBM", "2026-11-23T14:30:05Z", 160.0, 3),
+                    quote("MSFT", "2026-11-23T14:30:15Z", 401.0, 6)),
+                QUOTES));
+
+    // when
+    List<Row> merged = Bars.merge(batch, stored).orderBy("symbol").collectAsList();
+
+    // then: AAPL grows without reading quotes, IBM is the batch's own, MSFT needs its stored quotes
+    assertThat(merged).extracting(r -> r.getString(0)).containsExactly("AAPL", "IBM", "MSFT");
+    assertThat(merged.get(2).getBoolean(10)).isTrue();
+    assertThat(merged.subList(0, 2))
+        .extracting(
+            r -> r.getString(0),
+            r -> r.getDouble(3),
+            r -> r.getDouble(4),
+            r -> r.getDouble(5),
+            r -> r.getDouble(6),
+            r -> r.getLong(7),
+            r -> r.getInt(8),
+            r -> r.getTimestamp(9),
+            r -> r.getBoolean(10))
+        .containsExactly(
+            tuple("AAPL", 100.0, 102.5, 99.0, 102.5, 15L, 4, at("2026-11-23T14:30:50Z"), false),
+            tuple("IBM", 160.0, 160.0, 160.0, 160.0, 3L, 1, at("2026-11-23T14:30:05Z"), false));
+  }
+
   private static Row quote(String symbol, String ts, double price, long volume) {
     return RowFactory.create(symbol, at(ts), price, volume);
   }
