@@ -3,13 +3,10 @@ package io.smack.ingest;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_distinct;
-import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
@@ -25,12 +22,11 @@ import org.apache.spark.sql.Row;
 
 /**
  * What one micro-batch holds, worked out in one pass over its decoded rows: how many quotes and
- * rejects, the newest event time, and which bars the quotes within the watermark touch.
+ * rejects, the newest event time, and where the bars the quotes within the watermark touch lie.
  *
  * @param newest the newest event time of the batch's quotes, empty when it has none
  * @param late quotes older than the watermark: stored, but their bars are final
- * @param bars the (symbol, minute) bars that quotes within the watermark touch
- * @param barSymbols the symbols of those bars
+ * @param barSymbols the symbols of the bars that quotes within the watermark touch
  * @param barDays the UTC days of those bars
  * @param barsFrom the first minute of those bars, empty when there are none
  * @param barsUntil the end of the last minute of those bars (exclusive)
@@ -40,7 +36,6 @@ record BatchSummary(
     long rejected,
     Optional<Instant> newest,
     long late,
-    long bars,
     List<String> barSymbols,
     List<Date> barDays,
     Optional<Instant> barsFrom,
@@ -67,7 +62,6 @@ record BatchSummary(
                 count(when(not(valid), 1)),
                 max(ts),
                 count(when(valid.and(not(onTime)), 1)),
-                count_distinct(when(onTime, struct(symbol, date_trunc("minute", ts)))),
                 collect_set(when(onTime, symbol)),
                 collect_set(when(onTime, to_date(ts))),
                 min(when(onTime, ts)),
@@ -78,11 +72,10 @@ record BatchSummary(
         row.getLong(1),
         instant(row, 2),
         row.getLong(3),
-        row.getLong(4),
+        row.getList(4),
         row.getList(5),
-        row.getList(6),
-        instant(row, 7).map(from -> from.truncatedTo(ChronoUnit.MINUTES)),
-        instant(row, 8).map(to -> to.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES)));
+        instant(row, 6).map(from -> from.truncatedTo(ChronoUnit.MINUTES)),
+        instant(row, 7).map(to -> to.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES)));
   }
 
   private static Optional<Instant> instant(Row row, int field) {

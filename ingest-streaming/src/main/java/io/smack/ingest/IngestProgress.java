@@ -9,6 +9,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.smack.common.Tables;
+import io.smack.ingest.MicroBatch.BatchReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -113,16 +114,17 @@ final class IngestProgress extends StreamingQueryListener {
   @Override
   public void onQueryProgress(QueryProgressEvent event) {
     StreamingQueryProgress progress = event.progress();
-    Optional<BatchSummary> ran = batches.takeSummary(progress.batchId());
+    Optional<BatchReport> ran = batches.takeReport(progress.batchId());
     if (ran.isEmpty()) {
       return; // an idle report: no new records, no batch
     }
-    BatchSummary summary = ran.get();
+    BatchSummary summary = ran.get().summary();
+    long barsWritten = ran.get().bars();
     long behind = offsetsBehind(progress.sources());
     long durationMs = progress.batchDuration();
     LOG.info(
         "batch {}: {} rows in {} ms ({} rows/s, offered {} rows/s): {} quotes, {} rejected,"
-            + " {} late, {} bars; newest event {}; {} records behind",
+            + " {} late, {} bars; newest event {}; {} records behind; ms per step {}",
         progress.batchId(),
         progress.numInputRows(),
         durationMs,
@@ -131,15 +133,16 @@ final class IngestProgress extends StreamingQueryListener {
         summary.quotes(),
         summary.rejected(),
         summary.late(),
-        summary.bars(),
+        barsWritten,
         summary.newest().map(Instant::toString).orElse("-"),
-        behind);
+        behind,
+        ran.get().phases());
 
     inputRows.inc(progress.numInputRows());
     quotes.inc(summary.quotes());
     rejected.inc(summary.rejected());
     late.inc(summary.late());
-    bars.inc(summary.bars());
+    bars.inc(barsWritten);
     batchSeconds.observe(durationMs / 1000.0);
     processedRate.set(progress.processedRowsPerSecond());
     offsetsBehind.set(behind);
@@ -155,7 +158,7 @@ final class IngestProgress extends StreamingQueryListener {
                 summary.newest().or(s::newestEvent),
                 behind,
                 Optional.empty()));
-    record(progress, summary, at, behind);
+    record(progress, summary, barsWritten, at, behind);
   }
 
   @Override
@@ -171,7 +174,11 @@ final class IngestProgress extends StreamingQueryListener {
 
   /** The batch's row of {@code ingest_progress}; a failure to write it is logged, not fatal. */
   private void record(
-      StreamingQueryProgress progress, BatchSummary summary, Instant at, long behind) {
+      StreamingQueryProgress progress,
+      BatchSummary summary,
+      long barsWritten,
+      Instant at,
+      long behind) {
     SimpleStatement insert =
         SimpleStatement.newInstance(
             "INSERT INTO "
@@ -195,7 +202,7 @@ final class IngestProgress extends StreamingQueryListener {
                           summary.quotes(),
                           summary.rejected(),
                           summary.late(),
-                          summary.bars(),
+                          barsWritten,
                           summary.newest().orElse(null),
                           progress.batchDuration(),
                           finite(progress.inputRowsPerSecond()),

@@ -8,6 +8,8 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,13 +33,13 @@ import org.apache.spark.storage.StorageLevel;
  */
 final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
 
-  private static final int KEPT_SUMMARIES = 100;
+  private static final int KEPT_REPORTS = 100;
 
   private final String keyspace;
   private final String bootstrapServers;
   private final String deadLetterTopic;
   private final Duration lateness;
-  private final Map<Long, BatchSummary> summaries = new ConcurrentHashMap<>();
+  private final Map<Long, BatchReport> reports = new ConcurrentHashMap<>();
   private Instant newestSeen;
 
   MicroBatch(IngestSettings settings) {
@@ -55,26 +57,33 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
     }
     Instant watermark = newestSeen.minus(lateness);
     Dataset<Row> decoded = QuoteParsing.decode(kafkaRows).persist(StorageLevel.MEMORY_AND_DISK());
+    Phases phases = new Phases();
     try {
       BatchSummary summary = BatchSummary.of(decoded, watermark);
+      phases.done("read+parse");
       Dataset<Row> quotes = QuoteParsing.quotes(decoded);
       if (summary.quotes() > 0) {
         QuoteWrites.quotesByDay(quotes, keyspace);
+        phases.done("quotes");
       }
-      if (summary.bars() > 0) {
-        writeBars(spark, quotes, summary, watermark);
+      long bars = 0;
+      if (summary.barsFrom().isPresent()) {
+        bars = writeBars(spark, quotes, summary, watermark);
+        phases.done("bars");
       }
       if (summary.quotes() > 0) {
         QuoteWrites.latest(quotes, keyspace);
+        phases.done("latest");
       }
       if (summary.rejected() > 0) {
         QuoteWrites.deadLetters(
             QuoteParsing.deadLetters(decoded), bootstrapServers, deadLetterTopic);
+        phases.done("dead-letters");
       }
       summary.newest().filter(newest -> newest.isAfter(newestSeen)).ifPresent(n -> newestSeen = n);
-      summaries.put(batchId, summary);
+      reports.put(batchId, new BatchReport(summary, bars, phases.millis()));
       // Without a listener taking them, keep only the recent ones.
-      summaries.keySet().removeIf(id -> id < batchId - KEPT_SUMMARIES);
+      reports.keySet().removeIf(id -> id < batchId - KEPT_REPORTS);
     } finally {
       decoded.unpersist();
     }
@@ -83,8 +92,10 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
   /**
    * The bars the batch's quotes within the watermark touch: merged with the stored bars where that
    * is exact, computed again from the stored quotes where it is not (see {@link Bars#merge}).
+   *
+   * @return the number of bars written
    */
-  private void writeBars(
+  private long writeBars(
       SparkSession spark, Dataset<Row> quotes, BatchSummary summary, Instant watermark) {
     Instant from = summary.barsFrom().orElseThrow();
     Instant until = summary.barsUntil().orElseThrow();
@@ -96,11 +107,11 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
     Dataset<Row> merged = Bars.merge(batchBars, stored).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       QuoteWrites.bars(merged.where(not(col("needs_stored"))), keyspace);
-      List<Row> recompute =
-          merged.where(col("needs_stored")).select("symbol", "day", "minute").collectAsList();
+      Dataset<Row> bars = merged.select("symbol", "day", "minute", "needs_stored");
+      List<Row> keys = bars.collectAsList();
+      List<Row> recompute = keys.stream().filter(r -> r.getBoolean(3)).toList();
       if (!recompute.isEmpty()) {
-        Dataset<Row> touched =
-            spark.createDataFrame(recompute, merged.select("symbol", "day", "minute").schema());
+        Dataset<Row> touched = spark.createDataFrame(recompute, bars.schema());
         Dataset<Row> storedQuotes =
             QuoteWrites.storedQuotes(
                 spark,
@@ -117,6 +128,7 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
                     .get());
         QuoteWrites.bars(Bars.recompute(storedQuotes, touched), keyspace);
       }
+      return keys.size();
     } finally {
       merged.unpersist();
     }
@@ -126,8 +138,31 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
     return rows.stream().map(r -> r.<T>getAs(field)).distinct().toList();
   }
 
-  /** What batch {@code batchId} held, once: the progress listener takes it. */
-  Optional<BatchSummary> takeSummary(long batchId) {
-    return Optional.ofNullable(summaries.remove(batchId));
+  /** What batch {@code batchId} held and where its time went, once: the listener takes it. */
+  Optional<BatchReport> takeReport(long batchId) {
+    return Optional.ofNullable(reports.remove(batchId));
+  }
+
+  /**
+   * A batch's summary, the bars it wrote and the milliseconds of each of its steps, in order.
+   *
+   * @param phases e.g. read+parse, quotes, bars, latest, dead-letters
+   */
+  record BatchReport(BatchSummary summary, long bars, Map<String, Long> phases) {}
+
+  /** Times the steps of a batch one after the other. */
+  private static final class Phases {
+    private final Map<String, Long> millis = new LinkedHashMap<>();
+    private long last = System.nanoTime();
+
+    void done(String phase) {
+      long now = System.nanoTime();
+      millis.put(phase, (now - last) / 1_000_000);
+      last = now;
+    }
+
+    Map<String, Long> millis() {
+      return Collections.unmodifiableMap(millis);
+    }
   }
 }
