@@ -44,7 +44,7 @@ final class SeriesFeatures {
     for (int k = 0; k < ForecastFeatures.LAGS; k++) {
       features[k] = lag(col("ret"), k).over(byTime).as(ForecastFeatures.NAMES.get(k));
     }
-    features[ForecastFeatures.LAGS] = gap(byTime, ForecastFeatures.SHORT_AVERAGE, "ma_5_gap");
+    features[ForecastFeatures.LAGS] = gap(byTime, ForecastFeatures.SHORT_AVERAGE, "ma_10_gap");
     features[ForecastFeatures.LAGS + 1] = gap(byTime, ForecastFeatures.LONG_AVERAGE, "ma_20_gap");
     features[ForecastFeatures.LAGS + 2] =
         stddev_samp(col("ret"))

@@ -73,7 +73,7 @@ final class Trainer {
     Dataset<Row> labelled =
         features
             .where(col(SeriesFeatures.LABEL).isNotNull())
-            .withColumn("i", row_number().over(Window.orderBy("ts")));
+            .withColumn("i", row_number().over(Window.partitionBy("symbol").orderBy("ts")));
     long rows = labelled.count();
     long firstTest = (long) Math.floor(rows * (1 - options.testFraction())) + 1;
     // The last training row's label is the first held-out price's return: leave that row out.

@@ -9,21 +9,22 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code ret_1} … {@code ret_5}: the last five log returns, {@code ret_1} the newest
- *   <li>{@code ma_5_gap}, {@code ma_20_gap}: the price over its 5- and 20-price moving average,
- *       less one
+ *   <li>{@code ma_10_gap}, {@code ma_20_gap}: the price over its 10- and 20-price moving average,
+ *       less one. (A 5-price average would be, to first order, a fixed mix of the five returns
+ *       already there, and the regression could not tell them apart.)
  *   <li>{@code vol_20}: the sample standard deviation of the last 20 log returns
  * </ul>
  */
 public final class ForecastFeatures {
 
   public static final int LAGS = 5;
-  public static final int SHORT_AVERAGE = 5;
+  public static final int SHORT_AVERAGE = 10;
   public static final int LONG_AVERAGE = 20;
   public static final int VOLATILITY_RETURNS = 20;
 
   /** The feature names, in the order of {@link #of}. */
   public static final List<String> NAMES =
-      List.of("ret_1", "ret_2", "ret_3", "ret_4", "ret_5", "ma_5_gap", "ma_20_gap", "vol_20");
+      List.of("ret_1", "ret_2", "ret_3", "ret_4", "ret_5", "ma_10_gap", "ma_20_gap", "vol_20");
 
   /** Prices needed for one feature vector: 20 returns need 21 prices. */
   public static final int PRICES_NEEDED = VOLATILITY_RETURNS + 1;

@@ -23,8 +23,8 @@ class ForecastFeaturesTest {
     // then
     assertThat(features[0]).isCloseTo(Math.log(124.0 / 123.0), within(1e-15));
     assertThat(features[4]).isCloseTo(Math.log(120.0 / 119.0), within(1e-15));
-    // mean of 120..124 = 122, of 105..124 = 114.5
-    assertThat(features[5]).isCloseTo(124.0 / 122.0 - 1, within(1e-15));
+    // mean of 115..124 = 119.5, of 105..124 = 114.5
+    assertThat(features[5]).isCloseTo(124.0 / 119.5 - 1, within(1e-15));
     assertThat(features[6]).isCloseTo(124.0 / 114.5 - 1, within(1e-15));
     double[] returns = new double[20];
     for (int i = 0; i < 20; i++) {
