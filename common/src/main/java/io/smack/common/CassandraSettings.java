@@ -3,7 +3,9 @@ package io.smack.common;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -88,5 +90,33 @@ public record CassandraSettings(
               "smack.cassandra.replication.strategy",
               "'" + strategy + "' is neither SimpleStrategy nor NetworkTopologyStrategy");
     }
+  }
+
+  /**
+   * These settings as the Spark Cassandra Connector's {@code spark.cassandra.*} settings: contact
+   * points, port, data centre and the consistency of reads and writes.
+   *
+   * @throws IllegalArgumentException when the contact points differ in port: the connector takes
+   *     one port for all
+   */
+  public Map<String, String> sparkConnectorSettings() {
+    int port = contactPoints.get(0).getPort();
+    if (contactPoints.stream().anyMatch(a -> a.getPort() != port)) {
+      throw new IllegalArgumentException(
+          "smack.cassandra.contact-points: the Spark Cassandra Connector needs one port for all"
+              + " contact points, not "
+              + contactPoints);
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put(
+        "spark.cassandra.connection.host",
+        contactPoints.stream()
+            .map(InetSocketAddress::getHostString)
+            .collect(Collectors.joining(",")));
+    settings.put("spark.cassandra.connection.port", String.valueOf(port));
+    settings.put("spark.cassandra.connection.localDC", localDatacenter);
+    settings.put("spark.cassandra.output.consistency.level", consistency);
+    settings.put("spark.cassandra.input.consistency.level", consistency);
+    return settings;
   }
 }

@@ -3,9 +3,7 @@ package io.smack.ingest;
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.smack.common.CassandraSettings;
 import io.smack.common.CqlSchema;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,12 +32,8 @@ final class IngestJob {
       conf.setMaster(settings.master());
     }
     conf.set("spark.sql.session.timeZone", "UTC")
-        .set("spark.sql.shuffle.partitions", String.valueOf(settings.shufflePartitions()))
-        .set("spark.cassandra.connection.host", hosts(cassandra))
-        .set("spark.cassandra.connection.port", String.valueOf(port(cassandra)))
-        .set("spark.cassandra.connection.localDC", cassandra.localDatacenter())
-        .set("spark.cassandra.output.consistency.level", cassandra.consistency())
-        .set("spark.cassandra.input.consistency.level", cassandra.consistency());
+        .set("spark.sql.shuffle.partitions", String.valueOf(settings.shufflePartitions()));
+    cassandra.sparkConnectorSettings().forEach(conf::set);
     settings.sparkConf().forEach(conf::set);
     return conf;
   }
@@ -84,23 +78,5 @@ final class IngestJob {
         .trigger(trigger)
         .foreachBatch(batch)
         .start();
-  }
-
-  private static String hosts(CassandraSettings cassandra) {
-    return cassandra.contactPoints().stream()
-        .map(InetSocketAddress::getHostString)
-        .collect(Collectors.joining(","));
-  }
-
-  /** The connector takes one native port for every contact point. */
-  private static int port(CassandraSettings cassandra) {
-    int port = cassandra.contactPoints().get(0).getPort();
-    if (cassandra.contactPoints().stream().anyMatch(a -> a.getPort() != port)) {
-      throw new IllegalArgumentException(
-          "smack.cassandra.contact-points: the Spark Cassandra Connector needs one port for all"
-              + " contact points, not "
-              + cassandra.contactPoints());
-    }
-    return port;
   }
 }
