@@ -24,7 +24,7 @@ final class IngestProcess {
   static Process start(Map<String, String> environment, Path log) throws IOException {
     Path home = Path.of(System.getProperty("smack.ingest.home", "ingest-streaming"));
     Path target = home.resolve("target");
-    for (String built : List.of("classes", "ingest.classpath", "spark.classpath")) {
+    for (String built : List.of("classes", "job.classpath", "spark.classpath")) {
       if (!Files.exists(target.resolve(built))) {
         throw new IllegalStateException(
             target.resolve(built)
@@ -41,7 +41,7 @@ final class IngestProcess {
     command.add(
         target.resolve("classes").toAbsolutePath()
             + File.pathSeparator
-            + Files.readString(target.resolve("ingest.classpath")).strip()
+            + Files.readString(target.resolve("job.classpath")).strip()
             + File.pathSeparator
             + Files.readString(target.resolve("spark.classpath")).strip());
     command.add("io.smack.ingest.IngestMain");

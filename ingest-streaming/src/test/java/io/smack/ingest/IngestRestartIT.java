@@ -133,7 +133,7 @@ class IngestRestartIT {
     command.add(
         Path.of("target", "classes").toAbsolutePath()
             + File.pathSeparator
-            + Files.readString(Path.of("target", "ingest.classpath")).strip()
+            + Files.readString(Path.of("target", "job.classpath")).strip()
             + File.pathSeparator
             + Files.readString(Path.of("target", "spark.classpath")).strip());
     command.add(IngestMain.class.getName());
