@@ -34,7 +34,8 @@ public final class BenchMain {
           new KafkaProducerBaseline(),
           new CassandraWriteBaseline(),
           new CollectorBenchmark(),
-          new IngestBenchmark());
+          new IngestBenchmark(),
+          new TrainingBenchmark());
 
   private BenchMain() {}
 

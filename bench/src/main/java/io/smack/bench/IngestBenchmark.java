@@ -57,6 +57,8 @@ final class IngestBenchmark implements Benchmark {
   static final String RAW = "ingest.raw-writes";
   static final String JOB = "ingest.job";
 
+  private static final String MODULE = "ingest-streaming";
+  private static final String MAIN = "io.smack.ingest.IngestMain";
   private static final int SYMBOLS = 20;
   private static final String REPLICATION = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
 
@@ -80,7 +82,9 @@ final class IngestBenchmark implements Benchmark {
       World world = World.create(stack, session, "rate");
       prefill(stack, world.topic, count);
       long launched = System.nanoTime();
-      Process job = IngestProcess.start(world.environment(stack, "available-now", 0), world.log);
+      Process job =
+          SparkJobProcess.start(
+              MODULE, List.of(MAIN), "1g", world.environment(stack, "available-now", 0), world.log);
       if (!job.waitFor(30, TimeUnit.MINUTES) || job.exitValue() != 0) {
         job.destroyForcibly();
         throw new IllegalStateException("the job did not finish well; see " + world.log);
@@ -219,7 +223,9 @@ final class IngestBenchmark implements Benchmark {
       StackAddresses stack, CqlSession session, double offered, int seconds) throws Exception {
     World world = World.create(stack, session, "latency");
     int port = freePort();
-    Process job = IngestProcess.start(world.environment(stack, "0s", port), world.log);
+    Process job =
+        SparkJobProcess.start(
+            MODULE, List.of(MAIN), "1g", world.environment(stack, "0s", port), world.log);
     try {
       awaitHealthy(port, job, world.log);
       PreparedStatement poll =

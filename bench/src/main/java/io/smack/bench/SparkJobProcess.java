@@ -9,32 +9,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The streaming job in a JVM of its own, as {@code bin/smack ingest} runs it: the module's classes,
- * its classpath and Spark's, and the JVM flags Spark needs, all written by the module's build. The
- * job cannot share the bench's JVM: Spark holds its own Jackson line.
+ * A Spark job (the streaming job, the training job) in a JVM of its own, as {@code bin/smack} runs
+ * it: the module's classes, its classpath and Spark's, and the JVM flags Spark needs, all written
+ * by the module's build. A job cannot share the bench's JVM: Spark holds its own Jackson line.
  */
-final class IngestProcess {
+final class SparkJobProcess {
 
-  private IngestProcess() {}
+  private SparkJobProcess() {}
 
   /**
-   * @param environment the job's settings (KAFKA_*, CASSANDRA_*, INGEST_*, HTTP_PORT)
+   * @param module the job's module folder, from the project root (where bin/smack runs)
+   * @param arguments the main class, then its arguments
+   * @param environment the job's settings (KAFKA_*, CASSANDRA_*, INGEST_*, TRAINING_*, HTTP_PORT)
    * @param log where its output goes
    */
-  static Process start(Map<String, String> environment, Path log) throws IOException {
-    Path home = Path.of(System.getProperty("smack.ingest.home", "ingest-streaming"));
-    Path target = home.resolve("target");
+  static Process start(
+      String module, List<String> arguments, String heap, Map<String, String> environment, Path log)
+      throws IOException {
+    Path target = Path.of(module, "target");
     for (String built : List.of("classes", "job.classpath", "spark.classpath")) {
       if (!Files.exists(target.resolve(built))) {
         throw new IllegalStateException(
             target.resolve(built)
-                + " is missing: build the job first (mvn package -DskipTests -pl ingest-streaming"
+                + " is missing: build the job first (mvn package -DskipTests -pl "
+                + module
                 + " -am)");
       }
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
+    command.add("-Xmx" + heap);
     command.addAll(
         List.of(Files.readString(target.resolve("spark-jvm.flags")).strip().split("\\s+")));
     command.add("-cp");
@@ -44,7 +48,7 @@ final class IngestProcess {
             + Files.readString(target.resolve("job.classpath")).strip()
             + File.pathSeparator
             + Files.readString(target.resolve("spark.classpath")).strip());
-    command.add("io.smack.ingest.IngestMain");
+    command.addAll(arguments);
     Files.createDirectories(log.getParent());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.redirectOutput(log.toFile());
