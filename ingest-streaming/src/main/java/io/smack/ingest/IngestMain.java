@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the streaming job: {@code java io.smack.ingest.IngestMain} (with Spark on the classpath) or
  * {@code spark-submit --class io.smack.ingest.IngestMain}. Settings come from {@code smack.ingest}
- * and the environment. Exits 0 when the query ends normally (available-now, or stopped by a signal)
- * and 1 when it fails, so that Marathon restarts it from its checkpoint.
+ * and the environment. Exits 0 when an available-now run has caught up, and 1 when the query fails,
+ * so that Marathon restarts it from its checkpoint. SIGTERM stops the query; the batch under way is
+ * abandoned and replayed by the next start.
  */
 public final class IngestMain {
 
