@@ -3,6 +3,7 @@ package io.smack.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smack.common.Quote;
+import io.smack.localstack.Await;
 import io.smack.localstack.LocalStack;
 import java.nio.file.Path;
 import java.time.Duration;

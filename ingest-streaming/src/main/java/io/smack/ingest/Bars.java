@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,7 +30,29 @@ import org.apache.spark.sql.Row;
  */
 final class Bars {
 
+  /** The columns of {@code bars_1m}, in the order of its definition. */
+  static final Column[] COLUMNS =
+      columns(
+          "symbol",
+          "day",
+          "minute",
+          "open",
+          "high",
+          "low",
+          "close",
+          "volume",
+          "quotes",
+          "close_ts");
+
   private Bars() {}
+
+  private static Column[] columns(String... names) {
+    Column[] columns = new Column[names.length];
+    for (int i = 0; i < names.length; i++) {
+      columns[i] = col(names[i]);
+    }
+    return columns;
+  }
 
   /**
    * @param quotes columns symbol, ts, price, volume (more are ignored)
@@ -52,17 +75,7 @@ final class Bars {
             max(col("ts")).as("close_ts"))
         .withColumn("day", to_date(col("minute")))
         .select(
-            "symbol",
-            "day",
-            "minute",
-            "open",
-            "high",
-            "low",
-            "close",
-            "volume",
-            "quotes",
-            "close_ts",
-            "open_ts");
+            Stream.concat(Stream.of(COLUMNS), Stream.of(col("open_ts"))).toArray(Column[]::new));
   }
 
   /**

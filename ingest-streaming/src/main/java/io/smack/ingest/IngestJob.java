@@ -40,15 +40,21 @@ final class IngestJob {
 
   /** Creates the keyspace and tables that are missing. */
   static void createSchema(SparkSession spark, CassandraSettings cassandra) {
-    CassandraConnector.apply(spark.sparkContext().getConf())
-        .withSessionDo(
-            session -> {
-              for (String statement :
-                  CqlSchema.statements(cassandra.keyspace(), cassandra.replication())) {
-                session.execute(statement);
-              }
-              return null;
-            });
+    createSchema(
+        CassandraConnector.apply(spark.sparkContext().getConf()),
+        cassandra.keyspace(),
+        cassandra.replication());
+  }
+
+  /** Creates the keyspace (with the CQL replication map) and the tables that are missing. */
+  static void createSchema(CassandraConnector connector, String keyspace, String replication) {
+    connector.withSessionDo(
+        session -> {
+          for (String statement : CqlSchema.statements(keyspace, replication)) {
+            session.execute(statement);
+          }
+          return null;
+        });
   }
 
   /** Starts the query; it runs until stopped, or, with available-now, until it has caught up. */

@@ -59,17 +59,7 @@ final class QuoteWrites {
 
   /** Bars, as {@link Bars#oneMinute} or {@link Bars#merge} make them, into {@code bars_1m}. */
   static void bars(Dataset<Row> bars, String keyspace) {
-    bars.select(
-            "symbol",
-            "day",
-            "minute",
-            "open",
-            "high",
-            "low",
-            "close",
-            "volume",
-            "quotes",
-            "close_ts")
+    bars.select(Bars.COLUMNS)
         .write()
         .format(CASSANDRA)
         .options(Map.of("keyspace", keyspace, "table", Tables.BARS_1M))

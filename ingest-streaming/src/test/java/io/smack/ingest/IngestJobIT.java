@@ -9,6 +9,7 @@ import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.common.Tables;
 import io.smack.ingest.ExpectedTables.Bar;
+import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.StackAddresses;
 import java.nio.charset.StandardCharsets;

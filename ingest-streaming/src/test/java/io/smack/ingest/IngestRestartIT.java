@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.smack.common.Quote;
 import io.smack.common.Tables;
+import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.StackAddresses;
 import java.io.File;

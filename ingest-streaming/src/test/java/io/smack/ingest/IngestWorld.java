@@ -2,7 +2,6 @@ package io.smack.ingest;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.spark.connector.cql.CassandraConnector;
-import io.smack.common.CqlSchema;
 import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.common.Settings;
@@ -62,15 +61,8 @@ final class IngestWorld {
                 .set("spark.cassandra.connection.host", stack.cassandraHost())
                 .set("spark.cassandra.connection.port", String.valueOf(stack.cassandraPort()))
                 .set("spark.cassandra.connection.localDC", stack.cassandraDatacenter()));
-    cassandra.withSessionDo(
-        session -> {
-          for (String statement :
-              CqlSchema.statements(
-                  keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}")) {
-            session.execute(statement);
-          }
-          return null;
-        });
+    IngestJob.createSchema(
+        cassandra, keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}");
   }
 
   /** The job's environment: this world's topics, keyspace and checkpoint, then {@code more}. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import com.datastax.spark.connector.cql.CassandraConnector;
-import io.smack.common.CqlSchema;
 import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.localstack.LocalStackExtension;
@@ -43,16 +42,10 @@ class QuoteWritesIT {
     spark = TestSparks.withCassandra("quote-writes-it", stack);
     QuoteParsing.register(spark);
     keyspace = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    CassandraConnector.apply(spark.sparkContext().getConf())
-        .withSessionDo(
-            session -> {
-              for (String statement :
-                  CqlSchema.statements(
-                      keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}")) {
-                session.execute(statement);
-              }
-              return null;
-            });
+    IngestJob.createSchema(
+        CassandraConnector.apply(spark.sparkContext().getConf()),
+        keyspace,
+        "{'class': 'SimpleStrategy', 'replication_factor': 1}");
   }
 
   @AfterAll

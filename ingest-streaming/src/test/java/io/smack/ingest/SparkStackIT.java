@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.spark.connector.cql.CassandraConnector;
-import io.smack.common.CqlSchema;
 import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.localstack.LocalStackExtension;
@@ -71,15 +70,8 @@ class SparkStackIT {
     String keyspace = "it_" + suffix;
     createTopic(stack, topic);
     CassandraConnector connector = CassandraConnector.apply(spark.sparkContext().getConf());
-    connector.withSessionDo(
-        session -> {
-          for (String statement :
-              CqlSchema.statements(
-                  keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}")) {
-            session.execute(statement);
-          }
-          return null;
-        });
+    IngestJob.createSchema(
+        connector, keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}");
     List<Quote> sent = quotes(2_000);
     produce(stack, topic, sent);
 

@@ -1,15 +1,19 @@
-package io.smack.collector;
+package io.smack.localstack;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** Waiting in tests: polls a condition until it holds, and fails at a timeout. */
-final class Await {
+/**
+ * Waiting in tests against the stack: polls a condition until it holds, and fails at a timeout. JDK
+ * only, like the rest of what other modules get of this jar.
+ */
+public final class Await {
 
   private Await() {}
 
-  static void until(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+  public static void until(BooleanSupplier condition, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
