@@ -6,6 +6,9 @@ public final class Tables {
   /** The time series: partition (symbol, day), newest first. */
   public static final String QUOTES_BY_DAY = "quotes_by_day";
 
+  /** The UTC days on which a symbol has quotes, newest first: the index of day partitions. */
+  public static final String QUOTE_DAYS = "quote_days";
+
   /** The newest quote per symbol. */
   public static final String LATEST_QUOTE = "latest_quote";
 

@@ -20,6 +20,7 @@ class CqlSchemaTest {
         .containsExactly(
             "CREATE KEYSPACE IF NOT EXISTS it_42",
             "CREATE TABLE IF NOT EXISTS it_42.quotes_by_day",
+            "CREATE TABLE IF NOT EXISTS it_42.quote_days",
             "CREATE TABLE IF NOT EXISTS it_42.latest_quote",
             "CREATE TABLE IF NOT EXISTS it_42.bars_1m",
             "CREATE TABLE IF NOT EXISTS it_42.models",
@@ -41,6 +42,7 @@ class CqlSchemaTest {
     for (String table :
         List.of(
             Tables.QUOTES_BY_DAY,
+            Tables.QUOTE_DAYS,
             Tables.LATEST_QUOTE,
             Tables.BARS_1M,
             Tables.MODELS,

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
@@ -26,6 +27,7 @@ import org.apache.spark.sql.Row;
  *
  * @param newest the newest event time of the batch's quotes, empty when it has none
  * @param late quotes older than the watermark: stored, but their bars are final
+ * @param days the (symbol, UTC day) pairs of the batch's quotes, for {@code quote_days}
  * @param barSymbols the symbols of the bars that quotes within the watermark touch
  * @param barDays the UTC days of those bars
  * @param barsFrom the first minute of those bars, empty when there are none
@@ -36,12 +38,14 @@ record BatchSummary(
     long rejected,
     Optional<Instant> newest,
     long late,
+    List<Row> days,
     List<String> barSymbols,
     List<Date> barDays,
     Optional<Instant> barsFrom,
     Optional<Instant> barsUntil) {
 
   BatchSummary {
+    days = List.copyOf(days);
     barSymbols = List.copyOf(barSymbols);
     barDays = List.copyOf(barDays);
   }
@@ -62,6 +66,7 @@ record BatchSummary(
                 count(when(not(valid), 1)),
                 max(ts),
                 count(when(valid.and(not(onTime)), 1)),
+                collect_set(when(valid, struct(symbol.as("symbol"), to_date(ts).as("day")))),
                 collect_set(when(onTime, symbol)),
                 collect_set(when(onTime, to_date(ts))),
                 min(when(onTime, ts)),
@@ -74,8 +79,9 @@ record BatchSummary(
         row.getLong(3),
         row.getList(4),
         row.getList(5),
-        instant(row, 6).map(from -> from.truncatedTo(ChronoUnit.MINUTES)),
-        instant(row, 7).map(to -> to.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES)));
+        row.getList(6),
+        instant(row, 7).map(from -> from.truncatedTo(ChronoUnit.MINUTES)),
+        instant(row, 8).map(to -> to.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES)));
   }
 
   private static Optional<Instant> instant(Row row, int field) {

@@ -63,6 +63,8 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       phases.done("read+parse");
       Dataset<Row> quotes = QuoteParsing.quotes(decoded);
       if (summary.quotes() > 0) {
+        // The day index first: a reader may find a day without quotes, never quotes it cannot find.
+        QuoteWrites.quoteDays(spark, summary.days(), keyspace);
         QuoteWrites.quotesByDay(quotes, keyspace);
         phases.done("quotes");
       }

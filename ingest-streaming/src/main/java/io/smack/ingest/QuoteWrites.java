@@ -17,6 +17,8 @@ import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes parsed quotes (the columns of {@link QuoteParsing#quotes}) and bars into Cassandra with
@@ -27,6 +29,8 @@ import org.apache.spark.sql.SparkSession;
 final class QuoteWrites {
 
   private static final String CASSANDRA = "org.apache.spark.sql.cassandra";
+  private static final StructType QUOTE_DAYS =
+      new StructType().add("symbol", DataTypes.StringType).add("day", DataTypes.DateType);
 
   private QuoteWrites() {}
 
@@ -37,6 +41,17 @@ final class QuoteWrites {
         .write()
         .format(CASSANDRA)
         .options(Map.of("keyspace", keyspace, "table", Tables.QUOTES_BY_DAY))
+        .mode("append")
+        .save();
+  }
+
+  /** The (symbol, day) pairs of {@link BatchSummary#days} into {@code quote_days}. */
+  static void quoteDays(SparkSession spark, List<Row> days, String keyspace) {
+    spark
+        .createDataFrame(days, QUOTE_DAYS)
+        .write()
+        .format(CASSANDRA)
+        .options(Map.of("keyspace", keyspace, "table", Tables.QUOTE_DAYS))
         .mode("append")
         .save();
   }

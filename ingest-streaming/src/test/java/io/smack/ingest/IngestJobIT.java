@@ -110,6 +110,16 @@ class IngestJobIT {
       assertThat(row.getLong("volume")).isEqualTo(quote.volume());
       assertThat(row.getString("source")).isEqualTo("it");
     }
+    // and quote_days indexes exactly the days that hold quotes
+    assertThat(
+            world.rows(Tables.QUOTE_DAYS, "symbol, day").stream()
+                .map(r -> r.getString("symbol") + "@" + r.getLocalDate("day"))
+                .toList())
+        .containsExactlyInAnyOrderElementsOf(
+            stored.stream()
+                .map(r -> r.getString("symbol") + "@" + r.getLocalDate("day"))
+                .distinct()
+                .toList());
     // latest_quote: the newest by event time, though the topic held them out of order
     assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(good));
     // bars_1m: equal to the bars worked out apart, each quote sent twice counted once
