@@ -1,0 +1,36 @@
+package io.smack.access;
+
+import io.smack.common.Settings;
+import org.apache.pekko.actor.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the access service until SIGTERM: loads the settings (failing fast on a bad one), connects
+ * to Cassandra in the background and serves the API at once (503 until Cassandra answers). On
+ * SIGTERM, Pekko's coordinated shutdown stops taking requests, lets those in flight finish and
+ * closes the session.
+ */
+public final class AccessMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AccessMain.class);
+
+  private AccessMain() {}
+
+  public static void main(String[] args) {
+    AccessSettings settings = AccessSettings.from(Settings.load());
+    ActorSystem system = ActorSystem.create("access");
+    AccessServer.start(system, settings)
+        .whenComplete(
+            (server, error) -> {
+              if (error != null) {
+                LOG.error(
+                    "cannot serve on {}:{}: {}",
+                    settings.httpHost(),
+                    settings.httpPort(),
+                    error.getMessage());
+                System.exit(1);
+              }
+            });
+  }
+}

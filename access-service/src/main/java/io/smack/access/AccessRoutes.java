@@ -1,0 +1,250 @@
+package io.smack.access;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import io.smack.access.RequestParameters.TimeRange;
+import io.smack.access.Views.Health;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import scala.concurrent.duration.FiniteDuration;
+
+/**
+ * The API's routes (the table of {@link Endpoint}): path directives outermost, one fragment per
+ * resource. Each endpoint is measured and its errors answered by {@link ApiErrors}; requests are
+ * timed out with a JSON 503; data endpoints sit behind the bearer token when tokens are set.
+ */
+final class AccessRoutes extends AllDirectives {
+
+  private final AccessService service;
+  private final CassandraConnection cassandra;
+  private final AccessSettings settings;
+  private final HttpMetrics metrics;
+  private final ExceptionHandler errors;
+  private final byte[] openApi = resource("openapi.json");
+
+  AccessRoutes(
+      AccessService service,
+      CassandraConnection cassandra,
+      AccessSettings settings,
+      HttpMetrics metrics) {
+    this.service = service;
+    this.cassandra = cassandra;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.errors = ApiErrors.exceptions(metrics);
+  }
+
+  Route routes() {
+    FiniteDuration timeout =
+        FiniteDuration.fromNanos(settings.requestTimeout().plusSeconds(1).toNanos());
+    return withRequestTimeout(
+        timeout,
+        request -> ApiErrors.timeout(),
+        () -> rejectionsAsJson(() -> concat(health(), data())));
+  }
+
+  private Route health() {
+    return concat(
+        pathPrefix(
+            "health",
+            () ->
+                concat(
+                    path(
+                        "live",
+                        () -> endpoint(Endpoint.LIVE, () -> complete(new Health("ok", null)))),
+                    path(
+                        "ready",
+                        () ->
+                            endpoint(
+                                Endpoint.READY,
+                                () -> {
+                                  String problem = cassandra.problem();
+                                  return problem == null
+                                      ? complete(new Health("ready", null))
+                                      : complete(
+                                          StatusCodes.SERVICE_UNAVAILABLE,
+                                          new Health("not ready", problem),
+                                          Json.marshaller());
+                                })))),
+        path(
+            "metrics",
+            () ->
+                endpoint(
+                    Endpoint.METRICS,
+                    () ->
+                        complete(
+                            HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.text())))),
+        path(
+            "openapi.json",
+            () ->
+                endpoint(
+                    Endpoint.OPENAPI,
+                    () -> complete(HttpEntities.create(ContentTypes.APPLICATION_JSON, openApi)))));
+  }
+
+  private Route data() {
+    return authenticated(
+        () ->
+            concat(
+                path("symbols", () -> endpoint(Endpoint.SYMBOLS, () -> answer(service.symbols()))),
+                pathPrefix(
+                    "quotes",
+                    () ->
+                        pathPrefix(
+                            segment(),
+                            symbol ->
+                                concat(
+                                    pathEnd(
+                                        () ->
+                                            endpoint(
+                                                Endpoint.QUOTES,
+                                                () -> ranged(symbol, service::quotes))),
+                                    path(
+                                        "latest",
+                                        () ->
+                                            endpoint(
+                                                Endpoint.LATEST_QUOTE,
+                                                () -> answer(service.latest(symbol(symbol)))))))),
+                pathPrefix(
+                    "bars",
+                    () ->
+                        path(
+                            segment(),
+                            symbol ->
+                                endpoint(Endpoint.BARS, () -> ranged(symbol, service::bars)))),
+                pathPrefix(
+                    "predictions",
+                    () ->
+                        pathPrefix(
+                            segment(),
+                            symbol ->
+                                concat(
+                                    pathEnd(
+                                        () ->
+                                            endpoint(
+                                                Endpoint.PREDICTION,
+                                                () -> answer(service.predict(symbol(symbol))))),
+                                    path(
+                                        "errors",
+                                        () ->
+                                            endpoint(
+                                                Endpoint.PREDICTION_ERRORS,
+                                                () -> ranged(symbol, service::errors)))))),
+                pathPrefix(
+                    "models",
+                    () ->
+                        path(
+                            segment(),
+                            symbol ->
+                                endpoint(
+                                    Endpoint.MODELS,
+                                    () -> answer(service.models(symbol(symbol))))))));
+  }
+
+  /** A paged time range of a symbol: {@code ?from=&to=&limit=&cursor=}. */
+  private <T> Route ranged(String symbol, RangeQuery<T> query) {
+    return parameterOptional(
+        "from",
+        from ->
+            parameterOptional(
+                "to",
+                to ->
+                    parameterOptional(
+                        "cursor",
+                        cursor ->
+                            parameterOptional(
+                                "limit",
+                                limit -> {
+                                  String checked = symbol(symbol);
+                                  TimeRange range =
+                                      RequestParameters.range(from, to, cursor, limit, settings);
+                                  return answer(query.read(checked, range));
+                                }))));
+  }
+
+  /** A GET endpoint: measured under its template, its failures answered as JSON. */
+  private Route endpoint(Endpoint endpoint, Supplier<Route> inner) {
+    return get(
+        () ->
+            extractRequestContext(
+                context -> {
+                  long start = System.nanoTime();
+                  String method = context.getRequest().method().value();
+                  return mapResponse(
+                      response -> {
+                        metrics.request(
+                            endpoint.template(), method, response.status().intValue(), start);
+                        return response;
+                      },
+                      () -> handleExceptions(errors, inner));
+                }));
+  }
+
+  /**
+   * Answers what no endpoint took (unknown path 404, wrong method 405, no token 401) as JSON, and
+   * counts it under one route label.
+   */
+  private Route rejectionsAsJson(Supplier<Route> inner) {
+    return extractRequestContext(
+        context -> {
+          long start = System.nanoTime();
+          String method = context.getRequest().method().value();
+          return handleRejections(
+              ApiErrors.rejections()
+                  .mapRejectionResponse(
+                      response -> {
+                        metrics.request(
+                            HttpMetrics.REJECTED, method, response.status().intValue(), start);
+                        return response;
+                      }),
+              inner);
+        });
+  }
+
+  private Route authenticated(Supplier<Route> inner) {
+    if (!settings.authenticationOn()) {
+      return inner.get();
+    }
+    return authenticateOAuth2(
+        "smack",
+        credentials -> credentials.filter(c -> settings.authTokens().stream().anyMatch(c::verify)),
+        token -> inner.get());
+  }
+
+  private <T> Route answer(CompletionStage<T> answer) {
+    return onSuccess(answer, value -> complete(StatusCodes.OK, value, Json.marshaller()));
+  }
+
+  private Route complete(Health health) {
+    return complete(StatusCodes.OK, health, Json.marshaller());
+  }
+
+  private static String symbol(String text) {
+    return RequestParameters.symbol(text);
+  }
+
+  @FunctionalInterface
+  private interface RangeQuery<T> {
+    CompletionStage<T> read(String symbol, TimeRange range);
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = AccessRoutes.class.getResourceAsStream("/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the service's jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + name + " failed", e);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.smack.access;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The access service wired and bound: Cassandra connection, service, routes, metrics. Stopped by
+ * the actor system's coordinated shutdown: unbind, let requests in flight finish, close the
+ * session.
+ */
+final class AccessServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AccessServer.class);
+
+  private final ServerBinding binding;
+
+  private AccessServer(ServerBinding binding) {
+    this.binding = binding;
+  }
+
+  static CompletionStage<AccessServer> start(ActorSystem system, AccessSettings settings) {
+    CassandraConnection cassandra = CassandraConnection.open(settings, Json.MAPPER);
+    AccessService service = new AccessService(cassandra, settings, Clock.systemUTC(), system);
+    AccessRoutes routes = new AccessRoutes(service, cassandra, settings, new HttpMetrics());
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-cassandra",
+        () -> {
+          cassandra.close();
+          return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+        });
+    return Http.get(system)
+        .newServerAt(settings.httpHost(), settings.httpPort())
+        .bind(routes.routes())
+        .thenApply(
+            binding -> {
+              binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+              LOG.info(
+                  "access service on http://{} (Cassandra {}, keyspace {}, authentication {})",
+                  binding.localAddress(),
+                  settings.cassandra().contactPoints(),
+                  settings.cassandra().keyspace(),
+                  settings.authenticationOn() ? "on" : "off");
+              return new AccessServer(binding);
+            });
+  }
+
+  int port() {
+    return binding.localAddress().getPort();
+  }
+}

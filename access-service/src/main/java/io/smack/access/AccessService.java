@@ -1,0 +1,250 @@
+package io.smack.access;
+
+import io.smack.access.AccessSettings.Series;
+import io.smack.access.CassandraConnection.Repositories;
+import io.smack.access.Forecast.Price;
+import io.smack.access.PredictionRepository.Recorded;
+import io.smack.access.RequestParameters.TimeRange;
+import io.smack.access.Views.Actual;
+import io.smack.access.Views.BarView;
+import io.smack.access.Views.BarsPage;
+import io.smack.access.Views.ErrorsPage;
+import io.smack.access.Views.LatestQuote;
+import io.smack.access.Views.ModelVersion;
+import io.smack.access.Views.Models;
+import io.smack.access.Views.PredictionError;
+import io.smack.access.Views.PredictionView;
+import io.smack.access.Views.QuoteView;
+import io.smack.access.Views.QuotesPage;
+import io.smack.access.Views.Symbols;
+import io.smack.common.model.ForecastFeatures;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * What each endpoint answers, over the repositories: the routes only read the request and write the
+ * answer. Unknown symbols and missing models become 404s here.
+ */
+final class AccessService {
+
+  /** Lookups of what happened after each prediction, at most this many at once. */
+  private static final int LOOKUPS_IN_FLIGHT = 8;
+
+  private final CassandraConnection cassandra;
+  private final ModelCache models;
+  private final Series series;
+  private final Clock clock;
+  private final ActorSystem system;
+
+  /** The asOf and version last recorded per symbol: the same prediction is not written again. */
+  private final Map<String, String> lastRecorded = new ConcurrentHashMap<>();
+
+  AccessService(
+      CassandraConnection cassandra, AccessSettings settings, Clock clock, ActorSystem system) {
+    this.cassandra = cassandra;
+    this.models = new ModelCache(settings.modelReloadInterval(), clock);
+    this.series = settings.predictionSeries();
+    this.clock = clock;
+    this.system = system;
+  }
+
+  CompletionStage<Symbols> symbols() {
+    return repositories().quotes().symbols().thenApply(Symbols::new);
+  }
+
+  CompletionStage<LatestQuote> latest(String symbol) {
+    return repositories()
+        .quotes()
+        .latest(symbol)
+        .thenApply(latest -> latest.orElseThrow(() -> unknown(symbol)));
+  }
+
+  CompletionStage<QuotesPage> quotes(String symbol, TimeRange range) {
+    DaySeries<QuoteView> quotes = repositories().quotes().quotes();
+    return page(symbol, range, quotes, QuoteView::ts)
+        .thenApply(
+            page -> new QuotesPage(symbol, range.from(), range.to(), page.items(), page.next()));
+  }
+
+  CompletionStage<BarsPage> bars(String symbol, TimeRange range) {
+    DaySeries<BarView> bars = repositories().quotes().bars();
+    return page(symbol, range, bars, BarView::minute)
+        .thenApply(
+            page -> new BarsPage(symbol, range.from(), range.to(), page.items(), page.next()));
+  }
+
+  CompletionStage<Models> models(String symbol) {
+    return repositories()
+        .models()
+        .versions(symbol)
+        .thenApply(
+            versions -> {
+              if (versions.isEmpty()) {
+                throw ApiException.notFound("no_model", "no model of " + symbol + " yet");
+              }
+              Integer served =
+                  versions.stream()
+                      .filter(ModelVersion::promoted)
+                      .findFirst()
+                      .map(ModelVersion::version)
+                      .orElse(null);
+              return new Models(symbol, served, versions);
+            });
+  }
+
+  /** The live prediction, recorded in {@code predictions} unless the same one already was. */
+  CompletionStage<PredictionView> predict(String symbol) {
+    Repositories repositories = repositories();
+    return known(symbol)
+        .thenCompose(ok -> models.served(symbol, repositories.models()::served))
+        .thenCompose(
+            served -> {
+              ModelRepository.ServedModel model =
+                  served.orElseThrow(
+                      () ->
+                          ApiException.notFound(
+                              "no_model", "no promoted model of " + symbol + " yet"));
+              return newestPrices(symbol, ForecastFeatures.PRICES_NEEDED)
+                  .thenApply(prices -> Forecast.predict(symbol, model, prices, clock.instant()));
+            })
+        .thenCompose(prediction -> recordOnce(repositories, prediction));
+  }
+
+  /** Recorded predictions next to the first price that came after each. */
+  CompletionStage<ErrorsPage> errors(String symbol, TimeRange range) {
+    DaySeries<Recorded> recorded = repositories().predictions().recorded();
+    return page(symbol, range, recorded, Recorded::asOf)
+        .thenCompose(
+            page ->
+                Source.from(page.items())
+                    .mapAsync(LOOKUPS_IN_FLIGHT, prediction -> withActual(symbol, prediction))
+                    .runWith(Sink.seq(), system)
+                    .thenApply(
+                        errors ->
+                            new ErrorsPage(symbol, range.from(), range.to(), errors, page.next())));
+  }
+
+  private CompletionStage<PredictionError> withActual(String symbol, Recorded prediction) {
+    return firstPriceAfter(symbol, prediction.asOf())
+        .thenApply(
+            actual -> {
+              if (actual.isEmpty()) {
+                return new PredictionError(
+                    prediction.asOf(),
+                    prediction.targetTs(),
+                    prediction.predicted(),
+                    prediction.modelVersion(),
+                    null,
+                    null,
+                    null);
+              }
+              Price price = actual.get();
+              double error = price.price() - prediction.predicted();
+              return new PredictionError(
+                  prediction.asOf(),
+                  prediction.targetTs(),
+                  prediction.predicted(),
+                  prediction.modelVersion(),
+                  new Actual(price.ts(), price.price()),
+                  error,
+                  error / price.price());
+            });
+  }
+
+  /** The newest {@code n} prices of the series the models are trained on, newest first. */
+  private CompletionStage<List<Price>> newestPrices(String symbol, int n) {
+    QuoteRepository quotes = repositories().quotes();
+    Instant from = RequestParameters.EARLIEST;
+    Instant to = RequestParameters.LATEST;
+    return series == Series.BARS
+        ? quotes.bars().newestFirst(symbol, from, to, n).thenApply(AccessService::barPrices)
+        : quotes.quotes().newestFirst(symbol, from, to, n).thenApply(AccessService::quotePrices);
+  }
+
+  /** The first price of the series after {@code time}: what happened after a prediction. */
+  private CompletionStage<Optional<Price>> firstPriceAfter(String symbol, Instant time) {
+    QuoteRepository quotes = repositories().quotes();
+    return series == Series.BARS
+        ? quotes
+            .bars()
+            .firstAfter(symbol, time)
+            .thenApply(bar -> bar.map(b -> new Price(b.minute(), b.close())))
+        : quotes
+            .quotes()
+            .firstAfter(symbol, time)
+            .thenApply(quote -> quote.map(q -> new Price(q.ts(), q.price())));
+  }
+
+  private static List<Price> barPrices(List<BarView> bars) {
+    return bars.stream().map(b -> new Price(b.minute(), b.close())).toList();
+  }
+
+  private static List<Price> quotePrices(List<QuoteView> quotes) {
+    return quotes.stream().map(q -> new Price(q.ts(), q.price())).toList();
+  }
+
+  private CompletionStage<PredictionView> recordOnce(
+      Repositories repositories, PredictionView prediction) {
+    String key = prediction.asOf() + "@" + prediction.modelVersion();
+    if (key.equals(lastRecorded.get(prediction.symbol()))) {
+      return CompletableFuture.completedFuture(prediction);
+    }
+    return repositories
+        .predictions()
+        .record(prediction)
+        .thenApply(
+            done -> {
+              lastRecorded.put(prediction.symbol(), key);
+              return prediction;
+            });
+  }
+
+  private record Page<T>(List<T> items, String next) {}
+
+  /** One page of a range, 404 for an unknown symbol; reads one item more to know if it is last. */
+  private <T> CompletionStage<Page<T>> page(
+      String symbol, TimeRange range, DaySeries<T> series, Function<T, Instant> time) {
+    return known(symbol)
+        .thenCompose(
+            ok -> series.newestFirst(symbol, range.start(), range.end(), range.limit() + 1))
+        .thenApply(
+            items -> {
+              if (items.size() <= range.limit()) {
+                return new Page<>(items, null);
+              }
+              List<T> page = items.subList(0, range.limit());
+              return new Page<>(page, time.apply(page.get(page.size() - 1)).toString());
+            });
+  }
+
+  private CompletionStage<Boolean> known(String symbol) {
+    return repositories()
+        .quotes()
+        .latest(symbol)
+        .thenApply(
+            latest -> {
+              if (latest.isEmpty()) {
+                throw unknown(symbol);
+              }
+              return true;
+            });
+  }
+
+  private Repositories repositories() {
+    return cassandra.repositories();
+  }
+
+  private static ApiException unknown(String symbol) {
+    return ApiException.notFound("unknown_symbol", "no quotes of " + symbol);
+  }
+}

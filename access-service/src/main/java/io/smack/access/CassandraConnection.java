@@ -1,0 +1,136 @@
+package io.smack.access;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smack.common.CassandraSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's one Cassandra session, and whether it can serve. The session is built in the
+ * background and keeps trying while Cassandra is down, so the service starts (and answers 503)
+ * without it; a probe then prepares the statements once the schema is there, and checks every
+ * {@code readiness-interval} that Cassandra answers, which is what {@code /health/ready} reports.
+ */
+final class CassandraConnection implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CassandraConnection.class);
+
+  /** The repositories, once the statements are prepared. */
+  record Repositories(
+      QuoteRepository quotes, ModelRepository models, PredictionRepository predictions) {}
+
+  private final CassandraSettings cassandra;
+  private final ObjectMapper json;
+  private final CompletionStage<CqlSession> session;
+  private final ScheduledExecutorService probe;
+  private volatile Repositories repositories;
+  private volatile String problem = "connecting to Cassandra";
+
+  private CassandraConnection(AccessSettings settings, ObjectMapper json) {
+    this.cassandra = settings.cassandra();
+    this.json = json;
+    this.session = session(settings).buildAsync();
+    this.probe =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "cassandra-readiness");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long every = settings.readinessInterval().toMillis();
+    probe.scheduleWithFixedDelay(this::probe, 0, every, TimeUnit.MILLISECONDS);
+  }
+
+  static CassandraConnection open(AccessSettings settings, ObjectMapper json) {
+    return new CassandraConnection(settings, json);
+  }
+
+  /**
+   * @throws ApiException 503 while the session is not connected or the schema is not there
+   */
+  Repositories repositories() {
+    Repositories ready = repositories;
+    if (ready == null) {
+      throw ApiException.unavailable("Cassandra is not ready: " + problem);
+    }
+    return ready;
+  }
+
+  /** Empty when Cassandra answered the last probe, else what is wrong. */
+  String problem() {
+    return problem;
+  }
+
+  boolean ready() {
+    return problem == null;
+  }
+
+  private void probe() {
+    CqlSession connected = session.toCompletableFuture().getNow(null);
+    if (connected == null) {
+      return; // still connecting; problem says so
+    }
+    try {
+      if (repositories == null) {
+        String keyspace = cassandra.keyspace();
+        DayIndex days = new DayIndex(connected, keyspace);
+        repositories =
+            new Repositories(
+                new QuoteRepository(connected, keyspace, days),
+                new ModelRepository(connected, keyspace),
+                new PredictionRepository(connected, keyspace, days, json));
+        LOG.info("Cassandra ready: statements prepared on keyspace {}", keyspace);
+      }
+      connected.execute(SimpleStatement.newInstance("SELECT release_version FROM system.local"));
+      if (problem != null) {
+        LOG.info("Cassandra answers again");
+      }
+      problem = null;
+    } catch (RuntimeException e) {
+      if (problem == null) {
+        LOG.warn("Cassandra does not answer: {}", e.getMessage());
+      }
+      problem = e.getMessage();
+    }
+  }
+
+  private static com.datastax.oss.driver.api.core.CqlSessionBuilder session(
+      AccessSettings settings) {
+    CassandraSettings cassandra = settings.cassandra();
+    Duration timeout = settings.requestTimeout();
+    DriverConfigLoader config =
+        DriverConfigLoader.programmaticBuilder()
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, timeout)
+            .withString(DefaultDriverOption.REQUEST_CONSISTENCY, cassandra.consistency())
+            // Start without Cassandra and keep trying, instead of failing the service at start-up.
+            .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, true)
+            .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(200))
+            .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, settings.reconnectMaxDelay())
+            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, timeout)
+            .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, timeout)
+            .build();
+    return CqlSession.builder()
+        .addContactPoints(
+            cassandra.contactPoints().stream()
+                .map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))
+                .toList())
+        .withLocalDatacenter(cassandra.localDatacenter())
+        .withConfigLoader(config);
+  }
+
+  @Override
+  public void close() {
+    probe.shutdownNow();
+    session.thenAccept(CqlSession::close);
+  }
+}

@@ -1,0 +1,92 @@
+package io.smack.access;
+
+import io.smack.access.ModelRepository.ServedModel;
+import io.smack.access.Views.PredictionView;
+import io.smack.common.model.ForecastFeatures;
+import io.smack.common.model.PortableModel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/**
+ * The live prediction, without Spark: the served model evaluated on the features of the newest
+ * prices, as the training job computed them ({@code common}'s {@link ForecastFeatures}). Pure.
+ */
+final class Forecast {
+
+  /** One price of the series the model was trained on. */
+  record Price(Instant ts, double price) {}
+
+  private Forecast() {}
+
+  /**
+   * @param newestFirst at least {@link ForecastFeatures#PRICES_NEEDED} prices, newest first
+   * @throws ApiException 404 when there are fewer
+   */
+  static PredictionView predict(
+      String symbol, ServedModel served, List<Price> newestFirst, Instant now) {
+    if (newestFirst.size() < ForecastFeatures.PRICES_NEEDED) {
+      throw ApiException.notFound(
+          "not_enough_prices",
+          symbol
+              + " has "
+              + newestFirst.size()
+              + " prices; a prediction needs the newest "
+              + ForecastFeatures.PRICES_NEEDED);
+    }
+    PortableModel model = served.model();
+    if (!model.features().equals(ForecastFeatures.NAMES)) {
+      throw new ApiException(
+          StatusCodes.INTERNAL_SERVER_ERROR,
+          "unservable_model",
+          "version "
+              + served.version()
+              + " of "
+              + symbol
+              + " uses features "
+              + model.features()
+              + "; this service computes "
+              + ForecastFeatures.NAMES);
+    }
+    List<Price> oldestFirst =
+        new ArrayList<>(newestFirst.subList(0, ForecastFeatures.PRICES_NEEDED));
+    Collections.reverse(oldestFirst);
+    double[] prices = oldestFirst.stream().mapToDouble(Price::price).toArray();
+    double[] features = ForecastFeatures.of(prices);
+    double predictedReturn = model.predict(features);
+    Map<String, Double> inputs = new LinkedHashMap<>();
+    for (int i = 0; i < features.length; i++) {
+      inputs.put(model.features().get(i), features[i]);
+    }
+    Price last = oldestFirst.get(oldestFirst.size() - 1);
+    return new PredictionView(
+        symbol,
+        served.version(),
+        last.ts(),
+        last.price(),
+        last.ts().plus(medianStep(oldestFirst)),
+        predictedReturn,
+        PortableModel.nextPrice(last.price(), predictedReturn),
+        inputs,
+        oldestFirst.stream().map(Price::price).toList(),
+        now);
+  }
+
+  /** The median time between two consecutive prices: when the next one is expected. */
+  static Duration medianStep(List<Price> oldestFirst) {
+    List<Duration> steps = new ArrayList<>();
+    for (int i = 1; i < oldestFirst.size(); i++) {
+      steps.add(Duration.between(oldestFirst.get(i - 1).ts(), oldestFirst.get(i).ts()));
+    }
+    steps.sort(Duration::compareTo);
+    int middle = steps.size() / 2;
+    return steps.size() % 2 == 1
+        ? steps.get(middle)
+        : steps.get(middle - 1).plus(steps.get(middle)).dividedBy(2);
+  }
+}

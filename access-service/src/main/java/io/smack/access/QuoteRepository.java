@@ -1,0 +1,108 @@
+package io.smack.access;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.smack.access.Views.BarView;
+import io.smack.access.Views.LatestQuote;
+import io.smack.access.Views.QuoteView;
+import io.smack.common.Tables;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the streaming job writes, read back: the symbols, each symbol's latest quote, its quotes
+ * ({@code quotes_by_day}) and its 1-minute bars ({@code bars_1m}).
+ */
+final class QuoteRepository {
+
+  private final CqlSession session;
+  private final PreparedStatement symbols;
+  private final PreparedStatement latest;
+  private final DaySeries<QuoteView> quotes;
+  private final DaySeries<BarView> bars;
+
+  QuoteRepository(CqlSession session, String keyspace, DayIndex days) {
+    this.session = session;
+    String latestTable = keyspace + "." + Tables.LATEST_QUOTE;
+    this.symbols = session.prepare("SELECT symbol FROM " + latestTable);
+    this.latest =
+        session.prepare(
+            "SELECT ts, price, volume, source FROM " + latestTable + " WHERE symbol = ?");
+    String quoteTable = keyspace + "." + Tables.QUOTES_BY_DAY;
+    this.quotes =
+        new DaySeries<>(
+            session,
+            days,
+            session.prepare(
+                "SELECT ts, price, volume, source FROM "
+                    + quoteTable
+                    + " WHERE symbol = ? AND day = ? AND ts >= ? AND ts < ? LIMIT ?"),
+            session.prepare(
+                "SELECT ts, price, volume, source FROM "
+                    + quoteTable
+                    + " WHERE symbol = ? AND day = ? AND ts > ? ORDER BY ts ASC LIMIT 1"),
+            QuoteRepository::quote);
+    String barTable = keyspace + "." + Tables.BARS_1M;
+    String barColumns = "SELECT minute, open, high, low, close, volume, quotes FROM " + barTable;
+    this.bars =
+        new DaySeries<>(
+            session,
+            days,
+            session.prepare(
+                barColumns
+                    + " WHERE symbol = ? AND day = ? AND minute >= ? AND minute < ?"
+                    + " ORDER BY minute DESC LIMIT ?"),
+            session.prepare(
+                barColumns
+                    + " WHERE symbol = ? AND day = ? AND minute > ? ORDER BY minute ASC LIMIT 1"),
+            QuoteRepository::bar);
+  }
+
+  /** Every symbol with a quote, sorted. */
+  CompletionStage<List<String>> symbols() {
+    return DaySeries.all(session.executeAsync(symbols.bind()), row -> row.getString(0))
+        .thenApply(found -> found.stream().sorted().toList());
+  }
+
+  /** The symbol's newest quote; empty for a symbol that never had one. */
+  CompletionStage<Optional<LatestQuote>> latest(String symbol) {
+    return session
+        .executeAsync(latest.bind(symbol))
+        .thenApply(
+            page ->
+                Optional.ofNullable(page.one())
+                    .map(
+                        row ->
+                            new LatestQuote(
+                                symbol,
+                                row.getInstant(0),
+                                row.getDouble(1),
+                                row.getLong(2),
+                                row.getString(3))));
+  }
+
+  DaySeries<QuoteView> quotes() {
+    return quotes;
+  }
+
+  DaySeries<BarView> bars() {
+    return bars;
+  }
+
+  private static QuoteView quote(Row row) {
+    return new QuoteView(row.getInstant(0), row.getDouble(1), row.getLong(2), row.getString(3));
+  }
+
+  private static BarView bar(Row row) {
+    return new BarView(
+        row.getInstant(0),
+        row.getDouble(1),
+        row.getDouble(2),
+        row.getDouble(3),
+        row.getDouble(4),
+        row.getLong(5),
+        row.getInt(6));
+  }
+}

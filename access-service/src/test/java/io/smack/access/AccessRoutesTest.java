@@ -1,0 +1,216 @@
+package io.smack.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import io.smack.common.Settings;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.Authorization;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The routes without a port and without Cassandra (its contact point refuses connections): every
+ * error path answers JSON with the right status, and data endpoints answer 503 only once the
+ * request is valid.
+ */
+class AccessRoutesTest {
+
+  private static ActorSystem system;
+  private static CassandraConnection cassandra;
+  private static Route open;
+  private static Route secured;
+
+  @BeforeAll
+  static void start() {
+    system = testSystem("access-routes-test");
+    AccessSettings settings = settings(Map.of());
+    cassandra = CassandraConnection.open(settings, Json.MAPPER);
+    open = routes(settings);
+    secured = routes(settings(Map.of("ACCESS_AUTH_TOKENS", "s3cret, other")));
+  }
+
+  @AfterAll
+  static void stop() {
+    cassandra.close();
+    system.terminate();
+  }
+
+  @Test
+  void should_answer_an_unknown_route_with_a_json_404() {
+    Answer answer = get(open, "/nothing/here");
+    assertThat(answer.status()).isEqualTo(404);
+    assertThat(answer.json().get("error").asText()).isEqualTo("not_found");
+    assertThat(answer.json().get("detail").asText()).isNotBlank();
+  }
+
+  @Test
+  void should_answer_a_wrong_method_with_a_json_405_naming_the_allowed_one() {
+    HttpResponse response = run(open, HttpRequest.create("/symbols").withMethod(HttpMethods.POST));
+    Answer answer = Answer.of(response, system);
+    assertThat(answer.status()).isEqualTo(405);
+    assertThat(answer.json().get("error").asText()).isEqualTo("method_not_allowed");
+    assertThat(response.getHeader("Allow").orElseThrow().value()).isEqualTo("GET");
+  }
+
+  @Test
+  void should_answer_bad_parameters_with_400_before_touching_cassandra() {
+    assertError(get(open, "/quotes/aapl/latest"), 400, "bad_symbol");
+    assertError(get(open, "/quotes/AAPL?from=yesterday"), 400, "bad_time");
+    assertError(get(open, "/quotes/AAPL?from=2026-02-01&to=2026-01-01"), 400, "bad_range");
+    assertError(get(open, "/bars/AAPL?limit=-1"), 400, "bad_limit");
+    assertError(get(open, "/predictions/AAPL/errors?limit=1000000"), 400, "bad_limit");
+    assertError(get(open, "/quotes/AAPL?cursor=abc"), 400, "bad_time");
+    assertError(get(open, "/models/TOO-LONG-A-SYMBOL-NAME"), 400, "bad_symbol");
+  }
+
+  @Test
+  void should_answer_valid_data_requests_with_503_while_cassandra_is_not_there() {
+    for (String path :
+        new String[] {
+          "/symbols",
+          "/quotes/AAPL",
+          "/quotes/AAPL/latest",
+          "/bars/AAPL",
+          "/predictions/AAPL",
+          "/predictions/AAPL/errors",
+          "/models/AAPL"
+        }) {
+      Answer answer = get(open, path);
+      assertThat(answer.status()).as(path).isEqualTo(503);
+      assertThat(answer.json().get("error").asText()).as(path).isEqualTo("unavailable");
+    }
+    assertError(get(open, "/health/ready"), 503, null);
+    assertThat(get(open, "/health/ready").json().get("status").asText()).isEqualTo("not ready");
+    assertThat(get(open, "/health/live").status()).isEqualTo(200);
+  }
+
+  @Test
+  void should_ask_for_a_token_when_tokens_are_set_and_leave_health_open() {
+    Answer missing = get(secured, "/symbols");
+    assertThat(missing.status()).isEqualTo(401);
+    assertThat(missing.json().get("error").asText()).isEqualTo("unauthorized");
+    Answer wrong =
+        Answer.of(
+            run(secured, HttpRequest.GET("/symbols").addHeader(Authorization.oauth2("guessed"))),
+            system);
+    assertThat(wrong.status()).isEqualTo(401);
+    Answer right =
+        Answer.of(
+            run(secured, HttpRequest.GET("/symbols").addHeader(Authorization.oauth2("other"))),
+            system);
+    assertThat(right.status()).isEqualTo(503); // through authentication, then no Cassandra
+    assertThat(get(secured, "/health/live").status()).isEqualTo(200);
+    assertThat(get(secured, "/metrics").status()).isEqualTo(200);
+  }
+
+  @Test
+  void should_count_requests_by_route_template_in_the_metrics() {
+    // given
+    get(open, "/quotes/IBM/latest");
+    get(open, "/quotes/IBM/latest");
+    get(open, "/no/such/route");
+
+    // when
+    String metrics = get(open, "/metrics").body();
+
+    // then
+    assertThat(metrics)
+        .containsPattern(
+            "access_requests_total\\{method=\"GET\",route=\"/quotes/\\{symbol\\}/latest\","
+                + "status=\"503\"} [2-9]")
+        .contains("route=\"rejected\",status=\"404\"")
+        .contains("access_request_seconds_bucket{route=\"/quotes/{symbol}/latest\",le=\"0.001\"}");
+  }
+
+  /** An actor system that, unlike the service's, does not end the JVM when it terminates. */
+  static ActorSystem testSystem(String name) {
+    return ActorSystem.create(
+        name,
+        ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = off")
+            .withFallback(ConfigFactory.load()));
+  }
+
+  static Route openRoutes() {
+    return open;
+  }
+
+  static Answer get(Route route, String uri) {
+    return Answer.of(run(route, HttpRequest.GET(uri)), system);
+  }
+
+  static HttpResponse run(Route route, HttpRequest request) {
+    try {
+      return route
+          .seal()
+          .handler(system)
+          .apply(request)
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("no response to " + request.getUri(), e);
+    }
+  }
+
+  private static void assertError(Answer answer, int status, String error) {
+    assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+    assertThat(answer.contentType()).isEqualTo("application/json");
+    if (error != null) {
+      assertThat(answer.json().get("error").asText()).as(answer.body()).isEqualTo(error);
+      assertThat(answer.json().get("detail").asText()).isNotBlank();
+    }
+  }
+
+  private static Route routes(AccessSettings settings) {
+    HttpMetrics metrics = new HttpMetrics();
+    AccessService service = new AccessService(cassandra, settings, Clock.systemUTC(), system);
+    return new AccessRoutes(service, cassandra, settings, metrics).routes();
+  }
+
+  static AccessSettings settings(Map<String, String> env) {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("CASSANDRA_CONTACT_POINTS", "127.0.0.1:9"); // refuses connections
+    return AccessSettings.from(Settings.load(all));
+  }
+
+  /** A response read whole: status, content type and body. */
+  record Answer(int status, String contentType, String body) {
+
+    static Answer of(HttpResponse response, ActorSystem system) {
+      try {
+        String body =
+            response
+                .entity()
+                .toStrict(5000, system)
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .getData()
+                .utf8String();
+        return new Answer(
+            response.status().intValue(),
+            response.entity().getContentType().mediaType().toString(),
+            body);
+      } catch (Exception e) {
+        throw new AssertionError("unreadable response", e);
+      }
+    }
+
+    JsonNode json() {
+      try {
+        return Json.MAPPER.readTree(body);
+      } catch (Exception e) {
+        throw new AssertionError("not JSON: " + body, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.smack.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Keeps {@code /openapi.json} true: the paths, methods and parameters it names are the routes'. */
+class OpenApiTest {
+
+  private static JsonNode spec;
+
+  @BeforeAll
+  static void start() {
+    AccessRoutesTest.start();
+    spec = AccessRoutesTest.get(AccessRoutesTest.openRoutes(), "/openapi.json").json();
+  }
+
+  @AfterAll
+  static void stop() {
+    AccessRoutesTest.stop();
+  }
+
+  @Test
+  void should_describe_exactly_the_endpoints_of_the_service() {
+    List<String> described = new ArrayList<>();
+    spec.get("paths").fieldNames().forEachRemaining(described::add);
+    assertThat(described)
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(Endpoint.values()).map(Endpoint::template).toList());
+  }
+
+  @Test
+  void should_give_each_endpoint_its_method_query_parameters_and_security() {
+    for (Endpoint endpoint : Endpoint.values()) {
+      JsonNode path = spec.get("paths").get(endpoint.template());
+      List<String> methods = new ArrayList<>();
+      path.fieldNames().forEachRemaining(methods::add);
+      assertThat(methods).as(endpoint.template()).containsExactly("get");
+      List<String> query = new ArrayList<>();
+      List<String> inPath = new ArrayList<>();
+      path.get("get")
+          .get("parameters")
+          .forEach(
+              p ->
+                  (p.get("in").asText().equals("query") ? query : inPath)
+                      .add(p.get("name").asText()));
+      assertThat(query).as(endpoint.template()).containsExactlyElementsOf(endpoint.parameters());
+      assertThat(inPath)
+          .as(endpoint.template())
+          .containsExactlyElementsOf(
+              endpoint.template().contains("{symbol}") ? List.of("symbol") : List.of());
+      boolean open = path.get("get").has("security") && path.get("get").get("security").isEmpty();
+      assertThat(open).as(endpoint.template()).isEqualTo(!endpoint.authenticated());
+      assertThat(path.get("get").get("responses").has("200")).isTrue();
+    }
+  }
+
+  @Test
+  void should_route_every_described_path() {
+    spec.get("paths")
+        .fieldNames()
+        .forEachRemaining(
+            template -> {
+              String uri = template.replace("{symbol}", "AAPL");
+              AccessRoutesTest.Answer answer =
+                  AccessRoutesTest.get(AccessRoutesTest.openRoutes(), uri);
+              assertThat(answer.status()).as(uri).isIn(200, 503);
+            });
+  }
+}
