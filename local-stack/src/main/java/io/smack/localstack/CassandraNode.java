@@ -87,6 +87,10 @@ final class CassandraNode implements AutoCloseable {
     return new CassandraNode(process, port);
   }
 
+  int port() {
+    return port;
+  }
+
   String contactPoint() {
     return Ports.HOST + ":" + port;
   }

@@ -18,16 +18,19 @@ public final class LocalStack implements AutoCloseable {
 
   private final LocalStackSettings settings;
   private final int kafkaControllerPort;
+  private final int cassandraStoragePort;
   private volatile KafkaNode kafka;
-  private final CassandraNode cassandra;
+  private volatile CassandraNode cassandra;
 
   private LocalStack(
       LocalStackSettings settings,
       int kafkaControllerPort,
+      int cassandraStoragePort,
       KafkaNode kafka,
       CassandraNode cassandra) {
     this.settings = settings;
     this.kafkaControllerPort = kafkaControllerPort;
+    this.cassandraStoragePort = cassandraStoragePort;
     this.kafka = kafka;
     this.cassandra = cassandra;
   }
@@ -82,7 +85,7 @@ public final class LocalStack implements AutoCloseable {
       LOG.info("Cassandra ready at {}, keyspace {}", cassandra.contactPoint(), settings.keyspace());
       LOG.info(
           "local stack ready in {} s", Duration.ofNanos(System.nanoTime() - started).toSeconds());
-      return new LocalStack(settings, controllerPort, kafka, cassandra);
+      return new LocalStack(settings, controllerPort, storagePort, kafka, cassandra);
     } catch (RuntimeException e) {
       closeAll(kafka, cassandra);
       throw e;
@@ -111,6 +114,23 @@ public final class LocalStack implements AutoCloseable {
             settings.startTimeout());
     restarted.awaitReady(settings.startTimeout());
     kafka = restarted;
+  }
+
+  /** Stops the Cassandra node, as a crash or a rolling restart would, keeping its data. */
+  public void stopCassandra() {
+    cassandra.close();
+  }
+
+  /** Starts the node again on the same ports and data, and waits until it answers. */
+  public void startCassandra() {
+    CassandraNode restarted =
+        CassandraNode.start(
+            settings.dir().resolve("cassandra"),
+            cassandra.port(),
+            cassandraStoragePort,
+            settings.cassandraHeap());
+    restarted.awaitReady(settings.startTimeout());
+    cassandra = restarted;
   }
 
   /** Creates topics that do not exist yet: name to partition count. */

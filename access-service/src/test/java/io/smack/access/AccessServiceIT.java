@@ -1,0 +1,370 @@
+package io.smack.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smack.access.TestTables.Written;
+import io.smack.common.Settings;
+import io.smack.common.model.ForecastFeatures;
+import io.smack.common.model.PortableModel;
+import io.smack.localstack.Await;
+import io.smack.localstack.LocalStackExtension;
+import io.smack.localstack.StackAddresses;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.pekko.actor.ActorSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The service on the real node, through a real socket, against rows the test wrote: every
+ * endpoint's answer compared with what was written.
+ */
+@ExtendWith(LocalStackExtension.class)
+class AccessServiceIT {
+
+  /** AAPL: every 10 minutes from Nov 20 20:00 to Nov 23 02:00 UTC, nothing on Nov 22. */
+  private static final List<Written> AAPL = new ArrayList<>();
+
+  private static TestTables tables;
+  private static ActorSystem system;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start(StackAddresses stack) throws InterruptedException {
+    String keyspace = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    tables = new TestTables(stack, keyspace);
+    Random random = new Random(7);
+    double price = 190;
+    for (Instant ts = Instant.parse("2026-11-20T20:00:00Z");
+        ts.isBefore(Instant.parse("2026-11-23T02:00:00Z"));
+        ts = ts.plusSeconds(600)) {
+      if (!ts.toString().startsWith("2026-11-22")) {
+        price *= Math.exp(random.nextGaussian() * 0.003);
+        AAPL.add(new Written("AAPL", ts, price, 100 + random.nextInt(900)));
+      }
+    }
+    AAPL.forEach(tables::quote);
+    for (int i = 0; i < 25; i++) {
+      Instant ts = Instant.parse("2026-11-21T10:00:00Z").plusSeconds(60L * i);
+      tables.quote(new Written("MSFT", ts, 410 + i * 0.5, 10));
+      tables.bar("AAPL", Instant.parse("2026-11-20T23:50:00Z").plusSeconds(60L * i), 190 + i, i, 3);
+    }
+    tables.quote(new Written("IBM", Instant.parse("2026-11-21T10:00:00Z"), 168.4, 5));
+    tables.model("AAPL", 1, ForecastTest.MODEL, true);
+    tables.model("AAPL", 2, ForecastTest.MODEL, false);
+    tables.model("MSFT", 1, ForecastTest.MODEL, true);
+
+    Map<String, String> env = new HashMap<>(stack.environment());
+    env.put("CASSANDRA_KEYSPACE", keyspace);
+    env.put("HTTP_PORT", "0");
+    env.put("ACCESS_MODEL_RELOAD_INTERVAL", "1s");
+    system = AccessRoutesTest.testSystem("access-it");
+    AccessServer server =
+        AccessServer.start(system, AccessSettings.from(Settings.load(env)))
+            .toCompletableFuture()
+            .join();
+    api = new ApiClient(server.port());
+    Await.until(() -> api.get("/health/ready").status() == 200, Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (system != null) {
+      system.terminate();
+    }
+    if (tables != null) {
+      tables.close();
+    }
+  }
+
+  @Test
+  void should_list_every_symbol_with_a_quote() {
+    assertThat(texts(api.json("/symbols").get("symbols"))).containsExactly("AAPL", "IBM", "MSFT");
+  }
+
+  @Test
+  void should_answer_a_range_across_days_newest_first_with_exactly_the_rows_in_it() {
+    // given: from Nov 20 23:00 to Nov 23 01:00, across the empty Nov 22
+    Instant from = Instant.parse("2026-11-20T23:00:00Z");
+    Instant to = Instant.parse("2026-11-23T01:00:00Z");
+
+    // when
+    JsonNode page = api.json("/quotes/AAPL?from=" + from + "&to=" + to);
+
+    // then
+    List<Written> expected =
+        AAPL.stream()
+            .filter(q -> !q.ts().isBefore(from) && q.ts().isBefore(to))
+            .sorted(Comparator.comparing(Written::ts).reversed())
+            .toList();
+    assertThat(times(page.get("quotes")))
+        .containsExactlyElementsOf(expected.stream().map(q -> q.ts().toString()).toList());
+    assertThat(page.get("quotes").get(0).get("price").asDouble())
+        .isEqualTo(expected.get(0).price());
+    assertThat(page.get("next").isNull()).isTrue();
+  }
+
+  @Test
+  void should_answer_an_empty_range_with_no_quotes() {
+    JsonNode gap = api.json("/quotes/AAPL?from=2026-11-22&to=2026-11-23");
+    JsonNode before = api.json("/quotes/AAPL?from=2020-01-01&to=2020-02-01");
+    assertThat(gap.get("quotes")).isEmpty();
+    assertThat(before.get("quotes")).isEmpty();
+    assertThat(api.json("/quotes/AAPL?from=2026-11-21&to=2026-11-21").get("quotes")).isEmpty();
+  }
+
+  @Test
+  void should_page_through_the_whole_series_without_loss_or_duplicates() {
+    List<String> seen = new ArrayList<>();
+    String next = null;
+    int pages = 0;
+    do {
+      JsonNode page = api.json("/quotes/AAPL?limit=7" + (next == null ? "" : "&cursor=" + next));
+      assertThat(page.get("quotes").size()).isLessThanOrEqualTo(7);
+      seen.addAll(times(page.get("quotes")));
+      next = page.get("next").isNull() ? null : page.get("next").asText();
+      pages++;
+    } while (next != null);
+    assertThat(seen)
+        .containsExactlyElementsOf(
+            AAPL.stream()
+                .sorted(Comparator.comparing(Written::ts).reversed())
+                .map(q -> q.ts().toString())
+                .toList());
+    assertThat(pages).isEqualTo((AAPL.size() + 6) / 7);
+  }
+
+  @Test
+  void should_answer_the_latest_quote() {
+    Written last = AAPL.get(AAPL.size() - 1);
+    JsonNode latest = api.json("/quotes/AAPL/latest");
+    assertThat(latest.get("ts").asText()).isEqualTo(last.ts().toString());
+    assertThat(latest.get("price").asDouble()).isEqualTo(last.price());
+    assertThat(latest.get("volume").asLong()).isEqualTo(last.volume());
+  }
+
+  @Test
+  void should_answer_bars_in_a_range_across_midnight() {
+    JsonNode bars = api.json("/bars/AAPL?from=2026-11-20T23:58:00Z&to=2026-11-21T00:03:00Z");
+    assertThat(times(bars.get("bars"), "minute"))
+        .containsExactly(
+            "2026-11-21T00:02:00Z",
+            "2026-11-21T00:01:00Z",
+            "2026-11-21T00:00:00Z",
+            "2026-11-20T23:59:00Z",
+            "2026-11-20T23:58:00Z");
+    assertThat(bars.get("bars").get(0).get("close").asDouble()).isEqualTo(190 + 12);
+    assertThat(bars.get("bars").get(0).get("quotes").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void should_predict_with_the_served_model_on_the_newest_prices_and_record_it() {
+    // when
+    JsonNode prediction = api.json("/predictions/AAPL");
+
+    // then: the portable model evaluated on the 21 newest written prices
+    List<Written> inputs = AAPL.subList(AAPL.size() - ForecastFeatures.PRICES_NEEDED, AAPL.size());
+    double[] prices = inputs.stream().mapToDouble(Written::price).toArray();
+    double expected = ForecastTest.MODEL.predict(ForecastFeatures.of(prices));
+    Written last = AAPL.get(AAPL.size() - 1);
+    assertThat(prediction.get("modelVersion").asInt()).isEqualTo(1);
+    assertThat(prediction.get("predictedReturn").asDouble()).isCloseTo(expected, within(1e-12));
+    assertThat(prediction.get("predicted").asDouble())
+        .isCloseTo(PortableModel.nextPrice(last.price(), expected), within(1e-9));
+    assertThat(prediction.get("asOf").asText()).isEqualTo(last.ts().toString());
+    assertThat(prediction.get("targetTs").asText())
+        .isEqualTo(last.ts().plusSeconds(600).toString());
+    // and recorded, keyed on its asOf
+    List<com.datastax.oss.driver.api.core.cql.Row> recorded =
+        tables.rows(
+            "SELECT predicted, model_version, inputs FROM "
+                + keyspaceOf()
+                + ".predictions WHERE symbol = 'AAPL' AND day = ? AND ts = ?",
+            java.time.LocalDate.of(2026, 11, 23),
+            last.ts());
+    assertThat(recorded).hasSize(1);
+    assertThat(recorded.get(0).getDouble(0)).isEqualTo(prediction.get("predicted").asDouble());
+    assertThat(recorded.get(0).getString(2)).contains("\"ret_1\"");
+  }
+
+  @Test
+  void should_show_a_recorded_prediction_against_what_happened_next() {
+    // given: a prediction served for IBM-like symbol ERR, then the next quote arrives
+    Instant t = Instant.parse("2026-11-21T08:00:00Z");
+    for (int i = 0; i < 21; i++) {
+      tables.quote(new Written("ERR", t.plusSeconds(60L * i), 50 + i * 0.1, 1));
+    }
+    tables.model("ERR", 1, ForecastTest.MODEL, true);
+    JsonNode prediction = api.json("/predictions/ERR");
+    JsonNode pending = api.json("/predictions/ERR/errors");
+    Written next = new Written("ERR", Instant.parse("2026-11-22T09:30:00Z"), 52.5, 1);
+    tables.quote(next);
+
+    // when
+    JsonNode errors = api.json("/predictions/ERR/errors?from=2026-11-21");
+
+    // then
+    assertThat(pending.get("errors")).hasSize(1);
+    assertThat(pending.get("errors").get(0).get("actual").isNull()).isTrue();
+    JsonNode error = errors.get("errors").get(0);
+    assertThat(errors.get("errors")).hasSize(1);
+    assertThat(error.get("asOf").asText()).isEqualTo(prediction.get("asOf").asText());
+    assertThat(error.get("predicted").asDouble()).isEqualTo(prediction.get("predicted").asDouble());
+    assertThat(error.get("actual").get("ts").asText()).isEqualTo(next.ts().toString());
+    assertThat(error.get("error").asDouble())
+        .isCloseTo(52.5 - prediction.get("predicted").asDouble(), within(1e-9));
+  }
+
+  @Test
+  void should_list_model_versions_newest_first_with_the_served_one() {
+    JsonNode models = api.json("/models/AAPL");
+    assertThat(models.get("served").asInt()).isEqualTo(1);
+    assertThat(models.get("versions").findValuesAsText("version")).containsExactly("2", "1");
+    assertThat(models.get("versions").get(1).get("metrics").get("rmse").asDouble()).isEqualTo(1.5);
+    assertThat(models.get("versions").get(1).get("features").size()).isEqualTo(8);
+  }
+
+  @Test
+  void should_serve_a_newly_promoted_model_without_a_restart() throws InterruptedException {
+    assertThat(api.json("/predictions/MSFT").get("modelVersion").asInt()).isEqualTo(1);
+    tables.model("MSFT", 2, ForecastTest.MODEL, true);
+    Await.until(
+        () -> api.json("/predictions/MSFT").get("modelVersion").asInt() == 2,
+        Duration.ofSeconds(10));
+  }
+
+  @Test
+  void should_answer_404_for_unknown_symbols_and_missing_models() {
+    assertError("/quotes/ZZZ/latest", 404, "unknown_symbol");
+    assertError("/quotes/ZZZ?from=2026-01-01", 404, "unknown_symbol");
+    assertError("/bars/ZZZ", 404, "unknown_symbol");
+    assertError("/predictions/IBM", 404, "no_model");
+    assertError("/models/IBM", 404, "no_model");
+    assertError("/predictions/ZZZ", 404, "unknown_symbol");
+  }
+
+  @Test
+  void should_answer_thousands_of_random_requests_without_a_server_error() {
+    // given: paths and query strings made of valid and broken pieces
+    Random random = new Random(11);
+    String[] paths = {
+      "/symbols",
+      "/quotes/",
+      "/bars/",
+      "/predictions/",
+      "/models/",
+      "/health/",
+      "/",
+      "/metrics",
+      "/openapi.json",
+      "/quotes/AAPL/",
+      "/predictions/AAPL/",
+      "//",
+      "/quotes"
+    };
+    String[] segments = {
+      "AAPL",
+      "IBM",
+      "ZZZ",
+      "aapl",
+      "latest",
+      "errors",
+      "%20",
+      "%2F",
+      "..",
+      "A.B",
+      "%5EGSPC",
+      "x".repeat(40),
+      "%C3%A9",
+      "ready",
+      "live",
+      ""
+    };
+    String[] keys = {"from", "to", "limit", "cursor", "x", ""};
+    String[] values = {
+      "2026-11-21",
+      "2026-11-21T00:00:00Z",
+      "-1",
+      "0",
+      "7",
+      "10001",
+      "abc",
+      "2026-13-01",
+      "1970-01-01",
+      "9999-12-31",
+      "2026-11-21T00:00:00%2B01:00",
+      "%00",
+      "",
+      "99999999999"
+    };
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    int sent = 0;
+    List<String> failures = new ArrayList<>();
+
+    // when
+    while (sent < 3000 && System.nanoTime() < deadline) {
+      StringBuilder uri = new StringBuilder(paths[random.nextInt(paths.length)]);
+      for (int s = random.nextInt(3); s > 0; s--) {
+        uri.append(segments[random.nextInt(segments.length)]);
+        if (random.nextBoolean()) {
+          uri.append('/');
+        }
+      }
+      for (int q = random.nextInt(4); q > 0; q--) {
+        uri.append(q == 1 ? '?' : '&')
+            .append(keys[random.nextInt(keys.length)])
+            .append('=')
+            .append(values[random.nextInt(values.length)]);
+      }
+      ApiClient.Reply reply = api.get(uri.toString());
+      sent++;
+      boolean json = reply.contentType().startsWith("application/json");
+      if (reply.status() >= 500 || (reply.status() >= 400 && !json)) {
+        failures.add(uri + " → " + reply.status() + " " + reply.body());
+      } else if (reply.status() >= 400 && !reply.json().has("error")) {
+        failures.add(uri + " → no error field: " + reply.body());
+      }
+    }
+
+    // then
+    assertThat(failures).isEmpty();
+    assertThat(sent).isGreaterThan(1000);
+  }
+
+  private static void assertError(String uri, int status, String error) {
+    ApiClient.Reply reply = api.get(uri);
+    assertThat(reply.status()).as(uri + " " + reply.body()).isEqualTo(status);
+    assertThat(reply.json().get("error").asText()).as(uri).isEqualTo(error);
+  }
+
+  private static String keyspaceOf() {
+    return tables.keyspace();
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(node -> texts.add(node.asText()));
+    return texts;
+  }
+
+  private static List<String> times(JsonNode array) {
+    return times(array, "ts");
+  }
+
+  private static List<String> times(JsonNode array, String field) {
+    List<String> times = new ArrayList<>();
+    array.forEach(node -> times.add(node.get(field).asText()));
+    return times;
+  }
+}

@@ -1,0 +1,122 @@
+package io.smack.access;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.smack.common.CqlSchema;
+import io.smack.common.model.PortableModel;
+import io.smack.localstack.StackAddresses;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes what the streaming and training jobs would, straight into a keyspace of the test's own:
+ * quotes with their day index and latest quote, bars and models.
+ */
+final class TestTables implements AutoCloseable {
+
+  /** A quote as the test wrote it. */
+  record Written(String symbol, Instant ts, double price, long volume) {}
+
+  private final CqlSession session;
+  private final String keyspace;
+  private final PreparedStatement quote;
+  private final PreparedStatement day;
+  private final PreparedStatement latest;
+  private final PreparedStatement bar;
+  private final PreparedStatement model;
+
+  TestTables(StackAddresses stack, String keyspace) {
+    this.keyspace = keyspace;
+    String[] hostPort = stack.cassandraContactPoint().split(":");
+    this.session =
+        CqlSession.builder()
+            .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
+            .withLocalDatacenter(stack.cassandraDatacenter())
+            .build();
+    for (String statement :
+        CqlSchema.statements(keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}")) {
+      session.execute(statement);
+    }
+    String ks = keyspace + ".";
+    quote =
+        session.prepare(
+            "INSERT INTO "
+                + ks
+                + "quotes_by_day (symbol, day, ts, price, volume, source) VALUES (?, ?, ?, ?, ?, 'it')");
+    day = session.prepare("INSERT INTO " + ks + "quote_days (symbol, day) VALUES (?, ?)");
+    latest =
+        session.prepare(
+            "INSERT INTO "
+                + ks
+                + "latest_quote (symbol, ts, price, volume, source) VALUES (?, ?, ?, ?, 'it')"
+                + " USING TIMESTAMP ?");
+    bar =
+        session.prepare(
+            "INSERT INTO "
+                + ks
+                + "bars_1m (symbol, day, minute, open, high, low, close, volume, quotes, close_ts)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    model =
+        session.prepare(
+            "INSERT INTO "
+                + ks
+                + "models (symbol, version, kind, model, features, metrics, trained_at, train_from,"
+                + " train_to, rows, promoted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  }
+
+  void quote(Written q) {
+    LocalDate utcDay = LocalDate.ofInstant(q.ts(), ZoneOffset.UTC);
+    session.execute(day.bind(q.symbol(), utcDay));
+    session.execute(quote.bind(q.symbol(), utcDay, q.ts(), q.price(), q.volume()));
+    session.execute(
+        latest.bind(q.symbol(), q.ts(), q.price(), q.volume(), q.ts().toEpochMilli() * 1000));
+  }
+
+  void bar(String symbol, Instant minute, double close, long volume, int quotes) {
+    session.execute(
+        bar.bind(
+            symbol,
+            LocalDate.ofInstant(minute, ZoneOffset.UTC),
+            minute,
+            close - 1,
+            close + 2,
+            close - 2,
+            close,
+            volume,
+            quotes,
+            minute.plusSeconds(59)));
+  }
+
+  void model(String symbol, int version, PortableModel portable, boolean promoted) {
+    session.execute(
+        model.bind(
+            symbol,
+            version,
+            portable.kind(),
+            portable.toJson(),
+            portable.features(),
+            Map.of("rmse", 1.5, "baseline_rmse", 1.6),
+            Instant.parse("2026-11-24T03:00:00Z"),
+            Instant.parse("2026-01-01T00:00:00Z"),
+            Instant.parse("2026-11-23T00:00:00Z"),
+            1000L + version,
+            promoted));
+  }
+
+  List<com.datastax.oss.driver.api.core.cql.Row> rows(String cql, Object... values) {
+    return session.execute(session.prepare(cql).bind(values)).all();
+  }
+
+  String keyspace() {
+    return keyspace;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+  }
+}
