@@ -2,6 +2,7 @@ package io.smack.access;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ActorSystem;
@@ -36,7 +37,7 @@ final class AccessServer {
         "close-cassandra",
         () -> {
           cassandra.close();
-          return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+          return CompletableFuture.completedFuture(Done.getInstance());
         });
     return Http.get(system)
         .newServerAt(settings.httpHost(), settings.httpPort())

@@ -66,13 +66,9 @@ final class CassandraConnection implements AutoCloseable {
     return ready;
   }
 
-  /** Empty when Cassandra answered the last probe, else what is wrong. */
+  /** Null when Cassandra answered the last probe, else what is wrong. */
   String problem() {
     return problem;
-  }
-
-  boolean ready() {
-    return problem == null;
   }
 
   private void probe() {

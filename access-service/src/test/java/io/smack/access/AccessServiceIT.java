@@ -3,6 +3,7 @@ package io.smack.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smack.access.TestTables.Written;
 import io.smack.common.Settings;
@@ -13,6 +14,7 @@ import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.StackAddresses;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -186,12 +188,12 @@ class AccessServiceIT {
     assertThat(prediction.get("targetTs").asText())
         .isEqualTo(last.ts().plusSeconds(600).toString());
     // and recorded, keyed on its asOf
-    List<com.datastax.oss.driver.api.core.cql.Row> recorded =
+    List<Row> recorded =
         tables.rows(
             "SELECT predicted, model_version, inputs FROM "
                 + keyspaceOf()
                 + ".predictions WHERE symbol = 'AAPL' AND day = ? AND ts = ?",
-            java.time.LocalDate.of(2026, 11, 23),
+            LocalDate.of(2026, 11, 23),
             last.ts());
     assertThat(recorded).hasSize(1);
     assertThat(recorded.get(0).getDouble(0)).isEqualTo(prediction.get("predicted").asDouble());

@@ -12,6 +12,7 @@ import io.smack.common.model.PortableModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +74,7 @@ class ForecastTest {
     assertThat(prediction.predicted()).isCloseTo(p[20] * Math.exp(expected), within(1e-9));
     assertThat(prediction.inputs().values())
         .zipSatisfy(
-            java.util.Arrays.stream(x).boxed().toList(),
+            Arrays.stream(x).boxed().toList(),
             (actual, byHand) -> assertThat(actual).isCloseTo(byHand, within(1e-12)));
     assertThat(prediction.asOf()).isEqualTo(start.plusSeconds(60L * 29));
     assertThat(prediction.targetTs()).isEqualTo(start.plusSeconds(60L * 30));

@@ -2,6 +2,7 @@ package io.smack.access;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
 import io.smack.common.CqlSchema;
 import io.smack.common.model.PortableModel;
 import io.smack.localstack.StackAddresses;
@@ -107,7 +108,7 @@ final class TestTables implements AutoCloseable {
             promoted));
   }
 
-  List<com.datastax.oss.driver.api.core.cql.Row> rows(String cql, Object... values) {
+  List<Row> rows(String cql, Object... values) {
     return session.execute(session.prepare(cql).bind(values)).all();
   }
 
