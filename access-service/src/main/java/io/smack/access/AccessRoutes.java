@@ -7,6 +7,9 @@ import io.smack.access.Views.Health;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -96,6 +99,7 @@ final class AccessRoutes extends AllDirectives {
         () ->
             concat(
                 path("symbols", () -> endpoint(Endpoint.SYMBOLS, () -> answer(service.symbols()))),
+                path("status", () -> endpoint(Endpoint.STATUS, this::status)),
                 pathPrefix(
                     "quotes",
                     () ->
@@ -148,6 +152,30 @@ final class AccessRoutes extends AllDirectives {
                                 endpoint(
                                     Endpoint.MODELS,
                                     () -> answer(service.models(symbol(symbol))))))));
+  }
+
+  /** 200 with the verdict, or 503 with verdict down when Cassandra does not answer. */
+  private Route status() {
+    return onComplete(
+        () -> {
+          try {
+            return service.status();
+          } catch (ApiException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+        },
+        result ->
+            result.isSuccess()
+                ? complete(StatusCodes.OK, result.get(), Json.marshaller())
+                : complete(
+                    StatusCodes.SERVICE_UNAVAILABLE,
+                    new Views.Status(
+                        "down",
+                        "Cassandra does not answer: " + result.failed().get().getMessage(),
+                        Instant.now(),
+                        null,
+                        List.of()),
+                    Json.marshaller()));
   }
 
   /** A paged time range of a symbol: {@code ?from=&to=&limit=&cursor=}. */

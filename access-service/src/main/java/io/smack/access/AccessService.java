@@ -16,9 +16,12 @@ import io.smack.access.Views.PredictionError;
 import io.smack.access.Views.PredictionView;
 import io.smack.access.Views.QuoteView;
 import io.smack.access.Views.QuotesPage;
+import io.smack.access.Views.Status;
+import io.smack.access.Views.SymbolStatus;
 import io.smack.access.Views.Symbols;
 import io.smack.common.model.ForecastFeatures;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +40,16 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 final class AccessService {
 
+  /** Progress rows /status reads: more than a recent window holds at one batch a second. */
+  private static final int STATUS_BATCHES = 500;
+
   /** Lookups of what happened after each prediction, at most this many at once. */
   private static final int LOOKUPS_IN_FLIGHT = 8;
 
   private final CassandraConnection cassandra;
   private final ModelCache models;
   private final Series series;
+  private final PipelineStatus.Thresholds thresholds;
   private final Clock clock;
   private final ActorSystem system;
 
@@ -54,6 +61,7 @@ final class AccessService {
     this.cassandra = cassandra;
     this.models = new ModelCache(settings.modelReloadInterval(), clock);
     this.series = settings.predictionSeries();
+    this.thresholds = settings.status();
     this.clock = clock;
     this.system = system;
   }
@@ -118,6 +126,41 @@ final class AccessService {
                   .thenApply(prices -> Forecast.predict(symbol, model, prices, clock.instant()));
             })
         .thenCompose(prediction -> recordOnce(repositories, prediction));
+  }
+
+  /** Is data flowing? See {@link PipelineStatus}. */
+  CompletionStage<Status> status() {
+    Repositories repositories = repositories();
+    CompletionStage<List<ProgressRepository.Batch>> batches =
+        repositories.progress().newest(thresholds.query(), STATUS_BATCHES);
+    return repositories
+        .quotes()
+        .everyLatest()
+        .thenCompose(
+            latest ->
+                Source.from(latest)
+                    .mapAsync(
+                        LOOKUPS_IN_FLIGHT,
+                        quote ->
+                            models
+                                .served(quote.symbol(), repositories.models()::served)
+                                .thenApply(model -> symbolStatus(quote, model)))
+                    .runWith(Sink.seq(), system))
+        .thenCombine(
+            batches,
+            (symbols, recent) -> PipelineStatus.of(recent, symbols, clock.instant(), thresholds));
+  }
+
+  private SymbolStatus symbolStatus(
+      LatestQuote quote, Optional<ModelRepository.ServedModel> model) {
+    Instant now = clock.instant();
+    return new SymbolStatus(
+        quote.symbol(),
+        quote.ts(),
+        Duration.between(quote.ts(), now).toSeconds(),
+        model.map(ModelRepository.ServedModel::version).orElse(null),
+        model.map(ModelRepository.ServedModel::trainedAt).orElse(null),
+        model.map(m -> Duration.between(m.trainedAt(), now).toSeconds()).orElse(null));
   }
 
   /** Recorded predictions next to the first price that came after each. */

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  * @param modelReloadInterval how long a symbol's served model is kept before it is read again
  * @param predictionSeries {@link Series#QUOTES} or {@link Series#BARS}
  * @param authTokens bearer tokens accepted; empty when authentication is off
+ * @param status how {@code /status} draws its verdict
  * @param cassandra where the tables are
  */
 record AccessSettings(
@@ -35,6 +36,7 @@ record AccessSettings(
     Duration modelReloadInterval,
     Series predictionSeries,
     Set<String> authTokens,
+    PipelineStatus.Thresholds status,
     CassandraSettings cassandra) {
 
   /** The series a prediction's inputs come from. */
@@ -70,6 +72,11 @@ record AccessSettings(
             .map(String::strip)
             .filter(token -> !token.isEmpty())
             .collect(Collectors.toSet()),
+        new PipelineStatus.Thresholds(
+            access.getString("status.query"),
+            positive(access, "status.stale-after"),
+            access.getLong("status.max-lag"),
+            positive(access, "status.recent-window")),
         CassandraSettings.from(config));
   }
 

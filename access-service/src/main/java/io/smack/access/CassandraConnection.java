@@ -27,7 +27,10 @@ final class CassandraConnection implements AutoCloseable {
 
   /** The repositories, once the statements are prepared. */
   record Repositories(
-      QuoteRepository quotes, ModelRepository models, PredictionRepository predictions) {}
+      QuoteRepository quotes,
+      ModelRepository models,
+      PredictionRepository predictions,
+      ProgressRepository progress) {}
 
   private final CassandraSettings cassandra;
   private final ObjectMapper json;
@@ -84,7 +87,8 @@ final class CassandraConnection implements AutoCloseable {
             new Repositories(
                 new QuoteRepository(connected, keyspace, days),
                 new ModelRepository(connected, keyspace),
-                new PredictionRepository(connected, keyspace, days, json));
+                new PredictionRepository(connected, keyspace, days, json),
+                new ProgressRepository(connected, keyspace));
         LOG.info("Cassandra ready: statements prepared on keyspace {}", keyspace);
       }
       connected.execute(SimpleStatement.newInstance("SELECT release_version FROM system.local"));

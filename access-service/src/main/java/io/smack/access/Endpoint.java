@@ -15,6 +15,7 @@ enum Endpoint {
   PREDICTION("/predictions/{symbol}", List.of(), true),
   PREDICTION_ERRORS("/predictions/{symbol}/errors", Paging.PARAMETERS, true),
   MODELS("/models/{symbol}", List.of(), true),
+  STATUS("/status", List.of(), true),
   LIVE("/health/live", List.of(), false),
   READY("/health/ready", List.of(), false),
   METRICS("/metrics", List.of(), false),

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.smack.access.Views.ModelVersion;
 import io.smack.common.Tables;
 import io.smack.common.model.PortableModel;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -14,7 +15,7 @@ import java.util.concurrent.CompletionStage;
 final class ModelRepository {
 
   /** A version that may be served, with its portable model. */
-  record ServedModel(int version, PortableModel model) {}
+  record ServedModel(int version, PortableModel model, Instant trainedAt) {}
 
   private final CqlSession session;
   private final PreparedStatement versions;
@@ -30,7 +31,8 @@ final class ModelRepository {
                 + table
                 + " WHERE symbol = ?");
     this.promoted =
-        session.prepare("SELECT version, promoted, model FROM " + table + " WHERE symbol = ?");
+        session.prepare(
+            "SELECT version, promoted, model, trained_at FROM " + table + " WHERE symbol = ?");
   }
 
   /** Every version of the symbol, newest first; empty when none was trained. */
@@ -49,7 +51,9 @@ final class ModelRepository {
                     .map(
                         row ->
                             new ServedModel(
-                                row.getInt(0), PortableModel.fromJson(row.getString(2)))));
+                                row.getInt(0),
+                                PortableModel.fromJson(row.getString(2)),
+                                row.getInstant(3))));
   }
 
   private static ModelVersion version(Row row) {

@@ -20,6 +20,7 @@ final class QuoteRepository {
   private final CqlSession session;
   private final PreparedStatement symbols;
   private final PreparedStatement latest;
+  private final PreparedStatement everyLatest;
   private final DaySeries<QuoteView> quotes;
   private final DaySeries<BarView> bars;
 
@@ -27,6 +28,8 @@ final class QuoteRepository {
     this.session = session;
     String latestTable = keyspace + "." + Tables.LATEST_QUOTE;
     this.symbols = session.prepare("SELECT symbol FROM " + latestTable);
+    this.everyLatest =
+        session.prepare("SELECT symbol, ts, price, volume, source FROM " + latestTable);
     this.latest =
         session.prepare(
             "SELECT ts, price, volume, source FROM " + latestTable + " WHERE symbol = ?");
@@ -64,6 +67,24 @@ final class QuoteRepository {
   CompletionStage<List<String>> symbols() {
     return DaySeries.all(session.executeAsync(symbols.bind()), row -> row.getString(0))
         .thenApply(found -> found.stream().sorted().toList());
+  }
+
+  /** Every symbol's newest quote, by symbol. */
+  CompletionStage<List<LatestQuote>> everyLatest() {
+    return DaySeries.all(
+            session.executeAsync(everyLatest.bind()),
+            row ->
+                new LatestQuote(
+                    row.getString(0),
+                    row.getInstant(1),
+                    row.getDouble(2),
+                    row.getLong(3),
+                    row.getString(4)))
+        .thenApply(
+            found ->
+                found.stream()
+                    .sorted(java.util.Comparator.comparing(LatestQuote::symbol))
+                    .toList());
   }
 
   /** The symbol's newest quote; empty for a symbol that never had one. */

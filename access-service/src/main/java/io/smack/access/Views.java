@@ -106,6 +106,43 @@ final class Views {
    */
   record Models(String symbol, Integer served, List<ModelVersion> versions) {}
 
+  /**
+   * {@code GET /status}: is data flowing? The verdict ({@code ok}, {@code stale}, {@code down}),
+   * why, the streaming job's recent batches and each symbol's freshness and served model.
+   */
+  record Status(
+      String verdict, String reason, Instant at, StreamStatus stream, List<SymbolStatus> symbols) {}
+
+  /**
+   * The streaming job as its {@code ingest_progress} rows tell it; nulls before its first batch.
+   *
+   * @param lastBatchAgeSeconds seconds since the newest batch was processed
+   * @param offsetsBehind records between the newest batch's end offsets and the topic's end
+   * @param recentWindowSeconds the window the recent counts sum over
+   */
+  record StreamStatus(
+      String query,
+      Long lastBatch,
+      Instant lastBatchAt,
+      Long lastBatchAgeSeconds,
+      Long offsetsBehind,
+      Double inputRate,
+      Double processedRate,
+      long recentWindowSeconds,
+      long recentInputRows,
+      long recentQuotes,
+      long recentRejected,
+      long recentLate) {}
+
+  /** A symbol's newest quote (by event time) and the model it is served. */
+  record SymbolStatus(
+      String symbol,
+      Instant newestQuote,
+      long newestQuoteAgeSeconds,
+      Integer servedModel,
+      Instant modelTrainedAt,
+      Long modelAgeSeconds) {}
+
   /** Every error body: a stable code and a sentence naming the problem. */
   record Error(String error, String detail) {}
 

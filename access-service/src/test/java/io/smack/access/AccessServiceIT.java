@@ -247,6 +247,34 @@ class AccessServiceIT {
   }
 
   @Test
+  void should_report_whether_data_flows_from_the_progress_rows() {
+    // given: no batch recorded yet
+    JsonNode before = api.json("/status");
+    tables.rows(
+        "INSERT INTO "
+            + keyspaceOf()
+            + ".ingest_progress (query, batch_id, at, input_rows, quotes, rejected, late, bars,"
+            + " offsets_behind) VALUES ('ingest', 41, ?, 120, 117, 3, 0, 12, 250)",
+        Instant.now().minusSeconds(5));
+
+    // when
+    JsonNode after = api.json("/status");
+
+    // then
+    assertThat(before.get("verdict").asText()).isEqualTo("down");
+    assertThat(after.get("verdict").asText()).as(after.toString()).isEqualTo("ok");
+    assertThat(after.get("stream").get("lastBatch").asLong()).isEqualTo(41);
+    assertThat(after.get("stream").get("offsetsBehind").asLong()).isEqualTo(250);
+    assertThat(after.get("stream").get("recentRejected").asLong()).isEqualTo(3);
+    JsonNode aapl = after.get("symbols").get(0);
+    assertThat(aapl.get("symbol").asText()).isEqualTo("AAPL");
+    assertThat(aapl.get("newestQuote").asText())
+        .isEqualTo(AAPL.get(AAPL.size() - 1).ts().toString());
+    assertThat(aapl.get("servedModel").asInt()).isEqualTo(1);
+    assertThat(after.get("symbols").findValuesAsText("symbol")).contains("AAPL", "IBM", "MSFT");
+  }
+
+  @Test
   void should_answer_404_for_unknown_symbols_and_missing_models() {
     assertError("/quotes/ZZZ/latest", 404, "unknown_symbol");
     assertError("/quotes/ZZZ?from=2026-01-01", 404, "unknown_symbol");

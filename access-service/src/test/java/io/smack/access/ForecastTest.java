@@ -40,7 +40,7 @@ class ForecastTest {
 
     // when
     PredictionView prediction =
-        Forecast.predict("AAPL", new ServedModel(3, MODEL), newestFirst, now);
+        Forecast.predict("AAPL", new ServedModel(3, MODEL, Instant.EPOCH), newestFirst, now);
 
     // then: the features and the linear model, worked out here from their definitions
     double[] p = new double[21];
@@ -90,7 +90,9 @@ class ForecastTest {
       twenty.add(new Price(Instant.EPOCH.plusSeconds(i), 10));
     }
     assertThatThrownBy(
-            () -> Forecast.predict("IBM", new ServedModel(1, MODEL), twenty, Instant.EPOCH))
+            () ->
+                Forecast.predict(
+                    "IBM", new ServedModel(1, MODEL, Instant.EPOCH), twenty, Instant.EPOCH))
         .isInstanceOfSatisfying(
             ApiException.class,
             e -> {
