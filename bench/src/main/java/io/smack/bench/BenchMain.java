@@ -35,7 +35,8 @@ public final class BenchMain {
           new CassandraWriteBaseline(),
           new CollectorBenchmark(),
           new IngestBenchmark(),
-          new TrainingBenchmark());
+          new TrainingBenchmark(),
+          new AccessBenchmark());
 
   private BenchMain() {}
 
