@@ -52,7 +52,7 @@ final class AccessRoutes extends AllDirectives {
     return withRequestTimeout(
         timeout,
         request -> ApiErrors.timeout(),
-        () -> rejectionsAsJson(() -> concat(health(), data())));
+        () -> rejectionsAsJson(() -> concat(data(), health())));
   }
 
   private Route health() {

@@ -48,6 +48,7 @@ final class AccessService {
 
   private final CassandraConnection cassandra;
   private final ModelCache models;
+  private final LatestCache latest;
   private final Series series;
   private final PipelineStatus.Thresholds thresholds;
   private final Clock clock;
@@ -60,6 +61,7 @@ final class AccessService {
       CassandraConnection cassandra, AccessSettings settings, Clock clock, ActorSystem system) {
     this.cassandra = cassandra;
     this.models = new ModelCache(settings.modelReloadInterval(), clock);
+    this.latest = new LatestCache(settings.latestCacheTtl(), System::nanoTime);
     this.series = settings.predictionSeries();
     this.thresholds = settings.status();
     this.clock = clock;
@@ -71,10 +73,7 @@ final class AccessService {
   }
 
   CompletionStage<LatestQuote> latest(String symbol) {
-    return repositories()
-        .quotes()
-        .latest(symbol)
-        .thenApply(latest -> latest.orElseThrow(() -> unknown(symbol)));
+    return newest(symbol).thenApply(quote -> quote.orElseThrow(() -> unknown(symbol)));
   }
 
   CompletionStage<QuotesPage> quotes(String symbol, TimeRange range) {
@@ -271,16 +270,19 @@ final class AccessService {
   }
 
   private CompletionStage<Boolean> known(String symbol) {
-    return repositories()
-        .quotes()
-        .latest(symbol)
+    return newest(symbol)
         .thenApply(
-            latest -> {
-              if (latest.isEmpty()) {
+            quote -> {
+              if (quote.isEmpty()) {
                 throw unknown(symbol);
               }
               return true;
             });
+  }
+
+  private CompletionStage<Optional<LatestQuote>> newest(String symbol) {
+    QuoteRepository quotes = repositories().quotes();
+    return latest.latest(symbol, quotes::latest);
   }
 
   private Repositories repositories() {

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * @param defaultLimit rows per page when {@code ?limit=} is not given
  * @param maxLimit the largest {@code ?limit=} accepted
  * @param modelReloadInterval how long a symbol's served model is kept before it is read again
+ * @param latestCacheTtl how long a symbol's latest quote is kept in memory; zero: not kept
  * @param predictionSeries {@link Series#QUOTES} or {@link Series#BARS}
  * @param authTokens bearer tokens accepted; empty when authentication is off
  * @param status how {@code /status} draws its verdict
@@ -34,6 +35,7 @@ record AccessSettings(
     int defaultLimit,
     int maxLimit,
     Duration modelReloadInterval,
+    Duration latestCacheTtl,
     Series predictionSeries,
     Set<String> authTokens,
     PipelineStatus.Thresholds status,
@@ -67,6 +69,7 @@ record AccessSettings(
         defaultLimit,
         maxLimit,
         positive(access, "model-reload-interval"),
+        notNegative(access, "latest-cache-ttl"),
         series(access.getString("prediction-series")),
         Arrays.stream(access.getString("auth-tokens").split(","))
             .map(String::strip)
@@ -88,6 +91,14 @@ record AccessSettings(
     Duration duration = access.getDuration(key);
     if (duration.isNegative() || duration.isZero()) {
       throw new ConfigException.BadValue("smack.access." + key, duration + " is not above zero");
+    }
+    return duration;
+  }
+
+  private static Duration notNegative(Config access, String key) {
+    Duration duration = access.getDuration(key);
+    if (duration.isNegative()) {
+      throw new ConfigException.BadValue("smack.access." + key, duration + " is negative");
     }
     return duration;
   }
