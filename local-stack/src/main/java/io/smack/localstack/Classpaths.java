@@ -18,7 +18,7 @@ final class Classpaths {
 
   private Classpaths() {}
 
-  /** The classpath listed in {@code resource}, followed by the local-stack classes themselves. */
+  /** The classpath listed in {@code resource}. */
   static String of(String resource) {
     try (InputStream in = Classpaths.class.getResourceAsStream(resource)) {
       if (in == null) {
@@ -26,10 +26,15 @@ final class Classpaths {
             resource + " is not on the classpath: build the project first (mvn package)");
       }
       String listed = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-      return listed.isEmpty() ? ownLocation() : listed + File.pathSeparator + ownLocation();
+      return listed;
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + resource + " failed", e);
     }
+  }
+
+  /** {@code classpath} followed by the local-stack classes themselves. */
+  static String withOwnClasses(String classpath) {
+    return classpath.isEmpty() ? ownLocation() : classpath + File.pathSeparator + ownLocation();
   }
 
   /** The java launcher of the running JVM. */

@@ -43,7 +43,7 @@ public final class LauncherProcess implements AutoCloseable {
                       "-Xmx256m",
                       "-Dlogback.configurationFile=" + LOGBACK,
                       "-cp",
-                      Classpaths.of(CLASSPATH),
+                      Classpaths.withOwnClasses(Classpaths.of(CLASSPATH)),
                       ExitWithParent.class.getName(),
                       LocalStackMain.class.getName(),
                       "--free-ports",

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -44,26 +46,52 @@ final class ServerProcess implements AutoCloseable {
       String mainClass,
       List<String> args,
       Path logFile) {
+    return start(
+        name, Classpaths.of(classpathResource), jvmOptions, Map.of(), mainClass, args, logFile);
+  }
+
+  /**
+   * Starts {@code mainClass} in a new JVM with the given classpath (the local-stack classes are
+   * added, for {@link ExitWithParent}) and environment variables added to this process's.
+   */
+  static ServerProcess start(
+      String name,
+      String classpath,
+      List<String> jvmOptions,
+      Map<String, String> environment,
+      String mainClass,
+      List<String> args,
+      Path logFile) {
     List<String> command = new ArrayList<>();
     command.add(Classpaths.java());
     command.addAll(jvmOptions);
     command.add("-cp");
-    command.add(Classpaths.of(classpathResource));
+    command.add(Classpaths.withOwnClasses(classpath));
     command.add(ExitWithParent.class.getName());
     command.add(mainClass);
     command.addAll(args);
     try {
       Files.createDirectories(logFile.getParent());
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(logFile.toFile())
-              .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       LOG.info("{} started as process {}, log {}", name, process.pid(), logFile);
       return new ServerProcess(name, process, logFile);
     } catch (IOException e) {
       throw new StackStartException("could not start " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Waits for the process to end; its exit code, or empty when it outlived the timeout. */
+  OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
   }
 
   /** Runs a short-lived tool of the server (a formatter, say) and waits for it to succeed. */

@@ -1,0 +1,241 @@
+package io.smack.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smack.localstack.Await;
+import io.smack.localstack.LocalStackExtension;
+import io.smack.localstack.ModuleProcess;
+import io.smack.localstack.StackAddresses;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole pipeline, each part in a JVM of its own as {@code bin/smack up} runs it, on the real
+ * broker and node: the CSV replay of vega-datasets' stocks.csv and a simulator burst → collector →
+ * Kafka → the streaming job (Spark local) → Cassandra → the training job → the access service,
+ * checked through HTTP against the CSV rows.
+ */
+@ExtendWith(LocalStackExtension.class)
+class PipelineIT {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Path WORK = Path.of("target", "e2e").toAbsolutePath();
+  private static final DateTimeFormatter CSV_DATE =
+      DateTimeFormatter.ofPattern("MMM d yyyy", Locale.ENGLISH);
+  private static final int BURST = 600;
+
+  /** stocks.csv by symbol, oldest first. */
+  private static final Map<String, List<Row>> CSV = new LinkedHashMap<>();
+
+  private static final List<ModuleProcess> running = new ArrayList<>();
+  private static Api api;
+
+  record Row(Instant ts, double price) {}
+
+  @BeforeAll
+  static void start(StackAddresses stack) throws IOException, InterruptedException {
+    Path stocks = Path.of("target", "vega-datasets", "stocks.csv").toAbsolutePath();
+    List<String> lines = Files.readAllLines(stocks);
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      Instant ts = LocalDate.parse(f[1], CSV_DATE).atStartOfDay(ZoneOffset.UTC).toInstant();
+      CSV.computeIfAbsent(f[0], s -> new ArrayList<>()).add(new Row(ts, Double.parseDouble(f[2])));
+    }
+    CSV.values().forEach(rows -> rows.sort(Comparator.comparing(Row::ts)));
+
+    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    Map<String, String> env = new HashMap<>(stack.environment());
+    env.put("CASSANDRA_KEYSPACE", "e2e_" + suffix);
+    int ingestPort = freePort();
+    int accessPort = freePort();
+    Map<String, String> ingestEnv = new HashMap<>(env);
+    ingestEnv.put("HTTP_PORT", String.valueOf(ingestPort));
+    ingestEnv.put("INGEST_CHECKPOINT_DIR", WORK.resolve("checkpoint-" + suffix).toString());
+    ModuleProcess ingest =
+        started(
+            ModuleProcess.sparkJob(
+                ROOT,
+                "ingest-streaming",
+                "io.smack.ingest.IngestMain",
+                List.of(),
+                ingestEnv,
+                WORK.resolve("ingest-streaming.log")));
+    ingest.awaitOk("http://127.0.0.1:" + ingestPort + "/health", Duration.ofMinutes(4));
+    Map<String, String> accessEnv = new HashMap<>(env);
+    accessEnv.put("HTTP_PORT", String.valueOf(accessPort));
+    ModuleProcess access =
+        started(
+            ModuleProcess.service(
+                ROOT,
+                "access-service",
+                "access.classpath",
+                "io.smack.access.AccessMain",
+                List.of(),
+                accessEnv,
+                WORK.resolve("access-service.log")));
+    api = new Api("http://127.0.0.1:" + accessPort);
+    access.awaitOk(api.url("/health/ready"), Duration.ofMinutes(2));
+
+    // the replay and a burst of simulated quotes, then the collector exits once Kafka has them
+    Map<String, String> collectorEnv = new HashMap<>(env);
+    collectorEnv.put("HTTP_PORT", String.valueOf(freePort()));
+    collectorEnv.put("COLLECTOR_SOURCES", "stocks,sim");
+    collectorEnv.put("CSV_PATH", stocks.toString());
+    collectorEnv.put("SIMULATOR_SYMBOLS", "SIMA:100,SIMB:50");
+    collectorEnv.put("SIMULATOR_RATE", "300");
+    collectorEnv.put("COLLECTOR_EXIT_WHEN_DONE", "true");
+    try (ModuleProcess collector =
+        ModuleProcess.service(
+            ROOT,
+            "collector",
+            "collector.classpath",
+            "io.smack.collector.CollectorMain",
+            List.of("-Dsmack.collector.source.sim.limit=" + BURST),
+            collectorEnv,
+            WORK.resolve("collector.log"))) {
+      assertThat(collector.awaitExit(Duration.ofMinutes(2))).as("collector exit").hasValue(0);
+    }
+
+    // every quote visible through the API
+    Await.until(
+        () ->
+            CSV.entrySet().stream()
+                    .allMatch(e -> api.count("/quotes/" + e.getKey()) == e.getValue().size())
+                && api.count("/quotes/SIMA") + api.count("/quotes/SIMB") == BURST,
+        Duration.ofMinutes(3));
+
+    // a model per symbol (served even where it does not beat the naive forecast)
+    Map<String, String> trainingEnv = new HashMap<>(env);
+    trainingEnv.put("TRAINING_PROMOTE_WORSE", "true");
+    try (ModuleProcess training =
+        ModuleProcess.sparkJob(
+            ROOT,
+            "model-training",
+            "io.smack.training.TrainingMain",
+            List.of(),
+            trainingEnv,
+            WORK.resolve("model-training.log"))) {
+      OptionalInt exit = training.awaitExit(Duration.ofMinutes(5));
+      assertThat(exit).as("training exit, log %s", training.logFile()).hasValue(0);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    for (int i = running.size() - 1; i >= 0; i--) {
+      running.get(i).close();
+    }
+  }
+
+  @Test
+  void should_list_every_symbol() {
+    List<String> expected = new ArrayList<>(CSV.keySet());
+    expected.addAll(List.of("SIMA", "SIMB"));
+    assertThat(Api.texts(api.json("/symbols").get("symbols")))
+        .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void should_serve_each_symbols_whole_series_equal_to_the_csv_rows() {
+    for (Map.Entry<String, List<Row>> symbol : CSV.entrySet()) {
+      JsonNode quotes = api.json("/quotes/" + symbol.getKey() + "?limit=10000").get("quotes");
+      List<Row> newestFirst = new ArrayList<>(symbol.getValue());
+      newestFirst.sort(Comparator.comparing(Row::ts).reversed());
+      List<Row> served = new ArrayList<>();
+      quotes.forEach(
+          q -> served.add(new Row(Instant.parse(q.get("ts").asText()), q.get("price").asDouble())));
+      assertThat(served).as(symbol.getKey()).containsExactlyElementsOf(newestFirst);
+    }
+  }
+
+  @Test
+  void should_answer_a_range_with_exactly_the_rows_in_it() {
+    Instant from = Instant.parse("2005-01-01T00:00:00Z");
+    Instant to = Instant.parse("2006-01-01T00:00:00Z");
+    JsonNode quotes = api.json("/quotes/AAPL?from=" + from + "&to=" + to).get("quotes");
+    List<String> expected =
+        CSV.get("AAPL").stream()
+            .filter(r -> !r.ts().isBefore(from) && r.ts().isBefore(to))
+            .sorted(Comparator.comparing(Row::ts).reversed())
+            .map(r -> r.ts().toString())
+            .toList();
+    assertThat(quotes.findValuesAsText("ts")).hasSize(12).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void should_answer_the_last_row_as_latest() {
+    for (Map.Entry<String, List<Row>> symbol : CSV.entrySet()) {
+      Row last = symbol.getValue().get(symbol.getValue().size() - 1);
+      JsonNode latest = api.json("/quotes/" + symbol.getKey() + "/latest");
+      assertThat(latest.get("ts").asText()).as(symbol.getKey()).isEqualTo(last.ts().toString());
+      assertThat(latest.get("price").asDouble()).isEqualTo(last.price());
+    }
+  }
+
+  @Test
+  void should_have_a_model_with_metrics_for_each_symbol() {
+    for (String symbol : CSV.keySet()) {
+      JsonNode models = api.json("/models/" + symbol);
+      assertThat(models.get("served").asInt()).as(symbol).isGreaterThanOrEqualTo(1);
+      JsonNode metrics = models.get("versions").get(0).get("metrics");
+      assertThat(metrics.get("rmse").asDouble()).as(symbol).isPositive();
+      assertThat(metrics.has("baseline_rmse")).isTrue();
+    }
+  }
+
+  @Test
+  void should_serve_a_prediction_record_it_and_show_it_in_the_errors_view() {
+    // when
+    JsonNode prediction = api.json("/predictions/MSFT");
+
+    // then
+    List<Row> msft = CSV.get("MSFT");
+    assertThat(prediction.get("asOf").asText())
+        .isEqualTo(msft.get(msft.size() - 1).ts().toString());
+    assertThat(prediction.get("predicted").asDouble()).isPositive();
+    assertThat(prediction.get("prices")).hasSize(21);
+    JsonNode errors = api.json("/predictions/MSFT/errors").get("errors");
+    assertThat(errors.findValuesAsText("asOf")).contains(prediction.get("asOf").asText());
+    assertThat(errors.get(0).get("predicted").asDouble())
+        .isEqualTo(prediction.get("predicted").asDouble());
+  }
+
+  @Test
+  void should_report_data_flowing() {
+    JsonNode status = api.json("/status");
+    assertThat(status.get("verdict").asText()).as(status.toString()).isEqualTo("ok");
+    assertThat(status.get("symbols").findValuesAsText("symbol")).contains("AAPL", "SIMA");
+  }
+
+  private static ModuleProcess started(ModuleProcess process) {
+    running.add(process);
+    return process;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

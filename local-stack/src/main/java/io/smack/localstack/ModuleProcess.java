@@ -1,0 +1,127 @@
+package io.smack.localstack;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * A service or Spark job of the pipeline in a JVM of its own, started as {@code bin/smack} starts
+ * it: from its module's build (classes and the classpath files the build writes), with its settings
+ * in the environment and its output in a log file; it exits with the process that started it. For
+ * {@code bin/smack up} and the end-to-end tests.
+ */
+public final class ModuleProcess implements AutoCloseable {
+
+  private final ServerProcess process;
+
+  private ModuleProcess(ServerProcess process) {
+    this.process = process;
+  }
+
+  /**
+   * A Pekko service: its classes and its runtime classpath.
+   *
+   * @param root the project root
+   * @param module the module folder, e.g. {@code access-service}
+   * @param classpathFile the classpath file its build writes into {@code target}
+   * @param jvmOptions e.g. {@code -Dsmack.collector.source.sim.limit=500}
+   */
+  public static ModuleProcess service(
+      Path root,
+      String module,
+      String classpathFile,
+      String mainClass,
+      List<String> jvmOptions,
+      Map<String, String> environment,
+      Path log) {
+    Path target = built(root, module, classpathFile);
+    String classpath =
+        target.resolve("classes").toAbsolutePath()
+            + File.pathSeparator
+            + read(target.resolve(classpathFile));
+    List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
+    jvm.addAll(jvmOptions);
+    return new ModuleProcess(
+        ServerProcess.start(module, classpath, jvm, environment, mainClass, List.of(), log));
+  }
+
+  /**
+   * A Spark job on Spark local: its classes, its classpath and Spark's, and the JVM flags Spark
+   * needs, all written by the module's build (the parent's spark-job profile).
+   */
+  public static ModuleProcess sparkJob(
+      Path root,
+      String module,
+      String mainClass,
+      List<String> args,
+      Map<String, String> environment,
+      Path log) {
+    Path target = built(root, module, "job.classpath");
+    String classpath =
+        target.resolve("classes").toAbsolutePath()
+            + File.pathSeparator
+            + read(target.resolve("job.classpath"))
+            + File.pathSeparator
+            + read(target.resolve("spark.classpath"));
+    List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
+    jvm.addAll(Arrays.asList(read(target.resolve("spark-jvm.flags")).split("\\s+")));
+    return new ModuleProcess(
+        ServerProcess.start(module, classpath, jvm, environment, mainClass, args, log));
+  }
+
+  /** Polls {@code url} until it answers 200; fails, quoting the log, if the process dies first. */
+  public void awaitOk(String url, Duration timeout) {
+    process.awaitReady(timeout, () -> HttpProbe.ok(url));
+  }
+
+  /** The exit code, or empty when the process outlived the timeout. */
+  public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.awaitExit(timeout);
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public String name() {
+    return process.name();
+  }
+
+  public Path logFile() {
+    return process.logFile();
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within 30 s. */
+  @Override
+  public void close() {
+    process.close();
+  }
+
+  private static Path built(Path root, String module, String classpathFile) {
+    Path target = root.resolve(module).resolve("target");
+    if (!Files.exists(target.resolve(classpathFile))) {
+      throw new StackStartException(
+          target.resolve(classpathFile)
+              + " is missing: build the module first (bin/smack up builds them; mvn package -pl "
+              + module
+              + " -am)");
+    }
+    return target;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + file + " failed", e);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package io.smack.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline's parts on a running local stack, started in the order data flows backwards (the
+ * access service, the streaming job, then the collector) so that nothing a part produces waits for
+ * its reader, and stopped in the order it flows (the collector first, so that what it accepted is
+ * flushed and read). Watches them, prints the access service's verdict on whether data flows, and
+ * runs the training job now and then.
+ */
+final class Pipeline {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+  /** bin/smack runs from the project root. */
+  private static final Path ROOT = Path.of("");
+
+  private static final Duration SERVICE_START = Duration.ofSeconds(90);
+  private static final Duration SPARK_START = Duration.ofSeconds(240);
+  private static final Duration FIRST_TRAINING_AFTER = Duration.ofSeconds(60);
+  private static final Duration SUMMARY_EVERY = Duration.ofSeconds(30);
+
+  /** What {@code bin/smack up} was asked for. */
+  record Options(boolean freePorts, String source, Duration trainEvery, Optional<Path> readyFile) {
+
+    static Options defaults() {
+      return new Options(false, "sim", Duration.ofMinutes(5), Optional.empty());
+    }
+
+    Options withFreePorts() {
+      return new Options(true, source, trainEvery, readyFile);
+    }
+
+    Options withSource(String source) {
+      if (!source.equals("sim") && !source.startsWith("csv=")) {
+        throw new IllegalArgumentException("--source " + source + ": expected sim or csv=PATH");
+      }
+      return new Options(freePorts, source, trainEvery, readyFile);
+    }
+
+    Options withTrainEvery(Duration trainEvery) {
+      return new Options(freePorts, source, trainEvery, readyFile);
+    }
+
+    Options withReadyFile(Path file) {
+      return new Options(freePorts, source, trainEvery, Optional.of(file));
+    }
+  }
+
+  private final LocalStack stack;
+  private final Path dir;
+  private final Options options;
+  private final int accessPort;
+  private final int collectorPort;
+  private final int ingestPort;
+  private final List<ModuleProcess> running = new ArrayList<>();
+  private volatile boolean stopping;
+  private ModuleProcess training;
+  private Instant nextTraining;
+  private String lastVerdict = "";
+  private Instant lastSummary = Instant.EPOCH;
+
+  Pipeline(LocalStack stack, Path dir, Options options) {
+    this.stack = stack;
+    this.dir = dir.toAbsolutePath();
+    this.options = options;
+    this.accessPort = options.freePorts() ? freePort() : 8080;
+    this.collectorPort = options.freePorts() ? freePort() : 8081;
+    this.ingestPort = options.freePorts() ? freePort() : 8082;
+  }
+
+  /** Starts every part and waits until each is ready; throws, naming the log, if one is not. */
+  void start() {
+    options.readyFile().ifPresent(stack.addresses()::writeTo);
+    LOG.info("Kafka      {}", stack.addresses().kafkaBootstrapServers());
+    LOG.info("Cassandra  {}", stack.addresses().cassandraContactPoint());
+    ModuleProcess access =
+        started(
+            ModuleProcess.service(
+                ROOT,
+                "access-service",
+                "access.classpath",
+                "io.smack.access.AccessMain",
+                List.of(),
+                environment(Map.of("HTTP_PORT", String.valueOf(accessPort))),
+                log("access-service")));
+    ModuleProcess ingest =
+        started(
+            ModuleProcess.sparkJob(
+                ROOT,
+                "ingest-streaming",
+                "io.smack.ingest.IngestMain",
+                List.of(),
+                environment(
+                    Map.of(
+                        "HTTP_PORT", String.valueOf(ingestPort),
+                        "INGEST_CHECKPOINT_DIR", dir.resolve("checkpoints/ingest").toString())),
+                log("ingest-streaming")));
+    access.awaitOk(accessUrl("/health/ready"), SERVICE_START);
+    LOG.info("access service ready at {}", accessUrl(""));
+    ingest.awaitOk(url(ingestPort, "/health"), SPARK_START);
+    LOG.info("streaming job ready (health {})", url(ingestPort, "/health"));
+    ModuleProcess collector =
+        started(
+            ModuleProcess.service(
+                ROOT,
+                "collector",
+                "collector.classpath",
+                "io.smack.collector.CollectorMain",
+                List.of(),
+                environment(collectorEnvironment()),
+                log("collector")));
+    collector.awaitOk(url(collectorPort, "/health"), SERVICE_START);
+    LOG.info(
+        "collector ready, source {} (health {})", options.source(), url(collectorPort, "/health"));
+    nextTraining = Instant.now().plus(FIRST_TRAINING_AFTER);
+    printWelcome();
+  }
+
+  /** Until {@code stopped}: checks the parts, prints the verdict, runs the training job. */
+  void watch(CountDownLatch stopped) throws InterruptedException {
+    while (!stopped.await(5, TimeUnit.SECONDS)) {
+      for (ModuleProcess part : List.copyOf(running)) {
+        if (!part.isAlive() && !stopping) {
+          throw new IllegalStateException(
+              part.name() + " exited on its own; read " + part.logFile());
+        }
+      }
+      Optional<JsonNode> status = HttpProbe.json(accessUrl("/status"));
+      status.ifPresent(this::report);
+      train(status);
+    }
+  }
+
+  /** Stops the parts in the order data flows, each flushing what it holds. */
+  void stop() {
+    stopping = true;
+    if (training != null) {
+      training.close();
+    }
+    List<ModuleProcess> newestFirst = new ArrayList<>(running);
+    Collections.reverse(newestFirst);
+    for (ModuleProcess part : newestFirst) {
+      LOG.info("stopping the {}", part.name());
+      part.close();
+    }
+  }
+
+  private void report(JsonNode status) {
+    String verdict = status.path("verdict").asText("?");
+    String reason = status.path("reason").asText("");
+    Instant now = Instant.now();
+    if (!verdict.equals(lastVerdict)
+        || Duration.between(lastSummary, now).compareTo(SUMMARY_EVERY) >= 0) {
+      JsonNode stream = status.path("stream");
+      List<String> models = new ArrayList<>();
+      status
+          .path("symbols")
+          .forEach(
+              s -> {
+                if (!s.path("servedModel").isNull() && s.has("servedModel")) {
+                  models.add(s.path("symbol").asText() + " v" + s.path("servedModel").asInt());
+                }
+              });
+      LOG.info(
+          "status {}: {}; {} quotes and {} rejected in the last {} s; models: {}",
+          verdict,
+          reason,
+          stream.path("recentQuotes").asLong(),
+          stream.path("recentRejected").asLong(),
+          stream.path("recentWindowSeconds").asLong(),
+          models.isEmpty() ? "none yet" : String.join(", ", models));
+      lastVerdict = verdict;
+      lastSummary = now;
+    }
+  }
+
+  /** Starts the training job when it is due and data has arrived; reports it when it ends. */
+  private void train(Optional<JsonNode> status) throws InterruptedException {
+    if (training != null) {
+      OptionalInt exit = training.awaitExit(Duration.ZERO);
+      if (exit.isEmpty()) {
+        return;
+      }
+      LOG.info(
+          "training {} (exit {}, log {}); next in {}",
+          exit.getAsInt() == 0 ? "done" : "failed",
+          exit.getAsInt(),
+          training.logFile(),
+          options.trainEvery());
+      training = null;
+      nextTraining = Instant.now().plus(options.trainEvery());
+    }
+    boolean hasData = status.map(s -> s.path("symbols").size() > 0).orElse(false);
+    if (Instant.now().isAfter(nextTraining) && hasData && !stopping) {
+      LOG.info("training a model per symbol");
+      // Locally every model is served, even one that does not beat the naive forecast (none
+      // does on the simulator's random walks), so that predictions show; see model-training.
+      training =
+          ModuleProcess.sparkJob(
+              ROOT,
+              "model-training",
+              "io.smack.training.TrainingMain",
+              List.of(),
+              environment(Map.of("TRAINING_PROMOTE_WORSE", "true")),
+              log("model-training"));
+    }
+  }
+
+  private Map<String, String> collectorEnvironment() {
+    Map<String, String> env = new HashMap<>();
+    env.put("HTTP_PORT", String.valueOf(collectorPort));
+    if (options.source().startsWith("csv=")) {
+      env.put("COLLECTOR_SOURCES", "stocks");
+      env.put("CSV_PATH", Path.of(options.source().substring(4)).toAbsolutePath().toString());
+    } else {
+      env.put("COLLECTOR_SOURCES", "sim");
+    }
+    return env;
+  }
+
+  private void printWelcome() {
+    String base = accessUrl("");
+    LOG.info("the pipeline runs; logs in {}; press Ctrl-C to stop", dir.resolve("logs"));
+    LOG.info("  the API:       {}/openapi.json", base);
+    LOG.info("  is data flowing?  curl -s {}/status", base);
+    LOG.info("  symbols:          curl -s {}/symbols", base);
+    LOG.info("  latest quote:     curl -s {}/quotes/AAPL/latest", base);
+    LOG.info("  last 5 quotes:    curl -s '{}/quotes/AAPL?limit=5'", base);
+    LOG.info("  1-minute bars:    curl -s '{}/bars/AAPL?limit=5'", base);
+    LOG.info("  prediction:       curl -s {}/predictions/AAPL   (after the first training)", base);
+    LOG.info("  models:           curl -s {}/models/AAPL", base);
+  }
+
+  private ModuleProcess started(ModuleProcess part) {
+    running.add(part);
+    return part;
+  }
+
+  private Map<String, String> environment(Map<String, String> own) {
+    Map<String, String> env = new HashMap<>(stack.addresses().environment());
+    env.putAll(own);
+    return env;
+  }
+
+  private Path log(String name) {
+    return dir.resolve("logs").resolve(name + ".log");
+  }
+
+  private String accessUrl(String path) {
+    return url(accessPort, path);
+  }
+
+  private static String url(int port, String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
+  }
+}
