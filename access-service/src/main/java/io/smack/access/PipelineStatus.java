@@ -71,12 +71,16 @@ final class PipelineStatus {
           symbols);
     }
     if (symbols.isEmpty()) {
+      String why =
+          stream.recentRejected() > 0
+              ? "every input is rejected ("
+                  + stream.recentRejected()
+                  + " in the last "
+                  + thresholds.recentWindow().toSeconds()
+                  + " s; see the dead-letter topic)"
+              : "no quote has come in yet: is the collector running?";
       return new Status(
-          "stale",
-          "batches run but no quote is stored: every input is rejected?",
-          now,
-          stream,
-          symbols);
+          "stale", "batches run but no quote is stored: " + why, now, stream, symbols);
     }
     return new Status(
         "ok",

@@ -57,9 +57,15 @@ class PipelineStatusTest {
         .startsWith("no batch for 121 s (more than 120 s)");
     assertThat(PipelineStatus.of(List.of(batch(3, NOW, 0, 1001L)), AAPL, NOW, THRESHOLDS).reason())
         .isEqualTo("the streaming job is 1001 records behind the topic (more than 1000)");
-    Status empty = PipelineStatus.of(List.of(batch(3, NOW, 100, 0L)), List.of(), NOW, THRESHOLDS);
-    assertThat(empty.verdict()).isEqualTo("stale");
-    assertThat(empty.reason()).contains("no quote is stored");
+    Status rejected =
+        PipelineStatus.of(List.of(batch(3, NOW, 100, 0L)), List.of(), NOW, THRESHOLDS);
+    assertThat(rejected.verdict()).isEqualTo("stale");
+    assertThat(rejected.reason())
+        .isEqualTo(
+            "batches run but no quote is stored: every input is rejected (100 in the last 300 s;"
+                + " see the dead-letter topic)");
+    Status idle = PipelineStatus.of(List.of(batch(3, NOW, 0, 0L)), List.of(), NOW, THRESHOLDS);
+    assertThat(idle.reason()).endsWith("no quote has come in yet: is the collector running?");
   }
 
   private static Batch batch(long id, Instant at, long rejected, Long behind) {

@@ -201,11 +201,11 @@ final class Pipeline {
         return;
       }
       LOG.info(
-          "training {} (exit {}, log {}); next in {}",
+          "training {} (exit {}, log {}); next in {} s",
           exit.getAsInt() == 0 ? "done" : "failed",
           exit.getAsInt(),
           training.logFile(),
-          options.trainEvery());
+          options.trainEvery().toSeconds());
       training = null;
       nextTraining = Instant.now().plus(options.trainEvery());
     }

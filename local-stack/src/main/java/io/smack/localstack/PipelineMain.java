@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *   --stack-only           Kafka and Cassandra only, as LocalStackMain runs them
  * </pre>
  *
- * Exits 0 after Ctrl-C has stopped everything, 1 when a part cannot start or dies on its own.
+ * Ctrl-C (or SIGTERM) stops every part and the stack; exits 1 when a part cannot start or dies on
+ * its own (after stopping the rest), 2 on a bad option.
  */
 public final class PipelineMain {
 
