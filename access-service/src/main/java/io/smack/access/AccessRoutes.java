@@ -33,6 +33,7 @@ final class AccessRoutes extends AllDirectives {
   private final HttpMetrics metrics;
   private final ExceptionHandler errors;
   private final byte[] openApi = resource("openapi.json");
+  private final byte[] page = resource("page/index.html");
 
   AccessRoutes(
       AccessService service,
@@ -86,6 +87,11 @@ final class AccessRoutes extends AllDirectives {
                     () ->
                         complete(
                             HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.text())))),
+        pathSingleSlash(
+            () ->
+                endpoint(
+                    Endpoint.PAGE,
+                    () -> complete(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, page)))),
         path(
             "openapi.json",
             () ->

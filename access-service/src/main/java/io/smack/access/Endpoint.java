@@ -19,7 +19,8 @@ enum Endpoint {
   LIVE("/health/live", List.of(), false),
   READY("/health/ready", List.of(), false),
   METRICS("/metrics", List.of(), false),
-  OPENAPI("/openapi.json", List.of(), false);
+  OPENAPI("/openapi.json", List.of(), false),
+  PAGE("/", List.of(), false);
 
   private final String template;
   private final List<String> parameters;

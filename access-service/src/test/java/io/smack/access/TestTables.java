@@ -29,6 +29,7 @@ final class TestTables implements AutoCloseable {
   private final PreparedStatement latest;
   private final PreparedStatement bar;
   private final PreparedStatement model;
+  private final PreparedStatement prediction;
 
   TestTables(StackAddresses stack, String keyspace) {
     this.keyspace = keyspace;
@@ -67,6 +68,18 @@ final class TestTables implements AutoCloseable {
                 + ks
                 + "models (symbol, version, kind, model, features, metrics, trained_at, train_from,"
                 + " train_to, rows, promoted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    prediction =
+        session.prepare(
+            "INSERT INTO "
+                + ks
+                + "predictions (symbol, day, ts, target_ts, predicted, model_version, inputs)"
+                + " VALUES (?, ?, ?, ?, ?, ?, '{}')");
+  }
+
+  void prediction(String symbol, Instant asOf, Instant target, double predicted, int version) {
+    session.execute(
+        prediction.bind(
+            symbol, LocalDate.ofInstant(asOf, ZoneOffset.UTC), asOf, target, predicted, version));
   }
 
   void quote(Written q) {
