@@ -240,6 +240,7 @@ final class Pipeline {
   private void printWelcome() {
     String base = accessUrl("");
     LOG.info("the pipeline runs; logs in {}; press Ctrl-C to stop", dir.resolve("logs"));
+    LOG.info("  the page:      {}/?symbol=AAPL   (prices, predictions, their error)", base);
     LOG.info("  the API:       {}/openapi.json", base);
     LOG.info("  is data flowing?  curl -s {}/status", base);
     LOG.info("  symbols:          curl -s {}/symbols", base);
