@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * figure next to its baseline, measured in the same run on the same machine.
  *
  * <pre>
- * BenchMain [NAME ...] [--quick] [--stack-file FILE] [--list]
+ * BenchMain [NAME ...] [--quick | --full] [--stack-file FILE] [--list]
  *   NAME              benchmarks to run (default: all); --list shows them
  *   --quick           a tenth of the work: a look, not a figure to report
+ *   --full            adds the long measurements (training on 10 M quotes, ~10 min more)
  *   --stack-file FILE use the running stack whose ready file this is
  * </pre>
  *
@@ -36,17 +37,20 @@ public final class BenchMain {
           new CollectorBenchmark(),
           new IngestBenchmark(),
           new TrainingBenchmark(),
-          new AccessBenchmark());
+          new AccessBenchmark(),
+          new PipelineBenchmark());
 
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
     boolean quick = false;
+    boolean full = false;
     Optional<Path> stackFile = Optional.empty();
     List<Benchmark> chosen = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
+        case "--full" -> full = true;
         case "--list" -> {
           BENCHMARKS.forEach(
               b -> LOG.info("{}  {}", String.format("%-18s", b.name()), b.description()));
@@ -56,7 +60,7 @@ public final class BenchMain {
         default -> chosen.add(byName(args[i]));
       }
     }
-    run(chosen.isEmpty() ? BENCHMARKS : chosen, new BenchOptions(quick), stackFile);
+    run(chosen.isEmpty() ? BENCHMARKS : chosen, new BenchOptions(quick, full), stackFile);
   }
 
   private static void run(

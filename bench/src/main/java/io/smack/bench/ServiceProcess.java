@@ -59,6 +59,11 @@ final class ServiceProcess implements AutoCloseable {
     return new ServiceProcess(builder.start(), port);
   }
 
+  /** A process started otherwise (a Spark job) that serves HTTP on {@code port}. */
+  static ServiceProcess of(Process process, int port) {
+    return new ServiceProcess(process, port);
+  }
+
   /** The classpath a module's build wrote ({@code target/NAME}), after its classes. */
   static List<String> moduleClasspath(String module, String classpathFile) throws IOException {
     Path target = Path.of(module, "target");

@@ -55,4 +55,11 @@ final class SparkJobProcess {
     builder.environment().putAll(environment);
     return builder.start();
   }
+
+  /** The job's main class in a JVM of its own (1 GB heap), with its health port on {@code port}. */
+  static ServiceProcess service(
+      String module, String mainClass, Map<String, String> environment, int port, Path log)
+      throws IOException {
+    return ServiceProcess.of(start(module, List.of(mainClass), "1g", environment, log), port);
+  }
 }

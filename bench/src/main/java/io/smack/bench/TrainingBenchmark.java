@@ -42,7 +42,11 @@ final class TrainingBenchmark implements Benchmark {
   public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
     List<Figure> figures = new ArrayList<>();
     try (CqlSession session = CassandraWriteBaseline.session(stack)) {
-      for (int rows : List.of(options.scale(1_000_000), options.scale(10_000_000))) {
+      List<Integer> sizes =
+          options.full()
+              ? List.of(options.scale(1_000_000), options.scale(10_000_000))
+              : List.of(options.scale(1_000_000));
+      for (int rows : sizes) {
         String label = rows >= 1_000_000 ? rows / 1_000_000 + "M" : rows / 1_000 + "k";
         String keyspace =
             "bench_train_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
