@@ -205,34 +205,15 @@ final class AccessService {
 
   /** The newest {@code n} prices of the series the models are trained on, newest first. */
   private CompletionStage<List<Price>> newestPrices(String symbol, int n) {
-    QuoteRepository quotes = repositories().quotes();
-    Instant from = RequestParameters.EARLIEST;
-    Instant to = RequestParameters.LATEST;
-    return series == Series.BARS
-        ? quotes.bars().newestFirst(symbol, from, to, n).thenApply(AccessService::barPrices)
-        : quotes.quotes().newestFirst(symbol, from, to, n).thenApply(AccessService::quotePrices);
+    return repositories()
+        .quotes()
+        .prices(series)
+        .newestFirst(symbol, RequestParameters.EARLIEST, RequestParameters.LATEST, n);
   }
 
   /** The first price of the series after {@code time}: what happened after a prediction. */
   private CompletionStage<Optional<Price>> firstPriceAfter(String symbol, Instant time) {
-    QuoteRepository quotes = repositories().quotes();
-    return series == Series.BARS
-        ? quotes
-            .bars()
-            .firstAfter(symbol, time)
-            .thenApply(bar -> bar.map(b -> new Price(b.minute(), b.close())))
-        : quotes
-            .quotes()
-            .firstAfter(symbol, time)
-            .thenApply(quote -> quote.map(q -> new Price(q.ts(), q.price())));
-  }
-
-  private static List<Price> barPrices(List<BarView> bars) {
-    return bars.stream().map(b -> new Price(b.minute(), b.close())).toList();
-  }
-
-  private static List<Price> quotePrices(List<QuoteView> quotes) {
-    return quotes.stream().map(q -> new Price(q.ts(), q.price())).toList();
+    return repositories().quotes().prices(series).firstAfter(symbol, time);
   }
 
   private CompletionStage<PredictionView> recordOnce(

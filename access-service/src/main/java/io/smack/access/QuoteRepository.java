@@ -3,6 +3,8 @@ package io.smack.access;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.smack.access.AccessSettings.Series;
+import io.smack.access.Forecast.Price;
 import io.smack.access.Views.BarView;
 import io.smack.access.Views.LatestQuote;
 import io.smack.access.Views.QuoteView;
@@ -23,6 +25,8 @@ final class QuoteRepository {
   private final PreparedStatement everyLatest;
   private final DaySeries<QuoteView> quotes;
   private final DaySeries<BarView> bars;
+  private final DaySeries<Price> quotePrices;
+  private final DaySeries<Price> barPrices;
 
   QuoteRepository(CqlSession session, String keyspace, DayIndex days) {
     this.session = session;
@@ -34,33 +38,44 @@ final class QuoteRepository {
         session.prepare(
             "SELECT ts, price, volume, source FROM " + latestTable + " WHERE symbol = ?");
     String quoteTable = keyspace + "." + Tables.QUOTES_BY_DAY;
+    PreparedStatement quotesNewestFirst =
+        session.prepare(
+            "SELECT ts, price, volume, source FROM "
+                + quoteTable
+                + " WHERE symbol = ? AND day = ? AND ts >= ? AND ts < ? LIMIT ?");
+    PreparedStatement quoteAfter =
+        session.prepare(
+            "SELECT ts, price, volume, source FROM "
+                + quoteTable
+                + " WHERE symbol = ? AND day = ? AND ts > ? ORDER BY ts ASC LIMIT 1");
     this.quotes =
+        new DaySeries<>(session, days, quotesNewestFirst, quoteAfter, QuoteRepository::quote);
+    this.quotePrices =
         new DaySeries<>(
             session,
             days,
-            session.prepare(
-                "SELECT ts, price, volume, source FROM "
-                    + quoteTable
-                    + " WHERE symbol = ? AND day = ? AND ts >= ? AND ts < ? LIMIT ?"),
-            session.prepare(
-                "SELECT ts, price, volume, source FROM "
-                    + quoteTable
-                    + " WHERE symbol = ? AND day = ? AND ts > ? ORDER BY ts ASC LIMIT 1"),
-            QuoteRepository::quote);
+            quotesNewestFirst,
+            quoteAfter,
+            row -> new Price(row.getInstant(0), row.getDouble(1)));
     String barTable = keyspace + "." + Tables.BARS_1M;
     String barColumns = "SELECT minute, open, high, low, close, volume, quotes FROM " + barTable;
-    this.bars =
+    PreparedStatement barsNewestFirst =
+        session.prepare(
+            barColumns
+                + " WHERE symbol = ? AND day = ? AND minute >= ? AND minute < ?"
+                + " ORDER BY minute DESC LIMIT ?");
+    PreparedStatement barAfter =
+        session.prepare(
+            barColumns
+                + " WHERE symbol = ? AND day = ? AND minute > ? ORDER BY minute ASC LIMIT 1");
+    this.bars = new DaySeries<>(session, days, barsNewestFirst, barAfter, QuoteRepository::bar);
+    this.barPrices =
         new DaySeries<>(
             session,
             days,
-            session.prepare(
-                barColumns
-                    + " WHERE symbol = ? AND day = ? AND minute >= ? AND minute < ?"
-                    + " ORDER BY minute DESC LIMIT ?"),
-            session.prepare(
-                barColumns
-                    + " WHERE symbol = ? AND day = ? AND minute > ? ORDER BY minute ASC LIMIT 1"),
-            QuoteRepository::bar);
+            barsNewestFirst,
+            barAfter,
+            row -> new Price(row.getInstant(0), row.getDouble(4)));
   }
 
   /** Every symbol with a quote, sorted. */
@@ -110,6 +125,11 @@ final class QuoteRepository {
 
   DaySeries<BarView> bars() {
     return bars;
+  }
+
+  /** The prices of a series as the forecast reads them: quotes' prices or bars' closes. */
+  DaySeries<Price> prices(Series series) {
+    return series == Series.BARS ? barPrices : quotePrices;
   }
 
   private static QuoteView quote(Row row) {

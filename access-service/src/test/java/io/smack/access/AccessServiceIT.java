@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smack.access.TestTables.Written;
-import io.smack.common.Settings;
 import io.smack.common.model.ForecastFeatures;
 import io.smack.common.model.PortableModel;
 import io.smack.localstack.Await;
@@ -17,12 +16,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.apache.pekko.actor.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +36,7 @@ class AccessServiceIT {
   private static final List<Written> AAPL = new ArrayList<>();
 
   private static TestTables tables;
-  private static ActorSystem system;
+  private static RunningService service;
   private static ApiClient api;
 
   @BeforeAll
@@ -67,23 +64,14 @@ class AccessServiceIT {
     tables.model("AAPL", 2, ForecastTest.MODEL, false);
     tables.model("MSFT", 1, ForecastTest.MODEL, true);
 
-    Map<String, String> env = new HashMap<>(stack.environment());
-    env.put("CASSANDRA_KEYSPACE", keyspace);
-    env.put("HTTP_PORT", "0");
-    env.put("ACCESS_MODEL_RELOAD_INTERVAL", "1s");
-    system = AccessRoutesTest.testSystem("access-it");
-    AccessServer server =
-        AccessServer.start(system, AccessSettings.from(Settings.load(env)))
-            .toCompletableFuture()
-            .join();
-    api = new ApiClient(server.port());
-    Await.until(() -> api.get("/health/ready").status() == 200, Duration.ofSeconds(30));
+    service = RunningService.start(stack, keyspace, Map.of("ACCESS_MODEL_RELOAD_INTERVAL", "1s"));
+    api = service.api();
   }
 
   @AfterAll
   static void stop() {
-    if (system != null) {
-      system.terminate();
+    if (service != null) {
+      service.close();
     }
     if (tables != null) {
       tables.close();

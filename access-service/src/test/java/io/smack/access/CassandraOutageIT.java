@@ -3,15 +3,12 @@ package io.smack.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smack.access.TestTables.Written;
-import io.smack.common.Settings;
 import io.smack.localstack.Await;
 import io.smack.localstack.LocalStack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
-import org.apache.pekko.actor.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +24,7 @@ class CassandraOutageIT {
   @TempDir static Path dir;
 
   private static LocalStack stack;
-  private static ActorSystem system;
+  private static RunningService service;
   private static ApiClient api;
 
   @BeforeAll
@@ -36,23 +33,15 @@ class CassandraOutageIT {
     try (TestTables tables = new TestTables(stack.addresses(), "outage")) {
       tables.quote(new Written("AAPL", Instant.parse("2026-11-23T14:30:00Z"), 189.5, 100));
     }
-    Map<String, String> env = new HashMap<>(stack.addresses().environment());
-    env.put("CASSANDRA_KEYSPACE", "outage");
-    env.put("HTTP_PORT", "0");
-    env.put("ACCESS_REQUEST_TIMEOUT", "2s");
-    system = AccessRoutesTest.testSystem("access-outage-it");
-    AccessServer server =
-        AccessServer.start(system, AccessSettings.from(Settings.load(env)))
-            .toCompletableFuture()
-            .join();
-    api = new ApiClient(server.port());
-    Await.until(() -> api.get("/health/ready").status() == 200, Duration.ofSeconds(30));
+    service =
+        RunningService.start(stack.addresses(), "outage", Map.of("ACCESS_REQUEST_TIMEOUT", "2s"));
+    api = service.api();
   }
 
   @AfterAll
   static void stop() {
-    if (system != null) {
-      system.terminate();
+    if (service != null) {
+      service.close();
     }
     if (stack != null) {
       stack.close();

@@ -3,17 +3,13 @@ package io.smack.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smack.access.TestTables.Written;
-import io.smack.common.Settings;
-import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.pekko.actor.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +40,7 @@ class PageIT {
   private static final int RECORDED = 5;
 
   private static TestTables tables;
-  private static ActorSystem system;
+  private static RunningService service;
   private static ApiClient api;
   private static int port;
 
@@ -63,23 +58,15 @@ class PageIT {
       Instant asOf = START.plusSeconds(60L * (40 + i));
       tables.prediction("PAGE", asOf, asOf.plusSeconds(60), 101 + i * 0.1, 1);
     }
-    Map<String, String> env = new HashMap<>(stack.environment());
-    env.put("CASSANDRA_KEYSPACE", keyspace);
-    env.put("HTTP_PORT", "0");
-    system = AccessRoutesTest.testSystem("page-it");
-    AccessServer server =
-        AccessServer.start(system, AccessSettings.from(Settings.load(env)))
-            .toCompletableFuture()
-            .join();
-    port = server.port();
-    api = new ApiClient(port);
-    Await.until(() -> api.get("/health/ready").status() == 200, Duration.ofSeconds(30));
+    service = RunningService.start(stack, keyspace, Map.of());
+    port = service.port();
+    api = service.api();
   }
 
   @AfterAll
   static void stop() {
-    if (system != null) {
-      system.terminate();
+    if (service != null) {
+      service.close();
     }
     if (tables != null) {
       tables.close();
