@@ -92,14 +92,16 @@ public final class LocalStackMain {
     return stack.processes().get(index).logFile();
   }
 
-  private static String value(String option, Deque<String> options) {
+  /** The value after {@code option}; exits 2 when there is none. */
+  static String value(String option, Deque<String> options) {
     if (options.isEmpty()) {
       fail(option + " needs a value");
     }
     return options.pop();
   }
 
-  private static void fail(String message) {
+  /** Logs the problem with the command line and exits 2. */
+  static void fail(String message) {
     LOG.error(message);
     System.exit(2);
   }

@@ -3,6 +3,7 @@ package io.smack.localstack;
 import io.smack.common.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -42,21 +43,27 @@ public final class PipelineMain {
     LocalStackSettings settings = LocalStackSettings.from(Settings.load());
     Pipeline.Options pipeline = Pipeline.Options.defaults();
     boolean stackOnly = false;
-    while (!options.isEmpty()) {
-      String option = options.pop();
-      switch (option) {
-        case "--free-ports" -> {
-          settings = settings.withFreePorts();
-          pipeline = pipeline.withFreePorts();
+    try {
+      while (!options.isEmpty()) {
+        String option = options.pop();
+        switch (option) {
+          case "--free-ports" -> {
+            settings = settings.withFreePorts();
+            pipeline = pipeline.withFreePorts();
+          }
+          case "--dir" ->
+              settings = settings.withDir(Path.of(LocalStackMain.value(option, options)));
+          case "--source" -> pipeline = pipeline.withSource(LocalStackMain.value(option, options));
+          case "--train-every" ->
+              pipeline = pipeline.withTrainEvery(duration(LocalStackMain.value(option, options)));
+          case "--ready-file" ->
+              pipeline = pipeline.withReadyFile(Path.of(LocalStackMain.value(option, options)));
+          case "--stack-only" -> stackOnly = true;
+          default -> LocalStackMain.fail("unknown option " + option + "; see bin/smack help");
         }
-        case "--dir" -> settings = settings.withDir(Path.of(value(option, options)));
-        case "--source" -> pipeline = pipeline.withSource(value(option, options));
-        case "--train-every" ->
-            pipeline = pipeline.withTrainEvery(Duration.parse("PT" + value(option, options)));
-        case "--ready-file" -> pipeline = pipeline.withReadyFile(Path.of(value(option, options)));
-        case "--stack-only" -> stackOnly = true;
-        default -> fail("unknown option " + option + "; see bin/smack help");
       }
+    } catch (IllegalArgumentException e) {
+      LocalStackMain.fail(e.getMessage());
     }
     if (stackOnly) {
       LocalStackMain.main(stackOnlyArguments(args));
@@ -97,20 +104,18 @@ public final class PipelineMain {
     }
   }
 
+  /** {@code 90s}, {@code 5m}, {@code 1h}. */
+  private static Duration duration(String text) {
+    try {
+      return Duration.parse("PT" + text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "--train-every: '" + text + "' is not a duration like 90s, 5m or 1h", e);
+    }
+  }
+
   /** The arguments LocalStackMain takes, from ours. */
   private static String[] stackOnlyArguments(String[] args) {
     return List.of(args).stream().filter(a -> !a.equals("--stack-only")).toArray(String[]::new);
-  }
-
-  private static String value(String option, Deque<String> options) {
-    if (options.isEmpty()) {
-      fail(option + " needs a value");
-    }
-    return options.pop();
-  }
-
-  private static void fail(String message) {
-    LOG.error(message);
-    System.exit(2);
   }
 }
