@@ -35,7 +35,8 @@ final class TrainingBenchmark implements Benchmark {
 
   @Override
   public String description() {
-    return "the training job on 1 M and 10 M stored quotes: seconds and peak resident memory";
+    return "the training job on 1 M stored quotes (and 10 M with --full): seconds and peak"
+        + " resident memory";
   }
 
   @Override
