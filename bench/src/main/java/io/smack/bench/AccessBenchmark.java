@@ -53,8 +53,8 @@ final class AccessBenchmark implements Benchmark {
     Path work = Path.of("target", "bench", "access");
     Wrk wrk = Wrk.ready(work);
     writeDay(stack);
-    Duration length = Duration.ofSeconds(options.quick() ? 3 : 10);
-    int rounds = options.quick() ? 1 : 3;
+    Duration length = Duration.ofSeconds(options.pick(3, 5, 10));
+    int rounds = options.pick(1, 2, 3);
 
     String range = "/quotes/AAPL?from=" + DAY + "&to=" + DAY.plusDays(1);
     // as configured (the latest quote kept 250 ms), and reading Cassandra on every request

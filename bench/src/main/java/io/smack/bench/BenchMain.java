@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * BenchMain [NAME ...] [--quick | --full] [--stack-file FILE] [--list]
  *   NAME              benchmarks to run (default: all); --list shows them
- *   --quick           a tenth of the work: a look, not a figure to report
- *   --full            adds the long measurements (training on 10 M quotes, ~10 min more)
+ *   (default)         a quarter of the full work, fewer and shorter rounds: a few minutes
+ *   --quick           a tenth of the work, one short round: a look, not a figure to report
+ *   --full            the figures the READMEs report, and training on 10 M quotes
  *   --stack-file FILE use the running stack whose ready file this is
  * </pre>
  *
@@ -43,14 +44,13 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = false;
-    boolean full = false;
+    BenchOptions.Mode mode = BenchOptions.Mode.DEFAULT;
     Optional<Path> stackFile = Optional.empty();
     List<Benchmark> chosen = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--quick" -> quick = true;
-        case "--full" -> full = true;
+        case "--quick" -> mode = BenchOptions.Mode.QUICK;
+        case "--full" -> mode = BenchOptions.Mode.FULL;
         case "--list" -> {
           BENCHMARKS.forEach(
               b -> LOG.info("{}  {}", String.format("%-18s", b.name()), b.description()));
@@ -60,12 +60,12 @@ public final class BenchMain {
         default -> chosen.add(byName(args[i]));
       }
     }
-    run(chosen.isEmpty() ? BENCHMARKS : chosen, new BenchOptions(quick, full), stackFile);
+    run(chosen.isEmpty() ? BENCHMARKS : chosen, new BenchOptions(mode), stackFile);
   }
 
   private static void run(
       List<Benchmark> benchmarks, BenchOptions options, Optional<Path> stackFile) throws Exception {
-    Results results = new Results(Instant.now(), options.quick());
+    Results results = new Results(Instant.now(), options.mode());
     LauncherProcess launcher = null;
     try {
       StackAddresses stack;

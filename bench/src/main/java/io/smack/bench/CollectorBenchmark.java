@@ -40,7 +40,7 @@ final class CollectorBenchmark implements Benchmark {
             ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = off")
                 .withFallback(ConfigFactory.load()));
     try {
-      int rounds = options.quick() ? 1 : 3;
+      int rounds = options.pick(1, 2, 3);
       double[] raw = new double[rounds];
       double[] collector = new double[rounds];
       run(system, stack, count / 10); // warm-up

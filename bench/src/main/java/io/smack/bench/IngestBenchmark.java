@@ -115,7 +115,7 @@ final class IngestBenchmark implements Benchmark {
       // 3. latency at half the sustained rate
       double offered = Math.max(100, Math.floor(jobRate / 2 / 100) * 100);
       figures.add(Figure.raw("ingest.latency.offered", offered, "quotes/s"));
-      figures.addAll(latency(stack, session, offered, options.quick() ? 10 : 30));
+      figures.addAll(latency(stack, session, offered, options.pick(10, 15, 30)));
     }
     return figures;
   }

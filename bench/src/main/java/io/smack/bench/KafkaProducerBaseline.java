@@ -47,7 +47,7 @@ final class KafkaProducerBaseline implements Benchmark {
   public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
     int count = options.scale(1_000_000);
     recordsPerSecond(stack, count);
-    double[] rounds = new double[options.quick() ? 1 : 3];
+    double[] rounds = new double[options.pick(1, 2, 3)];
     for (int round = 0; round < rounds.length; round++) {
       rounds[round] = recordsPerSecond(stack, count);
     }

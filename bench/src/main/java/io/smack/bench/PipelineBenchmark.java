@@ -58,7 +58,7 @@ final class PipelineBenchmark implements Benchmark {
   @Override
   public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
     int quotes = options.scale(500_000);
-    int latencySeconds = options.quick() ? 10 : 30;
+    int latencySeconds = options.pick(10, 15, 30);
     Figure producer =
         Figure.raw(
             "pipeline.bare-producer",

@@ -21,12 +21,12 @@ final class Results {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Instant startedAt;
-  private final boolean quick;
+  private final BenchOptions.Mode mode;
   private final List<Figure> figures = new ArrayList<>();
 
-  Results(Instant startedAt, boolean quick) {
+  Results(Instant startedAt, BenchOptions.Mode mode) {
     this.startedAt = startedAt;
-    this.quick = quick;
+    this.mode = mode;
   }
 
   void addAll(List<Figure> more) {
@@ -61,7 +61,7 @@ final class Results {
   String json() {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("started_at", startedAt.toString());
-    root.put("quick", quick);
+    root.put("mode", mode.name().toLowerCase(Locale.ROOT));
     root.set("machine", machine());
     ArrayNode list = root.putArray("figures");
     for (Figure figure : figures) {

@@ -27,7 +27,7 @@ class ResultsTest {
   @Test
   void should_print_one_row_per_figure_with_its_baseline_and_ratio() {
     // given
-    Results results = new Results(Instant.parse("2026-11-27T10:00:00Z"), false);
+    Results results = new Results(Instant.parse("2026-11-27T10:00:00Z"), BenchOptions.Mode.DEFAULT);
     results.addAll(
         List.of(RAW_PRODUCER, Figure.against(RAW_PRODUCER, "collector.records", 85_000)));
 
@@ -46,7 +46,7 @@ class ResultsTest {
   @Test
   void should_write_every_figure_with_unit_machine_and_time_as_json() throws Exception {
     // given
-    Results results = new Results(Instant.parse("2026-11-27T10:00:00Z"), true);
+    Results results = new Results(Instant.parse("2026-11-27T10:00:00Z"), BenchOptions.Mode.QUICK);
     results.addAll(
         List.of(RAW_PRODUCER, Figure.against(RAW_PRODUCER, "collector.records", 85_000)));
 
@@ -55,7 +55,7 @@ class ResultsTest {
 
     // then
     assertThat(json.get("started_at").asText()).isEqualTo("2026-11-27T10:00:00Z");
-    assertThat(json.get("quick").asBoolean()).isTrue();
+    assertThat(json.get("mode").asText()).isEqualTo("quick");
     assertThat(json.get("machine").get("cores").asInt())
         .isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(json.get("figures")).hasSize(2);
