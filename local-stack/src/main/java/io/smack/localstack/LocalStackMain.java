@@ -50,16 +50,7 @@ public final class LocalStackMain {
 
   private static void run(LocalStackSettings settings, Optional<Path> readyFile)
       throws InterruptedException {
-    LOG.info("starting Kafka and Cassandra in {}", settings.dir());
-    LocalStack stack;
-    try {
-      stack = LocalStack.start(settings);
-    } catch (RuntimeException e) {
-      // one clear line (with the log to read) rather than a stack trace; nothing is left running
-      LOG.error("the local stack did not start: {}", e.getMessage());
-      System.exit(1);
-      return;
-    }
+    LocalStack stack = startOrExit(settings);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean stopping = new AtomicBoolean();
     Runtime.getRuntime()
@@ -90,6 +81,21 @@ public final class LocalStackMain {
 
   private static Path logOf(LocalStack stack, int index) {
     return stack.processes().get(index).logFile();
+  }
+
+  /**
+   * Starts the stack, or logs why it could not in one line (with the log to read) rather than a
+   * stack trace and exits 1; nothing is left running.
+   */
+  static LocalStack startOrExit(LocalStackSettings settings) {
+    LOG.info("starting Kafka and Cassandra in {}", settings.dir());
+    try {
+      return LocalStack.start(settings);
+    } catch (RuntimeException e) {
+      LOG.error("the local stack did not start: {}", e.getMessage());
+      System.exit(1);
+      throw e; // not reached
+    }
   }
 
   /** The value after {@code option}; exits 2 when there is none. */

@@ -74,15 +74,7 @@ public final class PipelineMain {
 
   private static void run(LocalStackSettings settings, Pipeline.Options options)
       throws InterruptedException {
-    LOG.info("starting Kafka and Cassandra in {}", settings.dir());
-    LocalStack stack;
-    try {
-      stack = LocalStack.start(settings);
-    } catch (RuntimeException e) {
-      LOG.error("the local stack did not start: {}", e.getMessage());
-      System.exit(1);
-      return;
-    }
+    LocalStack stack = LocalStackMain.startOrExit(settings);
     Pipeline pipeline = new Pipeline(stack, settings.dir(), options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
