@@ -68,8 +68,7 @@ public final class DeployMain {
             new DeployOptions(repository, tag, settings, force),
             Instant.now());
     if (!plan.problems().isEmpty()) {
-      System.err.println(
-          "smack deploy: nothing sent; fix these first:");
+      System.err.println("smack deploy: nothing sent; fix these first:");
       plan.problems().forEach(problem -> System.err.println("  " + problem));
       System.exit(1);
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -66,7 +67,7 @@ class JsonChecks {
   void oneOf(JsonNode node, String field, String where, Set<String> values) {
     JsonNode value = node.get(field);
     if (value != null && (!value.isTextual() || !values.contains(value.asText()))) {
-      problem(where + "." + field, value + " is not one of " + values);
+      problem(where + "." + field, value + " is not one of " + new TreeSet<>(values));
     }
   }
 

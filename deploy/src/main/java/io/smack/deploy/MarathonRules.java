@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -393,7 +394,7 @@ final class MarathonRules extends JsonChecks {
       }
       String operator = constraint.get(1).asText();
       if (!CONSTRAINT_OPERATORS.contains(operator)) {
-        problem(at, "'" + operator + "' is not one of " + CONSTRAINT_OPERATORS);
+        problem(at, "'" + operator + "' is not one of " + new TreeSet<>(CONSTRAINT_OPERATORS));
       } else if (NEEDS_VALUE.contains(operator) && constraint.size() < 3) {
         problem(at, operator + " needs a value");
       } else if (operator.equals("UNIQUE") && constraint.size() == 3) {
