@@ -195,6 +195,24 @@ class ArtifactConsistencyIT {
   }
 
   @Test
+  void should_send_docker_exactly_what_the_dockerfiles_copy() throws IOException {
+    List<String> kept =
+        Files.readAllLines(ROOT.resolve(".dockerignore")).stream()
+            .filter(line -> line.startsWith("!"))
+            .map(line -> line.substring(1))
+            .toList();
+    List<String> copied = new ArrayList<>();
+    try (Stream<Path> files = Files.list(DOCKER)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".Dockerfile")).toList()) {
+        Dockerfile.read(file).copies().forEach(copy -> copied.add(copy[0]));
+      }
+    }
+
+    assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).contains("*");
+    assertThat(kept).containsExactlyInAnyOrderElementsOf(new TreeSet<>(copied));
+  }
+
+  @Test
   void should_leave_what_the_spark_image_provides_out_of_the_job_jars() throws IOException {
     for (String job : List.of("ingest-streaming", "model-training")) {
       Path module = ROOT.resolve(job);
