@@ -62,7 +62,10 @@ public final class CollectorMain {
         .bind(new CollectorRoutes(collector.sources(), metrics.registry).routes())
         .whenComplete(
             (binding, error) -> {
-              if (error != null) {
+              if (error != null && shutdown.getShutdownReason().isPresent()) {
+                // a short replay can finish before the port is bound: nothing left to serve
+                LOG.info("health and metrics not served: the collector is already stopping");
+              } else if (error != null) {
                 LOG.error(
                     "cannot serve health on {}:{}: {}",
                     settings.httpHost(),
