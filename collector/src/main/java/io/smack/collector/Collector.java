@@ -71,7 +71,7 @@ public final class Collector {
         health.stream().collect(Collectors.toMap(SourceHealth::name, Function.identity()));
     RestartSettings restart =
         RestartSettings.create(settings.minBackoff(), settings.maxBackoff(), 0.2);
-    List<Source<Collected, NotUsed>> supervised =
+    List<Source<List<Collected>, NotUsed>> supervised =
         settings.sources().stream()
             .map(source -> supervised(system, source, byName.get(source.name()), restart))
             .toList();
@@ -85,9 +85,7 @@ public final class Collector {
             .async()
             .via(KafkaBatches.send(producer, settings.inFlightBatches()))
             .toMat(
-                Sink.foreach(
-                    batch ->
-                        batch.collected().forEach(c -> byName.get(c.source()).acknowledged(c))),
+                Sink.foreach(batch -> SourceHealth.acknowledge(batch.collected(), byName)),
                 Keep.both())
             .run(system);
     CompletionStage<Done> done =
@@ -129,14 +127,14 @@ public final class Collector {
     return done;
   }
 
-  private static Source<Collected, NotUsed> supervised(
+  private static Source<List<Collected>, NotUsed> supervised(
       ActorSystem system, QuoteSource source, SourceHealth health, RestartSettings restart) {
     return RestartSource.onFailuresWithBackoff(
         restart,
         () -> {
           health.started();
           return source
-              .create(system)
+              .chunks(system)
               .watchTermination(
                   (mat, terminated) -> {
                     terminated.whenComplete(

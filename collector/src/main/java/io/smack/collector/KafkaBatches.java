@@ -3,6 +3,7 @@ package io.smack.collector;
 import io.smack.common.KafkaSettings;
 import io.smack.common.QuoteCodec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,11 +30,20 @@ final class KafkaBatches {
 
   private KafkaBatches() {}
 
-  /** Groups into batches of at most {@code size} records or what came within {@code within}. */
-  static Flow<Collected, Batch, NotUsed> batch(KafkaSettings kafka, int size, Duration within) {
-    return Flow.<Collected>create()
-        .groupedWithin(size, within)
-        .map(group -> new Batch(group.stream().map(c -> record(kafka, c)).toList(), group));
+  /**
+   * Groups the sources' chunks into batches of about {@code size} records (a chunk is not split) or
+   * what came within {@code within}.
+   */
+  static Flow<List<Collected>, Batch, NotUsed> batch(
+      KafkaSettings kafka, int size, Duration within) {
+    return Flow.<List<Collected>>create()
+        .groupedWeightedWithin(size, chunk -> (long) chunk.size(), within)
+        .map(
+            chunks -> {
+              List<Collected> collected = new ArrayList<>();
+              chunks.forEach(collected::addAll);
+              return new Batch(collected.stream().map(c -> record(kafka, c)).toList(), collected);
+            });
   }
 
   /** Sends each batch; emits it once every record is acknowledged, fails on the first error. */

@@ -2,11 +2,17 @@ package io.smack.collector;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.stream.javadsl.Source;
 
 /** The market simulator as a stream, paced to its rate (or unpaced at rate 0). */
 final class SimulatorSource implements QuoteSource {
+
+  /** Quotes per chunk at full speed: about a millisecond's worth. */
+  static final int CHUNK = 500;
 
   private final SimulatorSettings settings;
   private final Clock clock;
@@ -27,5 +33,32 @@ final class SimulatorSource implements QuoteSource {
         Source.fromIterator(() -> new MarketSimulator(settings, clock.instant()))
             .map(quote -> new Collected.Accepted(settings.name(), quote));
     return settings.rate() > 0 ? quotes.throttle(settings.rate(), Duration.ofSeconds(1)) : quotes;
+  }
+
+  /** Unpaced, chunks of {@value #CHUNK} quotes (the benchmarks' load); paced, one at a time. */
+  @Override
+  public Source<List<Collected>, ?> chunks(ActorSystem system) {
+    if (settings.rate() > 0) {
+      return create(system).map(List::of);
+    }
+    return Source.fromIterator(
+        () -> {
+          MarketSimulator simulator = new MarketSimulator(settings, clock.instant());
+          return new Iterator<List<Collected>>() {
+            @Override
+            public boolean hasNext() {
+              return simulator.hasNext();
+            }
+
+            @Override
+            public List<Collected> next() {
+              List<Collected> chunk = new ArrayList<>(CHUNK);
+              while (chunk.size() < CHUNK && simulator.hasNext()) {
+                chunk.add(new Collected.Accepted(settings.name(), simulator.next()));
+              }
+              return chunk;
+            }
+          };
+        });
   }
 }

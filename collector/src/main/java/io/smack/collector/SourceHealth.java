@@ -7,6 +7,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -40,12 +41,15 @@ final class SourceHealth {
             .name("smack_collector_quotes_sent_total")
             .help("Quotes acknowledged by Kafka on the quotes topic")
             .labelNames("source")
+            // an exemplar is looked up in the tracing context on every increment: none here
+            .withoutExemplars()
             .register(registry);
     final Counter rejected =
         Counter.builder()
             .name("smack_collector_quotes_rejected_total")
             .help("Inputs acknowledged by Kafka on the dead-letter topic")
             .labelNames("source", "reason")
+            .withoutExemplars()
             .register(registry);
     final Counter failures =
         Counter.builder()
@@ -70,7 +74,7 @@ final class SourceHealth {
   private final AtomicReference<Instant> newestQuote = new AtomicReference<>();
   private final AtomicReference<String> lastError = new AtomicReference<>();
 
-  // this source's series, looked up once: acknowledged() runs for every quote
+  // this source's series, looked up once: acknowledged() runs for every batch
   private final CounterDataPoint sentSeries;
   private final GaugeDataPoint upSeries;
   private final CounterDataPoint failureSeries;
@@ -128,18 +132,44 @@ final class SourceHealth {
     }
   }
 
-  void acknowledged(Collected collected) {
-    if (collected instanceof Collected.Accepted accepted) {
-      sent.incrementAndGet();
-      sentSeries.inc();
-      Instant ts = accepted.quote().ts();
-      Instant newest = newestQuote.get();
-      if (newest == null || ts.isAfter(newest)) {
-        newestQuote.accumulateAndGet(ts, (a, b) -> a == null || b.isAfter(a) ? b : a);
+  /**
+   * Counts a batch Kafka has acknowledged: each run of one source's items at once, so that the
+   * counters and the newest time are touched once per run, not once per quote.
+   */
+  static void acknowledge(List<Collected> batch, Map<String, SourceHealth> bySource) {
+    int from = 0;
+    while (from < batch.size()) {
+      String source = batch.get(from).source();
+      int to = from + 1;
+      while (to < batch.size() && batch.get(to).source().equals(source)) {
+        to++;
       }
-    } else if (collected instanceof Collected.Rejected refused) {
-      rejected.incrementAndGet();
-      metrics.rejected.labelValues(name, refused.letter().rejection().reason().label()).inc();
+      bySource.get(source).acknowledged(batch.subList(from, to));
+      from = to;
+    }
+  }
+
+  /** Counts items of this source that Kafka has acknowledged. */
+  void acknowledged(List<Collected> items) {
+    long accepted = 0;
+    Instant newest = null;
+    for (Collected collected : items) {
+      if (collected instanceof Collected.Accepted quote) {
+        accepted++;
+        Instant ts = quote.quote().ts();
+        if (newest == null || ts.isAfter(newest)) {
+          newest = ts;
+        }
+      } else if (collected instanceof Collected.Rejected refused) {
+        rejected.incrementAndGet();
+        metrics.rejected.labelValues(name, refused.letter().rejection().reason().label()).inc();
+      }
+    }
+    if (accepted > 0) {
+      sent.addAndGet(accepted);
+      sentSeries.inc(accepted);
+      Instant candidate = newest;
+      newestQuote.accumulateAndGet(candidate, (a, b) -> a == null || b.isAfter(a) ? b : a);
     }
   }
 

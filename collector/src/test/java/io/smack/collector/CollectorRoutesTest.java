@@ -39,8 +39,9 @@ class CollectorRoutesTest {
             .get(10, TimeUnit.SECONDS);
     SIM.started();
     SIM.acknowledged(
-        new Collected.Accepted(
-            "sim", new Quote("AAPL", Instant.parse("2026-11-23T14:30:00Z"), 189.5, 1, "sim")));
+        List.of(
+            new Collected.Accepted(
+                "sim", new Quote("AAPL", Instant.parse("2026-11-23T14:30:00Z"), 189.5, 1, "sim"))));
     FEED.started();
     FEED.failed(new HttpFeed.FeedException("http://feed/q answered 500"));
   }

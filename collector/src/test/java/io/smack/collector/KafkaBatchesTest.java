@@ -61,6 +61,7 @@ class KafkaBatchesTest {
     // when
     List<KafkaBatches.Batch> batches =
         Source.from(collected)
+            .map(List::of)
             .via(KafkaBatches.batch(TOPICS, 2, Duration.ofSeconds(1)))
             .runWith(Sink.seq(), system)
             .toCompletableFuture()

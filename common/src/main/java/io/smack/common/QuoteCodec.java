@@ -3,12 +3,14 @@ package io.smack.common;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smack.common.Rejection.Reason;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -39,8 +41,31 @@ public final class QuoteCodec {
 
   private QuoteCodec() {}
 
-  /** The quote as UTF-8 JSON bytes. */
+  /**
+   * The quote as UTF-8 JSON bytes. Written by hand rather than through a generator: the collector
+   * encodes every quote it sends, and Jackson's generator with {@code Instant.toString} and {@code
+   * Double.toString} was a fifth of its CPU. The output is the same JSON; a source name that needs
+   * escaping, and times outside years 0000-9999, take the generator's path.
+   */
   public static byte[] encode(Quote quote) {
+    if (!plain(quote.source()) || !plain(quote.symbol()) || !Double.isFinite(quote.price())) {
+      return encodeWithGenerator(quote);
+    }
+    StringBuilder json = new StringBuilder(112);
+    json.append("{\"v\":").append(SCHEMA_VERSION);
+    json.append(",\"symbol\":\"").append(quote.symbol());
+    json.append("\",\"ts\":\"");
+    if (!Iso8601.appendInstant(json, quote.ts())) {
+      return encodeWithGenerator(quote);
+    }
+    json.append("\",\"price\":").append(NumberOutput.toString(quote.price(), true));
+    json.append(",\"volume\":").append(quote.volume());
+    json.append(",\"source\":\"").append(quote.source()).append("\"}");
+    return json.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The same JSON through Jackson's generator, which escapes what it must. */
+  static byte[] encodeWithGenerator(Quote quote) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128);
     try (JsonGenerator json = FACTORY.createGenerator(out)) {
       json.writeStartObject();
@@ -55,6 +80,17 @@ public final class QuoteCodec {
       throw new UncheckedIOException("writing JSON to memory failed", e);
     }
     return out.toByteArray();
+  }
+
+  /** Printable ASCII without a quote or a backslash: written into a JSON string as it is. */
+  private static boolean plain(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

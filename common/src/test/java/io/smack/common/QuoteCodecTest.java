@@ -3,10 +3,14 @@ package io.smack.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smack.common.Rejection.Reason;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,6 +31,46 @@ class QuoteCodecTest {
         .isEqualTo(
             "{\"v\":1,\"symbol\":\"AAPL\",\"ts\":\"2026-11-23T14:30:00.125Z\",\"price\":189.23,"
                 + "\"volume\":1200,\"source\":\"sim\"}");
+  }
+
+  @Test
+  void should_write_what_jacksons_generator_writes_for_any_quote() throws Exception {
+    // given quotes of every era, precision, magnitude and source name
+    SplittableRandom random = new SplittableRandom(7);
+    ObjectMapper json = new ObjectMapper();
+    String[] sources = {"sim", "stocks", "feed-1", "a \"quoted\" name", "caf\u00e9", "tab\there"};
+    for (int i = 0; i < 20_000; i++) {
+      long seconds = random.nextLong(0, 253_402_300_800L);
+      int nanos =
+          switch (random.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1000) * 1_000_000;
+            case 2 -> random.nextInt(1_000_000) * 1000;
+            default -> random.nextInt(1_000_000_000);
+          };
+      double price = Math.exp(random.nextDouble(-20, 50));
+      Quote quote =
+          new Quote(
+              "SYM" + random.nextInt(100),
+              Instant.ofEpochSecond(seconds, nanos),
+              price,
+              random.nextLong(0, Long.MAX_VALUE),
+              sources[random.nextInt(sources.length)]);
+
+      // when
+      byte[] fast = QuoteCodec.encode(quote);
+      byte[] generated = QuoteCodec.encodeWithGenerator(quote);
+
+      // then the same document; the price the same double (the digits of its shortest form may
+      // differ from Java 17's Double.toString, which is not always the shortest)
+      JsonNode a = json.readTree(fast);
+      JsonNode b = json.readTree(generated);
+      assertThat(a.get("price").doubleValue()).as(quote.toString()).isEqualTo(price);
+      assertThat(((ObjectNode) a).without("price").toString())
+          .as(quote.toString())
+          .isEqualTo(((ObjectNode) b).without("price").toString());
+      assertThat(a.get("ts").asText()).isEqualTo(quote.ts().toString());
+    }
   }
 
   @Test
