@@ -82,6 +82,9 @@ class ArtifactConsistencyIT {
           .contains("smack/spark:" + sparkVersion + "-scala" + scala + "-java17");
       assertThat(dockerfile.all("FROM")).as(job).containsExactly("${SPARK_IMAGE}");
     }
+    // bin/smack images tags the base as the job images expect it
+    assertThat(Files.readString(ROOT.resolve("bin/smack")))
+        .contains("spark:" + sparkVersion + "-scala" + scala + "-java17");
   }
 
   @Test
