@@ -1,14 +1,12 @@
 package io.smack.collector;
 
+import io.smack.localstack.NewTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,15 +27,7 @@ final class KafkaTopics {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String quotes = prefix + "-quotes-" + suffix;
     String deadLetters = prefix + "-dlq-" + suffix;
-    Properties properties = new Properties();
-    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(properties)) {
-      admin
-          .createTopics(
-              List.of(new NewTopic(quotes, 6, (short) 1), new NewTopic(deadLetters, 1, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    }
+    NewTopics.create(bootstrapServers, Map.of(quotes, 6, deadLetters, 1), Duration.ofSeconds(30));
     return new String[] {quotes, deadLetters};
   }
 

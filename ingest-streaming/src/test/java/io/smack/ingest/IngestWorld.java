@@ -5,6 +5,7 @@ import com.datastax.spark.connector.cql.CassandraConnector;
 import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.common.Settings;
+import io.smack.localstack.NewTopics;
 import io.smack.localstack.StackAddresses;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,8 +17,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,15 +45,10 @@ final class IngestWorld {
     this.quotesTopic = "quotes-" + suffix;
     this.deadLetterTopic = "dlq-" + suffix;
     this.checkpoint = Path.of("target", "checkpoints", suffix).toAbsolutePath();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(quotesTopic, partitions, (short) 1),
-                  new NewTopic(deadLetterTopic, 1, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    }
+    NewTopics.create(
+        stack.kafkaBootstrapServers(),
+        Map.of(quotesTopic, partitions, deadLetterTopic, 1),
+        Duration.ofSeconds(30));
     this.cassandra =
         CassandraConnector.apply(
             new SparkConf()

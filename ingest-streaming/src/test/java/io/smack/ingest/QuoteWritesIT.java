@@ -7,6 +7,7 @@ import com.datastax.spark.connector.cql.CassandraConnector;
 import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.localstack.LocalStackExtension;
+import io.smack.localstack.NewTopics;
 import io.smack.localstack.StackAddresses;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,8 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.spark.sql.Dataset;
@@ -98,14 +97,7 @@ class QuoteWritesIT {
       throws Exception {
     // given
     String topic = "dlq-it-" + UUID.randomUUID();
-    Properties admin = new Properties();
-    admin.put("bootstrap.servers", stack.kafkaBootstrapServers());
-    try (Admin client = Admin.create(admin)) {
-      client
-          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    }
+    NewTopics.create(stack.kafkaBootstrapServers(), topic, 1);
     List<Row> rows =
         List.of(
             RowFactory.create(null, "<html>".getBytes(StandardCharsets.UTF_8), "quotes", 0, 1L),

@@ -9,6 +9,7 @@ import com.datastax.spark.connector.cql.CassandraConnector;
 import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.localstack.LocalStackExtension;
+import io.smack.localstack.NewTopics;
 import io.smack.localstack.StackAddresses;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,9 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -148,15 +146,8 @@ class SparkStackIT {
     return quotes;
   }
 
-  private static void createTopic(StackAddresses stack, String topic) throws Exception {
-    Properties properties = new Properties();
-    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
-    try (Admin admin = Admin.create(properties)) {
-      admin
-          .createTopics(List.of(new NewTopic(topic, 3, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    }
+  private static void createTopic(StackAddresses stack, String topic) {
+    NewTopics.create(stack.kafkaBootstrapServers(), topic, 3);
   }
 
   private static void produce(StackAddresses stack, String topic, List<Quote> quotes) {

@@ -11,9 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * A Kafka broker in KRaft mode, one node that is both broker and controller, from the {@code
@@ -78,26 +76,12 @@ final class KafkaNode implements AutoCloseable {
     process.awaitReady(timeout, () -> Ports.listening(port) && answersMetadata());
   }
 
-  /** Creates the topics that do not exist yet: name to partition count. */
+  /** Creates the topics that do not exist yet (name to partition count), ready to produce to. */
   void createTopics(Map<String, Integer> topics) {
-    try (Admin admin = admin()) {
-      for (Map.Entry<String, Integer> topic : topics.entrySet()) {
-        try {
-          admin
-              .createTopics(List.of(new NewTopic(topic.getKey(), topic.getValue(), (short) 1)))
-              .all()
-              .get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new StackStartException("creating topic " + topic.getKey() + " failed", e);
-          }
-        } catch (TimeoutException e) {
-          throw new StackStartException("creating topic " + topic.getKey() + " timed out", e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new StackStartException("interrupted while creating topics", e);
-        }
-      }
+    try {
+      NewTopics.create(bootstrapServers(), topics, Duration.ofSeconds(30));
+    } catch (IllegalStateException e) {
+      throw new StackStartException(e.getMessage(), e);
     }
   }
 

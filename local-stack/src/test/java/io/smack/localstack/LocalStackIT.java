@@ -21,12 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -80,6 +83,37 @@ class LocalStackIT {
                     .isEqualTo(QuoteCodec.decode(record.value(), NOW).symbol()));
     assertThat(received.stream().map(record -> QuoteCodec.decode(record.value(), NOW)))
         .containsExactlyInAnyOrderElementsOf(sent);
+  }
+
+  @Test
+  void should_accept_every_record_produced_the_moment_a_topic_is_created() throws Exception {
+    // given a connected idempotent producer with many requests in flight, and a short delivery
+    // timeout, so that a refused record shows in seconds rather than in Kafka's two minutes
+    Properties properties = new Properties();
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+    try (KafkaProducer<String, byte[]> producer = producer(properties)) {
+      for (int round = 0; round < 5; round++) {
+        String topic = "new-" + UUID.randomUUID();
+
+        // when records are sent as soon as the topic is created
+        stack.createTopics(Map.of(topic, 6));
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        List<Quote> quotes = quotes(20_000);
+        for (int i = 0; i < quotes.size(); i++) {
+          // keys spread over every partition
+          String key = "key-" + i % 60;
+          sent.add(
+              producer.send(new ProducerRecord<>(topic, key, QuoteCodec.encode(quotes.get(i)))));
+        }
+
+        // then Kafka acknowledges each of them
+        for (Future<RecordMetadata> record : sent) {
+          assertThat(record.get(30, TimeUnit.SECONDS).topic()).isEqualTo(topic);
+        }
+      }
+    }
   }
 
   @Test
@@ -209,7 +243,10 @@ class LocalStackIT {
   }
 
   private static KafkaProducer<String, byte[]> producer() {
-    Properties properties = new Properties();
+    return producer(new Properties());
+  }
+
+  private static KafkaProducer<String, byte[]> producer(Properties properties) {
     properties.put(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.addresses().kafkaBootstrapServers());
     properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
