@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.pekko.NotUsed;
@@ -65,16 +66,17 @@ final class KafkaBatches {
   private static CompletionStage<Batch> send(Producer<String, byte[]> producer, Batch batch) {
     CompletableFuture<Batch> acknowledged = new CompletableFuture<>();
     AtomicInteger pending = new AtomicInteger(batch.records().size());
+    // one callback for the whole batch (Kafka calls it once per record)
+    Callback callback =
+        (metadata, error) -> {
+          if (error != null) {
+            acknowledged.completeExceptionally(error);
+          } else if (pending.decrementAndGet() == 0) {
+            acknowledged.complete(batch);
+          }
+        };
     for (ProducerRecord<String, byte[]> record : batch.records()) {
-      producer.send(
-          record,
-          (metadata, error) -> {
-            if (error != null) {
-              acknowledged.completeExceptionally(error);
-            } else if (pending.decrementAndGet() == 0) {
-              acknowledged.complete(batch);
-            }
-          });
+      producer.send(record, callback);
     }
     return acknowledged;
   }

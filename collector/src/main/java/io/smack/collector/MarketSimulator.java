@@ -29,6 +29,7 @@ final class MarketSimulator implements Iterator<Quote> {
   private final double driftPerTick;
   private final double shockPerTick;
   private long emitted;
+  private double spareGaussian = Double.NaN;
 
   MarketSimulator(SimulatorSettings settings, Instant start) {
     this.settings = settings;
@@ -71,8 +72,13 @@ final class MarketSimulator implements Iterator<Quote> {
         settings.name());
   }
 
-  /** A standard normal draw (Marsaglia's polar method). */
+  /** A standard normal draw (Marsaglia's polar method, which makes two: the second is kept). */
   private double gaussian() {
+    if (!Double.isNaN(spareGaussian)) {
+      double spare = spareGaussian;
+      spareGaussian = Double.NaN;
+      return spare;
+    }
     double u;
     double v;
     double s;
@@ -81,6 +87,8 @@ final class MarketSimulator implements Iterator<Quote> {
       v = random.nextDouble(-1, 1);
       s = u * u + v * v;
     } while (s >= 1 || s == 0);
-    return u * Math.sqrt(-2 * Math.log(s) / s);
+    double factor = Math.sqrt(-2 * Math.log(s) / s);
+    spareGaussian = v * factor;
+    return u * factor;
   }
 }

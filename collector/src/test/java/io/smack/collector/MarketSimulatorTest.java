@@ -8,6 +8,7 @@ import io.smack.common.Quote;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -86,5 +87,42 @@ class MarketSimulatorTest {
     // then
     assertThat(quotes.get(0).ts()).isEqualTo(OPEN);
     assertThat(quotes.get(999).ts()).isEqualTo(OPEN.plusMillis(999));
+  }
+
+  @Test
+  void should_draw_independent_standard_normal_shocks() {
+    // given one symbol at 30 % a year, no drift, a tick a second
+    double volatility = 0.3;
+    SimulatorSettings settings =
+        new SimulatorSettings(
+            "sim",
+            List.of(new SimulatorSettings.Symbol("AAPL", 1000)),
+            volatility,
+            0,
+            1,
+            5,
+            20_001);
+    double tick = Math.sqrt(1 / (365.25 * 24 * 3600));
+
+    // when each step's log return is scaled back to its shock Z
+    List<Quote> quotes = run(settings);
+    double[] z = new double[quotes.size() - 1];
+    for (int i = 0; i < z.length; i++) {
+      double logReturn = Math.log(quotes.get(i + 1).price() / quotes.get(i).price());
+      z[i] = (logReturn + volatility * volatility / 2 * tick * tick) / (volatility * tick);
+    }
+
+    // then mean 0, variance 1 and no correlation between neighbours (the polar method draws them
+    // in pairs), each within 5 standard errors of 20 000 draws
+    double mean = Arrays.stream(z).average().orElseThrow();
+    double variance = Arrays.stream(z).map(x -> (x - mean) * (x - mean)).sum() / z.length;
+    double lagged = 0;
+    for (int i = 1; i < z.length; i++) {
+      lagged += (z[i] - mean) * (z[i - 1] - mean);
+    }
+    double correlation = lagged / (z.length - 1) / variance;
+    assertThat(mean).isCloseTo(0, offset(0.035));
+    assertThat(variance).isCloseTo(1, offset(0.05));
+    assertThat(correlation).isCloseTo(0, offset(0.035));
   }
 }

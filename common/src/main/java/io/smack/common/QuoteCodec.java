@@ -10,7 +10,6 @@ import io.smack.common.Rejection.Reason;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -53,17 +52,43 @@ public final class QuoteCodec {
     if (!plain(quote.source())) {
       return encodeWithGenerator(quote);
     }
-    StringBuilder json = new StringBuilder(112);
+    AsciiBytes json = new AsciiBytes(112);
     json.append("{\"v\":").append(SCHEMA_VERSION);
     json.append(",\"symbol\":\"").append(quote.symbol());
     json.append("\",\"ts\":\"");
     if (!Iso8601.appendInstant(json, quote.ts())) {
       return encodeWithGenerator(quote);
     }
-    json.append("\",\"price\":").append(NumberOutput.toString(quote.price(), true));
+    json.append("\",\"price\":");
+    appendPrice(json, quote.price());
     json.append(",\"volume\":").append(quote.volume());
     json.append(",\"source\":\"").append(quote.source()).append("\"}");
-    return json.toString().getBytes(StandardCharsets.UTF_8);
+    return json.toByteArray();
+  }
+
+  /**
+   * The shortest decimal that reads back as {@code price}, as Jackson's Schubfach writer gives it;
+   * a price of at most four decimals in [0.001, 10⁷) — every simulated quote and nearly every
+   * market one — is written straight from its ten-thousandths. (When {@code t / 10⁴} is exactly
+   * {@code price} as a double, the decimal {@code t / 10⁴} reads back as {@code price}; and no
+   * shorter decimal can, since the doubles there are much closer together than 10⁻⁴.)
+   */
+  static void appendPrice(AsciiBytes out, double price) {
+    if (price >= 1e-3 && price < 1e7) {
+      long tenThousandths = Math.round(price * 10_000);
+      if (tenThousandths / 10_000.0 == price) {
+        long fraction = tenThousandths % 10_000;
+        out.append(tenThousandths / 10_000).append('.');
+        int digits = 4;
+        while (digits > 1 && fraction % 10 == 0) {
+          fraction /= 10;
+          digits--;
+        }
+        out.appendDigits(fraction, digits);
+        return;
+      }
+    }
+    out.append(NumberOutput.toString(price, true));
   }
 
   /** The same JSON through Jackson's generator, which escapes what it must. */

@@ -3,6 +3,7 @@ package io.smack.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,7 +49,7 @@ class QuoteCodecTest {
             case 2 -> random.nextInt(1_000_000) * 1000;
             default -> random.nextInt(1_000_000_000);
           };
-      double price = Math.exp(random.nextDouble(-20, 50));
+      double price = randomPrice(random);
       Quote quote =
           new Quote(
               "SYM" + random.nextInt(100),
@@ -71,6 +72,36 @@ class QuoteCodecTest {
           .isEqualTo(((ObjectNode) b).without("price").toString());
       assertThat(a.get("ts").asText()).isEqualTo(quote.ts().toString());
     }
+  }
+
+  @Test
+  void should_write_each_price_in_its_shortest_form() {
+    // given prices of any magnitude, most of them with at most four decimals as market prices have
+    SplittableRandom random = new SplittableRandom(11);
+    for (int i = 0; i < 200_000; i++) {
+      double price = randomPrice(random);
+      AsciiBytes out = new AsciiBytes(8);
+
+      // when
+      QuoteCodec.appendPrice(out, price);
+
+      // then the digits of Jackson's shortest-form writer
+      assertThat(new String(out.toByteArray(), StandardCharsets.US_ASCII))
+          .as("%s", price)
+          .isEqualTo(NumberOutput.toString(price, true));
+    }
+  }
+
+  /** Any magnitude from e⁻²⁰ to e⁵⁰, two times in three rounded to between 0 and 4 decimals. */
+  private static double randomPrice(SplittableRandom random) {
+    double price = Math.exp(random.nextDouble(-20, 50));
+    int decimals = random.nextInt(-2, 5);
+    if (decimals < 0) {
+      return price;
+    }
+    double scale = Math.pow(10, decimals);
+    double rounded = Math.round(price * scale) / scale;
+    return rounded > 0 ? rounded : price;
   }
 
   @Test
