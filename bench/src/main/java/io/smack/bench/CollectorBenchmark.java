@@ -46,8 +46,8 @@ final class CollectorBenchmark implements Benchmark {
             ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = off")
                 .withFallback(ConfigFactory.load()));
     try {
-      // a full untimed round of each first: the bare loop's first round ran at a third of its
-      // later speed (JIT, the broker's page cache), which a tenth's warm-up did not cure
+      // a full untimed round of each first: the bare loop's first round ran at a third to a half
+      // of its later speed, which its own tenth's warm-up did not cure
       KafkaProducerBaseline.recordsPerSecond(stack, count);
       sustainedRate(system, stack, count);
       int rounds = options.pick(1, 3, 5);
