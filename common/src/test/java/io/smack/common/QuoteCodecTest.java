@@ -11,6 +11,8 @@ import io.smack.common.Rejection.Reason;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,6 +73,29 @@ class QuoteCodecTest {
           .as(quote.toString())
           .isEqualTo(((ObjectNode) b).without("price").toString());
       assertThat(a.get("ts").asText()).isEqualTo(quote.ts().toString());
+    }
+  }
+
+  @Test
+  void should_write_times_in_sequence_across_seconds_days_and_years() throws Exception {
+    // given quotes 7 ms apart across a new year (the encoder keeps the last second's and day's
+    // text), then one an hour back and one a year on
+    ObjectMapper json = new ObjectMapper();
+    Instant start = Instant.parse("2026-12-31T23:59:58.990Z");
+    List<Instant> times = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      times.add(start.plusMillis(7L * i));
+    }
+    times.add(start.minusSeconds(3600));
+    times.add(start.plusSeconds(366L * 86_400).plusNanos(1));
+    times.add(start);
+
+    for (Instant ts : times) {
+      // when
+      byte[] bytes = QuoteCodec.encode(new Quote("AAPL", ts, 189.5, 1, "sim"));
+
+      // then
+      assertThat(json.readTree(bytes).get("ts").asText()).isEqualTo(ts.toString());
     }
   }
 
