@@ -17,6 +17,8 @@ import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.ActorAttributes;
+import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -36,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class Collector {
 
   private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+
+  /** The dispatcher the producer's sends run on, defined in the collector's reference.conf. */
+  public static final String PRODUCER_DISPATCHER = "smack.collector.kafka.dispatcher";
 
   private final UniqueKillSwitch killSwitch;
   private final CompletionStage<Done> done;
@@ -81,12 +86,14 @@ public final class Collector {
             .flatMapMerge(Math.max(1, supervised.size()), source -> source)
             .viaMat(KillSwitches.single(), Keep.right())
             .via(KafkaBatches.batch(kafka, settings.batchRecords(), settings.batchWithin()))
-            // the sources and encoding on one thread, the producer's sends on another
+            // the sources and encoding on the default dispatcher, the producer's sends on a thread
+            // of their own; one batch waits between them, the rest stay unmade in the sources
             .async()
-            .via(KafkaBatches.send(producer, settings.inFlightBatches()))
-            .toMat(
-                Sink.foreach(batch -> SourceHealth.acknowledge(batch.collected(), byName)),
-                Keep.both())
+            .via(
+                KafkaBatches.send(producer, settings.inFlightBatches())
+                    .addAttributes(Attributes.inputBuffer(1, 1))
+                    .addAttributes(ActorAttributes.dispatcher(PRODUCER_DISPATCHER)))
+            .toMat(Sink.foreach(tallies -> SourceHealth.acknowledge(tallies, byName)), Keep.both())
             .run(system);
     CompletionStage<Done> done =
         running

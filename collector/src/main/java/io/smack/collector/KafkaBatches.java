@@ -26,8 +26,12 @@ import org.apache.pekko.stream.javadsl.Flow;
  */
 final class KafkaBatches {
 
-  /** A batch as records for Kafka, and what they were made from, for the health counts. */
-  record Batch(List<ProducerRecord<String, byte[]>> records, List<Collected> collected) {}
+  /**
+   * A batch as records for Kafka, and what it adds to its sources' health once acknowledged. The
+   * records are only held until they are handed to the producer (which copies them into its own
+   * buffers), so that they die young instead of waiting for Kafka's acknowledgement in the heap.
+   */
+  record Batch(List<ProducerRecord<String, byte[]>> records, List<SourceHealth.Tally> tallies) {}
 
   private KafkaBatches() {}
 
@@ -41,14 +45,23 @@ final class KafkaBatches {
         .groupedWeightedWithin(size, chunk -> (long) chunk.size(), within)
         .map(
             chunks -> {
-              List<Collected> collected = new ArrayList<>();
-              chunks.forEach(collected::addAll);
-              return new Batch(collected.stream().map(c -> record(kafka, c)).toList(), collected);
+              List<ProducerRecord<String, byte[]>> records =
+                  new ArrayList<>(chunks.stream().mapToInt(List::size).sum());
+              List<SourceHealth.Tally> tallies = new ArrayList<>();
+              for (List<Collected> chunk : chunks) {
+                chunk.forEach(collected -> records.add(record(kafka, collected)));
+                tallies.addAll(SourceHealth.Tally.of(chunk));
+              }
+              return new Batch(records, tallies);
             });
   }
 
-  /** Sends each batch; emits it once every record is acknowledged, fails on the first error. */
-  static Flow<Batch, Batch, NotUsed> send(Producer<String, byte[]> producer, int inFlight) {
+  /**
+   * Sends each batch; emits its tallies once every record is acknowledged, fails on the first
+   * error.
+   */
+  static Flow<Batch, List<SourceHealth.Tally>, NotUsed> send(
+      Producer<String, byte[]> producer, int inFlight) {
     return Flow.<Batch>create().mapAsync(inFlight, batch -> send(producer, batch));
   }
 
@@ -63,8 +76,10 @@ final class KafkaBatches {
         kafka.deadLetterTopic(), rejected.letter().source(), rejected.letter().toJson());
   }
 
-  private static CompletionStage<Batch> send(Producer<String, byte[]> producer, Batch batch) {
-    CompletableFuture<Batch> acknowledged = new CompletableFuture<>();
+  private static CompletionStage<List<SourceHealth.Tally>> send(
+      Producer<String, byte[]> producer, Batch batch) {
+    CompletableFuture<List<SourceHealth.Tally>> acknowledged = new CompletableFuture<>();
+    List<SourceHealth.Tally> tallies = batch.tallies();
     AtomicInteger pending = new AtomicInteger(batch.records().size());
     // one callback for the whole batch (Kafka calls it once per record)
     Callback callback =
@@ -72,7 +87,7 @@ final class KafkaBatches {
           if (error != null) {
             acknowledged.completeExceptionally(error);
           } else if (pending.decrementAndGet() == 0) {
-            acknowledged.complete(batch);
+            acknowledged.complete(tallies);
           }
         };
     for (ProducerRecord<String, byte[]> record : batch.records()) {

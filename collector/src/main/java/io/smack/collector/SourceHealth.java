@@ -5,7 +5,9 @@ import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.smack.common.Rejection;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -133,43 +135,58 @@ final class SourceHealth {
   }
 
   /**
-   * Counts a batch Kafka has acknowledged: each run of one source's items at once, so that the
-   * counters and the newest time are touched once per run, not once per quote.
+   * What a run of one source's items adds to its health once Kafka has acknowledged them: taken
+   * when a batch is made, so that the items themselves can be let go as soon as they are sent.
+   *
+   * @param accepted quotes, bound for the quotes topic
+   * @param newest the newest event time among them, null when none
+   * @param rejected the reason of each dead letter
    */
-  static void acknowledge(List<Collected> batch, Map<String, SourceHealth> bySource) {
-    int from = 0;
-    while (from < batch.size()) {
-      String source = batch.get(from).source();
-      int to = from + 1;
-      while (to < batch.size() && batch.get(to).source().equals(source)) {
-        to++;
+  record Tally(String source, long accepted, Instant newest, List<Rejection.Reason> rejected) {
+
+    /** One tally per run of one source's items, in order. */
+    static List<Tally> of(List<Collected> items) {
+      List<Tally> tallies = new ArrayList<>(1);
+      int from = 0;
+      while (from < items.size()) {
+        String source = items.get(from).source();
+        long accepted = 0;
+        Instant newest = null;
+        List<Rejection.Reason> rejected = new ArrayList<>(0);
+        int to = from;
+        for (; to < items.size() && items.get(to).source().equals(source); to++) {
+          if (items.get(to) instanceof Collected.Accepted quote) {
+            accepted++;
+            Instant ts = quote.quote().ts();
+            newest = newest == null || ts.isAfter(newest) ? ts : newest;
+          } else {
+            rejected.add(((Collected.Rejected) items.get(to)).letter().rejection().reason());
+          }
+        }
+        tallies.add(new Tally(source, accepted, newest, rejected));
+        from = to;
       }
-      bySource.get(source).acknowledged(batch.subList(from, to));
-      from = to;
+      return tallies;
     }
   }
 
-  /** Counts items of this source that Kafka has acknowledged. */
-  void acknowledged(List<Collected> items) {
-    long accepted = 0;
-    Instant newest = null;
-    for (Collected collected : items) {
-      if (collected instanceof Collected.Accepted quote) {
-        accepted++;
-        Instant ts = quote.quote().ts();
-        if (newest == null || ts.isAfter(newest)) {
-          newest = ts;
-        }
-      } else if (collected instanceof Collected.Rejected refused) {
-        rejected.incrementAndGet();
-        metrics.rejected.labelValues(name, refused.letter().rejection().reason().label()).inc();
-      }
-    }
-    if (accepted > 0) {
-      sent.addAndGet(accepted);
-      sentSeries.inc(accepted);
-      Instant candidate = newest;
-      newestQuote.accumulateAndGet(candidate, (a, b) -> a == null || b.isAfter(a) ? b : a);
+  /** Counts what Kafka has acknowledged, each tally into the health of its source. */
+  static void acknowledge(List<Tally> tallies, Map<String, SourceHealth> bySource) {
+    tallies.forEach(tally -> bySource.get(tally.source()).acknowledged(tally));
+  }
+
+  private void acknowledged(Tally tally) {
+    tally
+        .rejected()
+        .forEach(
+            reason -> {
+              rejected.incrementAndGet();
+              metrics.rejected.labelValues(name, reason.label()).inc();
+            });
+    if (tally.accepted() > 0) {
+      sent.addAndGet(tally.accepted());
+      sentSeries.inc(tally.accepted());
+      newestQuote.accumulateAndGet(tally.newest(), (a, b) -> a == null || b.isAfter(a) ? b : a);
     }
   }
 

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
@@ -38,10 +39,13 @@ class CollectorRoutesTest {
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     SIM.started();
-    SIM.acknowledged(
-        List.of(
-            new Collected.Accepted(
-                "sim", new Quote("AAPL", Instant.parse("2026-11-23T14:30:00Z"), 189.5, 1, "sim"))));
+    SourceHealth.acknowledge(
+        SourceHealth.Tally.of(
+            List.of(
+                new Collected.Accepted(
+                    "sim",
+                    new Quote("AAPL", Instant.parse("2026-11-23T14:30:00Z"), 189.5, 1, "sim")))),
+        Map.of("sim", SIM));
     FEED.started();
     FEED.failed(new HttpFeed.FeedException("http://feed/q answered 500"));
   }

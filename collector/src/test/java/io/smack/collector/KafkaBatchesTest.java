@@ -68,7 +68,10 @@ class KafkaBatchesTest {
             .get(5, TimeUnit.SECONDS);
 
     // then
-    assertThat(batches).extracting(b -> b.collected().size()).containsExactly(2, 1);
+    assertThat(batches).extracting(b -> b.records().size()).containsExactly(2, 1);
+    assertThat(batches.stream().flatMap(b -> b.tallies().stream()))
+        .extracting(SourceHealth.Tally::source, SourceHealth.Tally::accepted)
+        .containsExactly(tuple("sim", 1L), tuple("feed", 0L), tuple("sim", 1L));
     List<ProducerRecord<String, byte[]>> records =
         batches.stream().flatMap(b -> b.records().stream()).toList();
     assertThat(records)

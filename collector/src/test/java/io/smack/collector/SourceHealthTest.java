@@ -33,7 +33,7 @@ class SourceHealthTest {
                     Instant.parse("2026-11-23T14:31:00Z"))));
 
     // when Kafka acknowledged it
-    SourceHealth.acknowledge(batch, Map.of("sim", sim, "feed", feed));
+    SourceHealth.acknowledge(SourceHealth.Tally.of(batch), Map.of("sim", sim, "feed", feed));
 
     // then each source has its own counts and its newest quote
     assertThat(sim.sent()).isEqualTo(3);
