@@ -4,12 +4,17 @@ import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.localstack.NewTopics;
 import io.smack.localstack.StackAddresses;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,6 +32,7 @@ final class KafkaProducerBaseline implements Benchmark {
   static final String RECORDS = "kafka-producer.records";
   static final String BYTES = "kafka-producer.bytes";
 
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final byte[][] VALUES = quoteValues();
   private static final double AVERAGE_BYTES =
       Arrays.stream(VALUES).mapToInt(v -> v.length).average().orElseThrow();
@@ -57,12 +63,31 @@ final class KafkaProducerBaseline implements Benchmark {
   }
 
   /**
+   * A timed round of the bare loop: its rate, and the CPU time its sending thread spent per record
+   * (what {@code KafkaProducer.send} costs the caller: serializing, partitioning, appending to the
+   * compressed batch; the producer's I/O thread and the broker are not counted).
+   */
+  record Round(double recordsPerSecond, double cpuNanosPerRecord) {}
+
+  static double recordsPerSecond(StackAddresses stack, int count) throws Exception {
+    return round(stack, count).recordsPerSecond();
+  }
+
+  /**
    * Sends {@code count} quote-sized records to a new topic, after a tenth as warm-up; fails if
    * Kafka refused any (one callback shared by all records, as the collector has one per batch).
    */
-  static double recordsPerSecond(StackAddresses stack, int count) throws Exception {
+  static Round round(StackAddresses stack, int count) throws Exception {
     String topic = "bench-producer-" + UUID.randomUUID();
     createTopic(stack, topic);
+    try {
+      return round(stack, topic, count);
+    } finally {
+      deleteTopic(stack, topic);
+    }
+  }
+
+  private static Round round(StackAddresses stack, String topic, int count) throws Exception {
     String[] keys = {"AAPL", "MSFT", "GOOG", "AMZN", "IBM"};
     AtomicReference<Exception> failure = new AtomicReference<>();
     Callback callback =
@@ -79,17 +104,19 @@ final class KafkaProducerBaseline implements Benchmark {
       }
       producer.flush();
       long start = System.nanoTime();
+      long cpuStart = THREADS.getCurrentThreadCpuTime();
       for (int i = 0; i < count; i++) {
         producer.send(
             new ProducerRecord<>(topic, keys[i % keys.length], VALUES[i % VALUES.length]),
             callback);
       }
+      double cpu = (double) (THREADS.getCurrentThreadCpuTime() - cpuStart) / count;
       producer.flush();
       double rate = count / ((System.nanoTime() - start) / 1e9);
       if (failure.get() != null) {
         throw new IllegalStateException("Kafka refused records of the bare loop", failure.get());
       }
-      return rate;
+      return new Round(rate, cpu);
     }
   }
 
@@ -119,5 +146,18 @@ final class KafkaProducerBaseline implements Benchmark {
   /** A new topic of 6 partitions that the broker already accepts records for. */
   static void createTopic(StackAddresses stack, String topic) {
     NewTopics.create(stack.kafkaBootstrapServers(), topic, 6);
+  }
+
+  /**
+   * Deletes a round's topic once the round is over: a million quotes are ~50 MB on the broker's
+   * disk, and rounds left behind fill it and its page cache, which slowed later rounds against a
+   * long-lived stack ({@code --stack-file}).
+   */
+  static void deleteTopic(StackAddresses stack, String topic) throws Exception {
+    Properties properties = new Properties();
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+    try (Admin admin = Admin.create(properties)) {
+      admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+    }
   }
 }
