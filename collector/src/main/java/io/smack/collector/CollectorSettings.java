@@ -2,6 +2,7 @@ package io.smack.collector;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.smack.common.QuoteSettings;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -33,9 +34,10 @@ record CollectorSettings(
 
   static CollectorSettings from(Config config, Clock clock) {
     Config collector = config.getConfig("smack.collector");
+    QuoteSettings quotes = QuoteSettings.from(config);
     List<QuoteSource> sources = new ArrayList<>();
     for (String name : collector.getString("sources").split("\\s*,\\s*")) {
-      sources.add(source(collector, name.strip(), clock));
+      sources.add(source(collector, name.strip(), quotes, clock));
     }
     return new CollectorSettings(
         collector.getString("http.host"),
@@ -53,7 +55,8 @@ record CollectorSettings(
         collector.getDuration("shutdown-timeout"));
   }
 
-  private static QuoteSource source(Config collector, String name, Clock clock) {
+  private static QuoteSource source(
+      Config collector, String name, QuoteSettings quotes, Clock clock) {
     String path = "smack.collector.source." + name;
     if (!collector.hasPath("source." + name)) {
       throw new ConfigException.Missing(path);
@@ -62,8 +65,8 @@ record CollectorSettings(
     try {
       return switch (source.getString("type")) {
         case "simulator" -> new SimulatorSource(SimulatorSettings.from(name, source, path), clock);
-        case "csv" -> new CsvReplay(CsvReplay.Settings.from(name, source), clock);
-        case "http" -> new HttpFeed(HttpFeed.Settings.from(name, source), clock);
+        case "csv" -> new CsvReplay(CsvReplay.Settings.from(name, source, quotes), clock);
+        case "http" -> new HttpFeed(HttpFeed.Settings.from(name, source, quotes), clock);
         default ->
             throw new ConfigException.BadValue(
                 source.origin(),

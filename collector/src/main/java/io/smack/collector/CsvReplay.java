@@ -1,6 +1,7 @@
 package io.smack.collector;
 
 import com.typesafe.config.Config;
+import io.smack.common.QuoteSettings;
 import java.io.FileNotFoundException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ final class CsvReplay implements QuoteSource {
   record Settings(
       String name, String location, char delimiter, FieldMapping mapping, double speed) {
 
-    static Settings from(String name, Config source) {
+    static Settings from(String name, Config source, QuoteSettings quotes) {
       String delimiter = source.getString("delimiter");
       if (delimiter.length() != 1) {
         throw new IllegalArgumentException(
@@ -47,7 +48,7 @@ final class CsvReplay implements QuoteSource {
           name,
           source.getString("path"),
           delimiter.charAt(0),
-          FieldMapping.from(source),
+          FieldMapping.from(source, quotes),
           source.getDouble("speed"));
     }
   }

@@ -7,8 +7,10 @@ import io.smack.common.DeadLetter;
 import io.smack.common.InvalidQuoteException;
 import io.smack.common.Quote;
 import io.smack.common.QuoteRules;
+import io.smack.common.QuoteSettings;
 import io.smack.common.Rejection;
 import io.smack.common.Rejection.Reason;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -33,6 +35,8 @@ import java.util.function.Function;
  * @param zone the time zone of times that carry none
  * @param priceField the field holding the price
  * @param volumeField the field holding the volume, or empty (volume 0)
+ * @param maxClockSkew how far ahead of the clock a record may be stamped ({@code
+ *     smack.quotes.max-clock-skew}, common to the collector and the streaming job)
  */
 record FieldMapping(
     Optional<String> symbolField,
@@ -41,7 +45,8 @@ record FieldMapping(
     String timeFormat,
     ZoneId zone,
     String priceField,
-    Optional<String> volumeField) {
+    Optional<String> volumeField,
+    Duration maxClockSkew) {
 
   FieldMapping {
     if (symbolField.isPresent() == fixedSymbol.isPresent()) {
@@ -55,7 +60,7 @@ record FieldMapping(
   }
 
   /** Reads the mapping keys of a source block: symbol-field or symbol, time-field, ... */
-  static FieldMapping from(Config source) {
+  static FieldMapping from(Config source, QuoteSettings quotes) {
     return new FieldMapping(
         optional(source, "symbol-field"),
         optional(source, "symbol"),
@@ -63,7 +68,8 @@ record FieldMapping(
         source.getString("time-format"),
         ZoneId.of(source.getString("zone")),
         source.getString("price-field"),
-        optional(source, "volume-field"));
+        optional(source, "volume-field"),
+        quotes.maxClockSkew());
   }
 
   /**
@@ -84,7 +90,7 @@ record FieldMapping(
               : (long)
                   number(required(field, volumeField.get()), volumeField.get(), Reason.BAD_VOLUME);
       Quote quote = new Quote(symbol, ts, price, volume, source);
-      Optional<Rejection> early = QuoteRules.checkTime(ts, now);
+      Optional<Rejection> early = QuoteRules.checkTime(ts, now, maxClockSkew);
       return early
           .<Collected>map(r -> rejected(source, r, raw, now))
           .orElse(new Accepted(source, quote));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.smack.collector.Collected.Rejected;
 import io.smack.common.DeadLetter;
+import io.smack.common.QuoteSettings;
 import io.smack.common.Rejection;
 import io.smack.common.Rejection.Reason;
 import java.io.IOException;
@@ -67,7 +68,7 @@ final class HttpFeed implements QuoteSource {
       }
     }
 
-    static Settings from(String name, Config source) {
+    static Settings from(String name, Config source, QuoteSettings quotes) {
       return new Settings(
           name,
           source.getString("url"),
@@ -76,7 +77,7 @@ final class HttpFeed implements QuoteSource {
           source.getString("format"),
           source.getString("records-path"),
           source.getString("delimiter").charAt(0),
-          FieldMapping.from(source),
+          FieldMapping.from(source, quotes),
           source.getDuration("request-timeout"),
           source.getInt("max-retries"),
           source.getDuration("min-backoff"),

@@ -31,6 +31,21 @@ final class MarketSimulator implements Iterator<Quote> {
   private long emitted;
   private double spareGaussian = Double.NaN;
 
+  /**
+   * Where a run started now begins: now, unless its quotes would run ahead of the clock (more than
+   * 1000 quotes/s, or unpaced, with 1 ms ticks) and it has a limit; then early enough that its last
+   * quote falls on now. The streaming job refuses quotes stamped more than {@code
+   * smack.quotes.max-clock-skew} ahead of its clock, so a burst of a million quotes must lie in the
+   * past, not 17 minutes in the future.
+   */
+  static Instant start(SimulatorSettings settings, Instant now) {
+    boolean outrunsTheClock = settings.rate() == 0 || settings.rate() > 1000;
+    if (!outrunsTheClock || settings.limit() == 0) {
+      return now;
+    }
+    return now.minusMillis(settings.limit());
+  }
+
   MarketSimulator(SimulatorSettings settings, Instant start) {
     this.settings = settings;
     this.random = new SplittableRandom(settings.seed());

@@ -30,7 +30,9 @@ final class SimulatorSource implements QuoteSource {
   @Override
   public Source<Collected, ?> create(ActorSystem system) {
     Source<Collected, ?> quotes =
-        Source.fromIterator(() -> new MarketSimulator(settings, clock.instant()))
+        Source.fromIterator(
+                () ->
+                    new MarketSimulator(settings, MarketSimulator.start(settings, clock.instant())))
             .map(quote -> new Collected.Accepted(settings.name(), quote));
     return settings.rate() > 0 ? quotes.throttle(settings.rate(), Duration.ofSeconds(1)) : quotes;
   }
@@ -43,7 +45,8 @@ final class SimulatorSource implements QuoteSource {
     }
     return Source.fromIterator(
         () -> {
-          MarketSimulator simulator = new MarketSimulator(settings, clock.instant());
+          MarketSimulator simulator =
+              new MarketSimulator(settings, MarketSimulator.start(settings, clock.instant()));
           return new Iterator<List<Collected>>() {
             @Override
             public boolean hasNext() {

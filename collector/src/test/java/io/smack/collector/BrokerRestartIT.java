@@ -56,7 +56,8 @@ class BrokerRestartIT {
             drift = 0.05, rate = 2000, seed = 11, limit = 30000
             """);
     List<Quote> expected = new ArrayList<>();
-    new MarketSimulator(SimulatorSettings.from("sim", run.sourceConfig(), "sim"), NOW)
+    SimulatorSettings simulator = SimulatorSettings.from("sim", run.sourceConfig(), "sim");
+    new MarketSimulator(simulator, MarketSimulator.start(simulator, NOW))
         .forEachRemaining(expected::add);
     Collector collector = run.start(system);
     SourceHealth sim = collector.sources().get(0);

@@ -68,7 +68,8 @@ class CollectorIT {
             drift = 0.05, rate = 0, seed = 7, limit = 3000
             """);
     List<Quote> expected = new ArrayList<>();
-    new MarketSimulator(SimulatorSettings.from("sim", run.sourceConfig(), "sim"), NOW)
+    SimulatorSettings simulator = SimulatorSettings.from("sim", run.sourceConfig(), "sim");
+    new MarketSimulator(simulator, MarketSimulator.start(simulator, NOW))
         .forEachRemaining(expected::add);
 
     // when
@@ -212,7 +213,7 @@ class CollectorIT {
   }
 
   static Quote decode(ConsumerRecord<String, byte[]> record) {
-    return QuoteCodec.decode(record.value(), NOW);
+    return QuoteCodec.decode(record.value(), NOW, Duration.ofMinutes(5));
   }
 
   static JsonNode json(ConsumerRecord<String, byte[]> record) {

@@ -7,6 +7,7 @@ import io.smack.collector.Collected.Accepted;
 import io.smack.collector.Collected.Rejected;
 import io.smack.common.Quote;
 import io.smack.common.Rejection.Reason;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -27,7 +28,8 @@ class CsvRowsTest {
           "MMM d yyyy",
           ZoneOffset.UTC,
           "price",
-          Optional.empty());
+          Optional.empty(),
+          Duration.ofMinutes(5));
 
   /** vega-datasets data/sp500-2000.csv: date,open,high,low,close,adjclose,volume, one index. */
   private static final FieldMapping SP500_DAILY =
@@ -38,7 +40,8 @@ class CsvRowsTest {
           "yyyy-MM-dd",
           ZoneOffset.UTC,
           "close",
-          Optional.of("volume"));
+          Optional.of("volume"),
+          Duration.ofMinutes(5));
 
   @Test
   void should_read_a_stocks_row_with_its_date_at_the_start_of_the_day() {
@@ -100,6 +103,7 @@ class CsvRowsTest {
           unknown date format   | MSFT,2000-01-01,39.81          | BAD_TIMESTAMP | date '2000-01-01' does not match the time format MMM d yyyy
           empty symbol          | ,Jan 1 2000,39.81              | MISSING_FIELD | symbol is missing
           lower-case symbol     | msft,Jan 1 2000,39.81          | BAD_SYMBOL    | symbol 'msft' does not match
+          a day ahead           | MSFT,Dec 31 2099,39.81         | FUTURE_TIMESTAMP | ts 2099-12-31T00:00:00Z is more than PT5M ahead of the receiving clock
           """)
   void should_turn_a_bad_row_into_a_dead_letter_with_its_reason(
       String name, String line, Reason reason, String detail) {

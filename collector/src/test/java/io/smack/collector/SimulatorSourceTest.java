@@ -45,9 +45,13 @@ class SimulatorSourceTest {
       // then full chunks, the rest last, and the same quotes as the simulator alone
       assertThat(chunks).extracting(List::size).containsExactly(500, 500, 234);
       List<Quote> expected = new ArrayList<>();
-      new MarketSimulator(settings, START).forEachRemaining(expected::add);
+      new MarketSimulator(settings, MarketSimulator.start(settings, START))
+          .forEachRemaining(expected::add);
       assertThat(chunks.stream().flatMap(List::stream).map(c -> ((Collected.Accepted) c).quote()))
           .containsExactlyElementsOf(expected);
+      // and the burst lies in the past, ending a tick before the clock, not 1.2 s ahead of it
+      assertThat(expected.get(0).ts()).isEqualTo(START.minusMillis(1234));
+      assertThat(expected.get(expected.size() - 1).ts()).isEqualTo(START.minusMillis(1));
     } finally {
       system.terminate();
     }

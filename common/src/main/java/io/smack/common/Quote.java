@@ -8,7 +8,8 @@ import java.time.ZoneOffset;
  * One trade price of one symbol at one instant: the unit that flows through the whole pipeline.
  *
  * <p>The constructor enforces the rules that need no clock (see {@link QuoteRules}); the time
- * window is checked where a clock is at hand, by {@link QuoteRules#checkTime(Instant, Instant)}.
+ * window is checked where a clock is at hand, by {@link QuoteRules#checkTime(Instant, Instant,
+ * java.time.Duration)}.
  *
  * @param symbol ticker, {@code [A-Z0-9.^-]{1,16}}
  * @param ts event time, when the price was observed at its source

@@ -10,6 +10,7 @@ import io.smack.common.Rejection.Reason;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -123,10 +124,11 @@ public final class QuoteCodec {
   /**
    * Reads and validates one quote.
    *
-   * @param now the receiver's clock, for the time-window rule
+   * @param now the receiver's clock, for the clock-skew rule
+   * @param maxClockSkew how far ahead of {@code now} a quote may be stamped
    * @throws InvalidQuoteException naming the first field or rule that is wrong
    */
-  public static Quote decode(byte[] bytes, Instant now) {
+  public static Quote decode(byte[] bytes, Instant now, Duration maxClockSkew) {
     JsonNode node = parse(bytes);
     checkVersion(node.get(VERSION));
     String symbol = text(node, SYMBOL, Reason.BAD_SYMBOL);
@@ -138,7 +140,7 @@ public final class QuoteCodec {
     }
     String source = text(node, SOURCE, Reason.BAD_SOURCE);
     Quote quote = new Quote(symbol, ts, price, volumeNode.asLong(), source);
-    QuoteRules.checkTime(ts, now)
+    QuoteRules.checkTime(ts, now, maxClockSkew)
         .ifPresent(
             rejection -> {
               throw new InvalidQuoteException(rejection);

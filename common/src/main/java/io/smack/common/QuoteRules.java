@@ -19,9 +19,6 @@ public final class QuoteRules {
   /** Nothing in the pipeline predates the Unix epoch; older stamps are unit mistakes. */
   public static final Instant EARLIEST = Instant.EPOCH;
 
-  /** How far ahead of the receiver's clock a source's clock may run before its quote is refused. */
-  public static final Duration MAX_CLOCK_SKEW = Duration.ofDays(1);
-
   private QuoteRules() {}
 
   /** The rules that need no clock: the ones {@link Quote}'s constructor enforces. */
@@ -53,13 +50,21 @@ public final class QuoteRules {
   }
 
   /**
-   * The rule that needs a clock: {@code ts} may not run ahead of {@code now} by more than a day.
+   * The rule that needs a clock: {@code ts} may not run ahead of the receiver's clock {@code now}
+   * by more than {@code maxClockSkew} ({@link QuoteSettings#maxClockSkew}). Event time drives the
+   * streaming job's watermark, so one quote stamped far ahead would make every later quote late.
    */
-  public static Optional<Rejection> checkTime(Instant ts, Instant now) {
-    if (ts.isAfter(now.plus(MAX_CLOCK_SKEW))) {
+  public static Optional<Rejection> checkTime(Instant ts, Instant now, Duration maxClockSkew) {
+    if (ts.isAfter(now.plus(maxClockSkew))) {
       return reject(
-          Reason.BAD_TIMESTAMP,
-          "ts " + ts + " is more than " + MAX_CLOCK_SKEW + " ahead of the clock (" + now + ")");
+          Reason.FUTURE_TIMESTAMP,
+          "ts "
+              + ts
+              + " is more than "
+              + maxClockSkew
+              + " ahead of the receiving clock ("
+              + now
+              + "; smack.quotes.max-clock-skew)");
     }
     return Optional.empty();
   }

@@ -17,6 +17,8 @@ public record Rejection(Reason reason, String detail) {
     MISSING_FIELD,
     BAD_SYMBOL,
     BAD_TIMESTAMP,
+    /** Stamped further ahead of the receiving clock than the allowed clock skew. */
+    FUTURE_TIMESTAMP,
     BAD_PRICE,
     BAD_VOLUME,
     BAD_SOURCE;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smack.common.Rejection.Reason;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class QuoteCodecTest {
 
   private static final Instant NOW = Instant.parse("2026-11-23T15:00:00Z");
+  private static final Duration SKEW = Duration.ofMinutes(5);
   private static final Quote AAPL_AT_OPEN =
       new Quote("AAPL", Instant.parse("2026-11-23T14:30:00.125Z"), 189.23, 1200, "sim");
 
@@ -132,7 +134,7 @@ class QuoteCodecTest {
   @Test
   void should_read_back_what_it_wrote() {
     // when
-    Quote decoded = QuoteCodec.decode(QuoteCodec.encode(AAPL_AT_OPEN), NOW);
+    Quote decoded = QuoteCodec.decode(QuoteCodec.encode(AAPL_AT_OPEN), NOW, SKEW);
 
     // then
     assertThat(decoded).isEqualTo(AAPL_AT_OPEN);
@@ -147,7 +149,7 @@ class QuoteCodecTest {
             + "\"volume\":1200,\"source\":\"sim\",\"exchange\":\"XNAS\",\"bid\":{\"p\":1}}";
 
     // when
-    Quote decoded = QuoteCodec.decode(json.getBytes(StandardCharsets.UTF_8), NOW);
+    Quote decoded = QuoteCodec.decode(json.getBytes(StandardCharsets.UTF_8), NOW, SKEW);
 
     // then
     assertThat(decoded).isEqualTo(AAPL_AT_OPEN);
@@ -169,7 +171,8 @@ class QuoteCodecTest {
           no ts               | {"v":1,"symbol":"AAPL","price":1,"volume":1,"source":"sim"}                              | MISSING_FIELD       | ts is missing
           date only           | {"v":1,"symbol":"AAPL","ts":"2026-11-23","price":1,"volume":1,"source":"sim"}             | BAD_TIMESTAMP       | ts '2026-11-23' is not an ISO-8601 instant
           before 1970         | {"v":1,"symbol":"AAPL","ts":"1969-12-31T23:59:59Z","price":1,"volume":1,"source":"sim"}   | BAD_TIMESTAMP       | is before 1970
-          far future          | {"v":1,"symbol":"AAPL","ts":"2026-11-25T15:00:00Z","price":1,"volume":1,"source":"sim"}   | BAD_TIMESTAMP       | ahead of the clock
+          a day ahead         | {"v":1,"symbol":"AAPL","ts":"2026-11-24T15:00:00Z","price":1,"volume":1,"source":"sim"}   | FUTURE_TIMESTAMP    | is more than PT5M ahead of the receiving clock (2026-11-23T15:00:00Z
+          5 min 1 ms ahead    | {"v":1,"symbol":"AAPL","ts":"2026-11-23T15:05:00.001Z","price":1,"volume":1,"source":"sim"} | FUTURE_TIMESTAMP  | ts 2026-11-23T15:05:00.001Z is more than PT5M ahead
           no price            | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","volume":1,"source":"sim"}             | MISSING_FIELD       | price is missing
           price as text       | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":"1.5","volume":1,"source":"sim"} | BAD_PRICE         | price "1.5" is not a JSON number
           negative price      | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":-1.5,"volume":1,"source":"sim"} | BAD_PRICE          | price -1.5 is not a finite number above 0
@@ -184,7 +187,7 @@ class QuoteCodecTest {
   void should_reject_invalid_input_with_its_reason(
       String name, String json, Reason reason, String detail) {
     // when / then
-    assertThatThrownBy(() -> QuoteCodec.decode(json.getBytes(StandardCharsets.UTF_8), NOW))
+    assertThatThrownBy(() -> QuoteCodec.decode(json.getBytes(StandardCharsets.UTF_8), NOW, SKEW))
         .isInstanceOfSatisfying(
             InvalidQuoteException.class,
             e -> {
