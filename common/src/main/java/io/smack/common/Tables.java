@@ -21,8 +21,11 @@ public final class Tables {
   /** Predictions served, to compare with what happened. */
   public static final String PREDICTIONS = "predictions";
 
-  /** The streaming job's progress: one row per micro-batch, newest first. */
-  public static final String INGEST_PROGRESS = "ingest_progress";
+  /**
+   * The streaming job's progress: one row per micro-batch of each query, partitioned by (query, UTC
+   * day), newest first.
+   */
+  public static final String INGEST_BATCHES = "ingest_batches";
 
   /** Columns shared by several tables. */
   public static final class Columns {

@@ -25,7 +25,7 @@ class CqlSchemaTest {
             "CREATE TABLE IF NOT EXISTS it_42.bars_1m",
             "CREATE TABLE IF NOT EXISTS it_42.models",
             "CREATE TABLE IF NOT EXISTS it_42.predictions",
-            "CREATE TABLE IF NOT EXISTS it_42.ingest_progress");
+            "CREATE TABLE IF NOT EXISTS it_42.ingest_batches");
     assertThat(statements.get(0))
         .isEqualTo(
             "CREATE KEYSPACE IF NOT EXISTS it_42 WITH replication = "
@@ -47,7 +47,7 @@ class CqlSchemaTest {
             Tables.BARS_1M,
             Tables.MODELS,
             Tables.PREDICTIONS,
-            Tables.INGEST_PROGRESS)) {
+            Tables.INGEST_BATCHES)) {
       assertThat(script).contains("smack." + table + " (");
     }
   }

@@ -1,38 +1,52 @@
 package io.smack.ingest;
 
-import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_trunc;
-import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
-import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.when;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * One-minute bars on event time: open (the first price of the minute), high, low, close (the last
- * price), volume and the number of quotes. The input must hold each quote once — rows of {@code
- * quotes_by_day}, or a batch deduplicated on (symbol, ts) — so that a quote sent twice by a
- * restarted collector counts once; a bar computed again from all its quotes after a late one
- * arrives is correct, and writing it again is an upsert.
+ * One-minute bars on event time — open (the first price of the minute), high, low, close (the last
+ * price), volume, the number of quotes and the time of the last — made by Structured Streaming's
+ * own stateful operators, and again from stored quotes for the quotes that came behind the
+ * watermark. Pure functions over Datasets: no I/O.
+ *
+ * <p>The watermark is on the quote's minute, not its time, and the aggregation is keyed by that
+ * minute (a one-minute tumbling window keyed by its start). So the deduplication and the
+ * aggregation drop exactly the same quotes: those whose whole minute is behind the watermark. Once
+ * Spark drops one quote of a minute it drops every later one, the streaming state never writes that
+ * bar again, and the bar computed from the stored quotes ({@link #oneMinute}) is final. With the
+ * watermark on the time itself, a quote at 12:00:10 could be dropped while the 12:00 bar was still
+ * open and written again without it.
  */
 final class Bars {
 
+  /** Which kind a row of {@link #stream} is: {@link #QUOTE} or {@link #BAR}. */
+  static final String KIND = "kind";
+
+  /** A row of {@link #stream} naming a quote's (symbol, minute). */
+  static final String QUOTE = "quote";
+
+  /** A row of {@link #stream} holding a bar the streaming state updated. */
+  static final String BAR = "bar";
+
   /** The columns of {@code bars_1m}, in the order of its definition. */
-  static final Column[] COLUMNS =
-      columns(
+  static final List<String> COLUMNS =
+      List.of(
           "symbol",
           "day",
           "minute",
@@ -46,24 +60,70 @@ final class Bars {
 
   private Bars() {}
 
-  private static Column[] columns(String... names) {
-    Column[] columns = new Column[names.length];
-    for (int i = 0; i < names.length; i++) {
-      columns[i] = col(names[i]);
-    }
-    return columns;
+  /**
+   * The bars query: for each micro-batch, a {@link #QUOTE} row (symbol, minute) per valid quote,
+   * and a {@link #BAR} row (the columns of {@code bars_1m}) per bar that the batch's quotes
+   * changed, from Spark's state: a watermark of {@code watermark} on the minute, duplicates (the
+   * same symbol and time, e.g. from a restarted collector) dropped within it, one aggregation per
+   * (symbol, minute) in update mode. A batch's quote minutes without a bar row are {@link
+   * #unbarred}.
+   *
+   * @param quotes a stream of valid quotes: symbol, ts, price, volume
+   */
+  static Dataset<Row> stream(Dataset<Row> quotes, Duration watermark) {
+    Dataset<Row> withMinute = withMinute(quotes);
+    Dataset<Row> keys = withMinute.select(lit(QUOTE).as(KIND), col("symbol"), col("minute"));
+    Dataset<Row> bars =
+        aggregate(
+            withMinute
+                .withWatermark("minute", watermark.toMillis() + " milliseconds")
+                .dropDuplicatesWithinWatermark("symbol", "ts"));
+    return keys.unionByName(bars.select(columnsWith(lit(BAR).as(KIND))), true);
+  }
+
+  /** The {@link #BAR} rows of a micro-batch of {@link #stream}, as {@code bars_1m} columns. */
+  static Dataset<Row> updated(Dataset<Row> batch) {
+    return batch.where(col(KIND).equalTo(BAR)).select(columnsWith());
   }
 
   /**
+   * The (symbol, day, minute) of a micro-batch's quotes whose bar the streaming state did not
+   * update: the minute is behind the watermark (the quote is late), or every quote of it in the
+   * batch was a duplicate. Either way the bar computed from the stored quotes is right.
+   */
+  static Dataset<Row> unbarred(Dataset<Row> batch) {
+    Dataset<Row> quoted =
+        batch.where(col(KIND).equalTo(QUOTE)).select("symbol", "minute").distinct();
+    Dataset<Row> barred = batch.where(col(KIND).equalTo(BAR)).select("symbol", "minute");
+    return quoted
+        .join(
+            broadcast(barred),
+            quoted
+                .col("symbol")
+                .equalTo(barred.col("symbol"))
+                .and(quoted.col("minute").equalTo(barred.col("minute"))),
+            "left_anti")
+        .withColumn("day", to_date(col("minute")));
+  }
+
+  /**
+   * One-minute bars of quotes, each (symbol, ts) counted once, such as the rows of {@code
+   * quotes_by_day}.
+   *
    * @param quotes columns symbol, ts, price, volume (more are ignored)
-   * @return columns symbol, day, minute, open, high, low, close, volume, quotes, close_ts (the
-   *     columns of {@code bars_1m}) and open_ts, the time of the first quote
+   * @return the columns of {@code bars_1m}
    */
   static Dataset<Row> oneMinute(Dataset<Row> quotes) {
+    return aggregate(withMinute(quotes.dropDuplicates("symbol", "ts"))).select(columnsWith());
+  }
+
+  private static Dataset<Row> withMinute(Dataset<Row> quotes) {
+    return quotes.withColumn("minute", date_trunc("minute", col("ts")));
+  }
+
+  private static Dataset<Row> aggregate(Dataset<Row> quotes) {
     return quotes
-        .dropDuplicates("symbol", "ts")
-        .withColumn("minute", date_trunc("minute", col("ts")))
-        .groupBy("symbol", "minute")
+        .groupBy(col("symbol"), col("minute"))
         .agg(
             min_by(col("price"), col("ts")).as("open"),
             max(col("price")).as("high"),
@@ -71,69 +131,12 @@ final class Bars {
             max_by(col("price"), col("ts")).as("close"),
             sum(col("volume")).as("volume"),
             count("*").cast("int").as("quotes"),
-            min(col("ts")).as("open_ts"),
             max(col("ts")).as("close_ts"))
-        .withColumn("day", to_date(col("minute")))
-        .select(
-            Stream.concat(Stream.of(COLUMNS), Stream.of(col("open_ts"))).toArray(Column[]::new));
+        .withColumn("day", to_date(col("minute")));
   }
 
-  /**
-   * A batch's bars merged with the stored ones, without reading stored quotes where that is exact:
-   * a bar not stored yet is the batch's bar, and a stored bar whose last quote is older than the
-   * batch's first in that minute grows by the batch's quotes (none of them can be stored already: a
-   * quote stored before would be at or before the stored close). Any other bar — a late quote
-   * inside a stored minute, a quote sent again, a batch replayed after a crash — is marked {@code
-   * needs_stored}: it must be computed again from the stored quotes ({@link #recompute}).
-   *
-   * @param batch {@link #oneMinute} of the batch's quotes within the watermark
-   * @param stored rows of {@code bars_1m} covering at least the batch's bars
-   * @return the columns of {@link #oneMinute} less open_ts, and needs_stored
-   */
-  static Dataset<Row> merge(Dataset<Row> batch, Dataset<Row> stored) {
-    Dataset<Row> before =
-        stored.select(
-            col("symbol").as("s_symbol"),
-            col("minute").as("s_minute"),
-            col("open").as("s_open"),
-            col("high").as("s_high"),
-            col("low").as("s_low"),
-            col("volume").as("s_volume"),
-            col("quotes").as("s_quotes"),
-            col("close_ts").as("s_close_ts"));
-    Column sameBar =
-        col("symbol").equalTo(col("s_symbol")).and(col("minute").equalTo(col("s_minute")));
-    Column fresh = col("s_symbol").isNull();
-    Column after = coalesce(col("open_ts").gt(col("s_close_ts")), lit(false));
-    return batch
-        .join(before, sameBar, "left")
-        .select(
-            col("symbol"),
-            col("day"),
-            col("minute"),
-            when(fresh, col("open")).otherwise(col("s_open")).as("open"),
-            when(fresh, col("high")).otherwise(greatest(col("high"), col("s_high"))).as("high"),
-            when(fresh, col("low")).otherwise(least(col("low"), col("s_low"))).as("low"),
-            col("close"),
-            when(fresh, col("volume")).otherwise(col("volume").plus(col("s_volume"))).as("volume"),
-            when(fresh, col("quotes")).otherwise(col("quotes").plus(col("s_quotes"))).as("quotes"),
-            col("close_ts"),
-            not(fresh).and(not(after)).as("needs_stored"));
-  }
-
-  /**
-   * The touched bars, each computed from all its stored quotes: those of earlier batches and of
-   * this one, each once, whatever order they came in.
-   *
-   * @param stored rows of {@code quotes_by_day} covering at least the touched minutes
-   * @param touched the bars to compute: columns symbol, minute
-   */
-  static Dataset<Row> recompute(Dataset<Row> stored, Dataset<Row> touched) {
-    Dataset<Row> bars = oneMinute(stored);
-    Column sameBar =
-        bars.col("symbol")
-            .equalTo(touched.col("symbol"))
-            .and(bars.col("minute").equalTo(touched.col("minute")));
-    return bars.join(touched, sameBar, "left_semi");
+  private static Column[] columnsWith(Column... more) {
+    return Stream.concat(Stream.of(more), COLUMNS.stream().map(org.apache.spark.sql.functions::col))
+        .toArray(Column[]::new);
   }
 }

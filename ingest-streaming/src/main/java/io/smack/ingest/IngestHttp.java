@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * The driver's own HTTP port, on Prometheus's HTTP server: {@code GET /metrics} (Prometheus text
- * format) and {@code GET /health} (the query's state as JSON; 200 while it runs, 503 otherwise).
+ * format) and {@code GET /health} (the queries' state as JSON; 200 while both run, 503 otherwise).
  */
 final class IngestHttp {
 
@@ -46,6 +46,8 @@ final class IngestHttp {
         state.lastBatchAt().ifPresent(at -> body.put("last_batch_at", at.toString()));
         state.newestEvent().ifPresent(at -> body.put("newest_event", at.toString()));
         body.put("offsets_behind", state.offsetsBehind());
+        state.barsLastBatch().ifPresent(b -> body.put("bars_last_batch", b));
+        state.watermark().ifPresent(at -> body.put("watermark", at.toString()));
         state.failure().ifPresent(f -> body.put("failure", f));
         body.put("now", Instant.now().toString());
       }

@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the streaming job: {@code java io.smack.ingest.IngestMain} (with Spark on the classpath) or
  * {@code spark-submit --class io.smack.ingest.IngestMain}. Settings come from {@code smack.ingest}
- * and the environment. Exits 0 when an available-now run has caught up, and 1 when the query fails,
- * so that Marathon restarts it from its checkpoint. SIGTERM stops the query; the batch under way is
- * abandoned and replayed by the next start.
+ * and the environment. Exits 0 when an available-now run has caught up, and 1 when a query fails
+ * (the other is stopped), so that Marathon restarts the job and each query resumes from its
+ * checkpoint. SIGTERM stops both; the batches under way are abandoned and replayed by the next
+ * start.
  */
 public final class IngestMain {
 
@@ -29,46 +30,75 @@ public final class IngestMain {
     if (settings.createSchema()) {
       IngestJob.createSchema(spark, settings.cassandra());
     }
-    MicroBatch batches = new MicroBatch(settings);
+    QuotesBatch quotes = new QuotesBatch(settings);
+    BarsBatch bars = new BarsBatch(settings);
     PrometheusRegistry registry = new PrometheusRegistry();
-    IngestProgress progress =
-        new IngestProgress(
-            batches,
-            CassandraConnector.apply(spark.sparkContext().getConf()),
-            settings.cassandra().keyspace(),
-            registry);
-    spark.streams().addListener(progress);
     int exit = 0;
-    try (HTTPServer http =
-        IngestHttp.start(settings.httpHost(), settings.httpPort(), registry, progress::state)) {
-      LOG.info(
-          "ingest-streaming: {} -> keyspace {} on {}, checkpoint {}, health and metrics on port {}",
-          settings.kafka().quotesTopic(),
-          settings.cassandra().keyspace(),
-          spark.sparkContext().master(),
-          settings.checkpoint(),
-          http.getPort());
-      StreamingQuery query = IngestJob.start(spark, settings, batches);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(query), "ingest-stop"));
-      query.awaitTermination();
-    } catch (StreamingQueryException e) {
-      LOG.error("the streaming query failed; a restart resumes from the checkpoint", e);
-      exit = 1;
+    try (TopicEnds topicEnds = new TopicEnds(settings.kafka().bootstrapServers())) {
+      IngestProgress progress =
+          new IngestProgress(
+              settings,
+              quotes,
+              bars,
+              CassandraConnector.apply(spark.sparkContext().getConf()),
+              topicEnds,
+              registry);
+      spark.streams().addListener(progress);
+      try (HTTPServer http =
+          IngestHttp.start(settings.httpHost(), settings.httpPort(), registry, progress::state)) {
+        LOG.info(
+            "ingest-streaming: {} -> keyspace {} on {}, checkpoints under {}, health and metrics on"
+                + " port {}",
+            settings.kafka().quotesTopic(),
+            settings.cassandra().keyspace(),
+            spark.sparkContext().master(),
+            settings.checkpoint(),
+            http.getPort());
+        IngestJob.Queries queries = IngestJob.start(spark, settings, quotes, bars);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(queries), "ingest-stop"));
+        awaitBoth(queries);
+      } catch (StreamingQueryException e) {
+        LOG.error("a streaming query failed; a restart resumes from the checkpoints", e);
+        exit = 1;
+      }
     } finally {
       spark.stop();
     }
     System.exit(exit);
   }
 
-  /** On SIGTERM: the batch under way is abandoned and replayed by the next run. */
-  private static void stop(StreamingQuery query) {
+  /**
+   * Returns when both queries have ended (available-now); the first failure stops the other and is
+   * thrown.
+   */
+  private static void awaitBoth(IngestJob.Queries queries) throws StreamingQueryException {
     try {
-      if (query.isActive()) {
-        LOG.info("stopping the query");
-        query.stop();
+      for (StreamingQuery query : queries.both()) {
+        query.awaitTermination();
       }
-    } catch (Exception e) {
-      LOG.warn("stopping the query: {}", e.toString());
+    } catch (StreamingQueryException e) {
+      stop(queries);
+      throw e;
+    }
+    // A query that failed while the other was awaited.
+    for (StreamingQuery query : queries.both()) {
+      if (query.exception().isDefined()) {
+        throw query.exception().get();
+      }
+    }
+  }
+
+  /** On SIGTERM, or when one query failed: the batches under way are replayed by the next run. */
+  private static void stop(IngestJob.Queries queries) {
+    for (StreamingQuery query : queries.both()) {
+      try {
+        if (query.isActive()) {
+          LOG.info("stopping query {}", query.name());
+          query.stop();
+        }
+      } catch (Exception e) {
+        LOG.warn("stopping query {}: {}", query.name(), e.toString());
+      }
     }
   }
 }

@@ -1,103 +1,136 @@
 package io.smack.ingest;
 
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.spark.connector.cql.CassandraConnector;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.smack.common.CassandraSettings;
 import io.smack.common.Tables;
-import io.smack.ingest.MicroBatch.BatchReport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.Iterator;
-import java.util.Map;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.spark.sql.streaming.SourceProgress;
+import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the streaming query: for each micro-batch that ran, one log line, the Prometheus metrics
- * of {@code GET /metrics}, and a row of {@code ingest_progress} that the access service reads to
- * tell whether data is flowing. Spark's numbers (input rows, rates, duration, offsets) and the
- * batch's own ({@link BatchSummary}: quotes, rejects, late quotes, bars) are reported together.
+ * Follows the job's two queries: for each micro-batch that ran, one log line, the Prometheus
+ * metrics of {@code GET /metrics}, and a row of {@code ingest_batches} that the access service
+ * reads to tell whether data is flowing. Spark's numbers (input rows, rates, duration, offsets, the
+ * watermark and the rows its state dropped behind it) and the batch's own ({@link
+ * QuotesBatch.Report}, {@link BarsBatch.Report}) are reported together.
  */
 final class IngestProgress extends StreamingQueryListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestProgress.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The state of the query that {@code GET /health} reports. */
+  /** The state of the job that {@code GET /health} reports. */
   record State(
       String status,
       Optional<Long> lastBatch,
       Optional<Instant> lastBatchAt,
       Optional<Instant> newestEvent,
       long offsetsBehind,
-      Optional<String> failure) {}
+      Optional<Long> barsLastBatch,
+      Optional<Instant> watermark,
+      Optional<String> failure) {
 
-  private final MicroBatch batches;
+    static final State STARTING =
+        new State(
+            "starting",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            0,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+
+    State withStatus(String status, Optional<String> failure) {
+      return new State(
+          status,
+          lastBatch,
+          lastBatchAt,
+          newestEvent,
+          offsetsBehind,
+          barsLastBatch,
+          watermark,
+          failure.or(this::failure));
+    }
+  }
+
+  private final IngestSettings settings;
+  private final QuotesBatch quotesBatches;
+  private final BarsBatch barsBatches;
   private final CassandraConnector cassandra;
-  private final String keyspace;
-  private final AtomicReference<State> state =
-      new AtomicReference<>(
-          new State(
-              "starting",
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              0,
-              Optional.empty()));
+  private final TopicEnds topicEnds;
+  private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
+  private int running;
+  private PreparedStatement insert;
 
   private final Counter inputRows;
   private final Counter quotes;
   private final Counter rejected;
   private final Counter late;
   private final Counter bars;
+  private final Counter backfilled;
   private final Histogram batchSeconds;
   private final Gauge processedRate;
   private final Gauge offsetsBehind;
   private final Gauge newestEvent;
+  private final Gauge watermark;
 
   IngestProgress(
-      MicroBatch batches,
+      IngestSettings settings,
+      QuotesBatch quotesBatches,
+      BarsBatch barsBatches,
       CassandraConnector cassandra,
-      String keyspace,
+      TopicEnds topicEnds,
       PrometheusRegistry registry) {
-    this.batches = batches;
+    this.settings = settings;
+    this.quotesBatches = quotesBatches;
+    this.barsBatches = barsBatches;
     this.cassandra = cassandra;
-    this.keyspace = keyspace;
+    this.topicEnds = topicEnds;
     this.inputRows = counter(registry, "smack_ingest_input_rows", "Kafka records read");
     this.quotes = counter(registry, "smack_ingest_quotes", "Valid quotes written");
     this.rejected = counter(registry, "smack_ingest_rejected", "Records sent to the DLQ");
-    this.late = counter(registry, "smack_ingest_late", "Quotes too late to correct their bar");
-    this.bars = counter(registry, "smack_ingest_bars", "One-minute bars written");
+    this.late = counter(registry, "smack_ingest_late", "Quotes behind the bars' watermark");
+    this.bars = counter(registry, "smack_ingest_bars", "Bars written from the streaming state");
+    this.backfilled =
+        counter(registry, "smack_ingest_backfilled_bars", "Bars given again from stored quotes");
     this.batchSeconds =
         Histogram.builder()
             .name("smack_ingest_batch_duration_seconds")
-            .help("Duration of a micro-batch")
+            .help("Duration of a micro-batch, per query")
+            .labelNames("query")
             .register(registry);
     this.processedRate =
         Gauge.builder()
             .name("smack_ingest_processed_rows_per_second")
-            .help("Rows per second of the last micro-batch")
+            .help("Rows per second of the last micro-batch of the quotes query")
             .register(registry);
     this.offsetsBehind =
         Gauge.builder()
             .name("smack_ingest_offsets_behind")
-            .help("Records in the topic not yet read, at the last micro-batch")
+            .help("Records in the topic not yet read by the quotes query, after its last batch")
             .register(registry);
     this.newestEvent =
         Gauge.builder()
             .name("smack_ingest_newest_event_timestamp_seconds")
             .help("Event time of the newest quote written")
+            .register(registry);
+    this.watermark =
+        Gauge.builder()
+            .name("smack_ingest_watermark_timestamp_seconds")
+            .help("The bars query's event-time watermark")
             .register(registry);
   }
 
@@ -106,155 +139,218 @@ final class IngestProgress extends StreamingQueryListener {
   }
 
   @Override
-  public void onQueryStarted(QueryStartedEvent event) {
+  public synchronized void onQueryStarted(QueryStartedEvent event) {
     LOG.info("query {} started (run {})", event.name(), event.runId());
-    state.updateAndGet(s -> withStatus(s, "ok", Optional.empty()));
+    running++;
+    if (running == 2) {
+      state.updateAndGet(s -> s.withStatus("ok", Optional.empty()));
+    }
   }
 
   @Override
   public void onQueryProgress(QueryProgressEvent event) {
     StreamingQueryProgress progress = event.progress();
-    Optional<BatchReport> ran = batches.takeReport(progress.batchId());
-    if (ran.isEmpty()) {
-      return; // an idle report: no new records, no batch
+    if (progress.name().equals(settings.queryName())) {
+      quotesBatches.takeReport(progress.batchId()).ifPresent(r -> quotesProgress(progress, r));
+    } else if (progress.name().equals(settings.barsQueryName())) {
+      barsBatches.takeReport(progress.batchId()).ifPresent(r -> barsProgress(progress, r));
     }
-    BatchSummary summary = ran.get().summary();
-    long barsWritten = ran.get().bars();
-    long behind = offsetsBehind(progress.sources());
-    long durationMs = progress.batchDuration();
+  }
+
+  @Override
+  public synchronized void onQueryTerminated(QueryTerminatedEvent event) {
+    running--;
+    if (event.exception().isDefined()) {
+      LOG.error("query {} stopped by a failure: {}", event.id(), event.exception().get());
+      state.updateAndGet(s -> s.withStatus("down", Optional.of(event.exception().get())));
+    } else {
+      LOG.info("query {} stopped", event.id());
+      state.updateAndGet(
+          s -> s.status().equals("down") ? s : s.withStatus("stopped", Optional.empty()));
+    }
+  }
+
+  private void quotesProgress(StreamingQueryProgress progress, QuotesBatch.Report report) {
+    String endOffsets = progress.sources().length == 0 ? null : progress.sources()[0].endOffset();
+    long behind = endOffsets == null ? 0 : topicEnds.behind(KafkaOffsets.parse(endOffsets));
     LOG.info(
-        "batch {}: {} rows in {} ms ({} rows/s, offered {} rows/s): {} quotes, {} rejected,"
-            + " {} late, {} bars; newest event {}; {} records behind; ms per step {}",
+        "{} batch {}: {} records in {} ms ({} rows/s, offered {} rows/s): {} quotes, {} rejected;"
+            + " newest event {}; {} records behind the topic's end; Spark jobs {}",
+        progress.name(),
         progress.batchId(),
         progress.numInputRows(),
-        durationMs,
+        progress.batchDuration(),
         Math.round(progress.processedRowsPerSecond()),
         Math.round(progress.inputRowsPerSecond()),
-        summary.quotes(),
-        summary.rejected(),
-        summary.late(),
-        barsWritten,
-        summary.newest().map(Instant::toString).orElse("-"),
+        report.quotes(),
+        report.rejected(),
+        report.newest().map(Instant::toString).orElse("-"),
         behind,
-        ran.get().phases());
-
+        report.steps());
     inputRows.inc(progress.numInputRows());
-    quotes.inc(summary.quotes());
-    rejected.inc(summary.rejected());
-    late.inc(summary.late());
-    bars.inc(barsWritten);
-    batchSeconds.observe(durationMs / 1000.0);
-    processedRate.set(progress.processedRowsPerSecond());
+    quotes.inc(report.quotes());
+    rejected.inc(report.rejected());
+    batchSeconds.labelValues(progress.name()).observe(progress.batchDuration() / 1000.0);
+    processedRate.set(finite(progress.processedRowsPerSecond()));
     offsetsBehind.set(behind);
-    summary.newest().ifPresent(n -> newestEvent.set(n.toEpochMilli() / 1000.0));
-
+    report.newest().ifPresent(n -> newestEvent.set(n.toEpochMilli() / 1000.0));
     Instant at = Instant.parse(progress.timestamp());
     state.updateAndGet(
         s ->
             new State(
-                "ok",
+                s.status(),
                 Optional.of(progress.batchId()),
                 Optional.of(at),
-                summary.newest().or(s::newestEvent),
+                report.newest().or(s::newestEvent),
                 behind,
-                Optional.empty()));
-    record(progress, summary, barsWritten, at, behind);
+                s.barsLastBatch(),
+                s.watermark(),
+                s.failure()));
+    record(
+        progress,
+        at,
+        progress.numInputRows(),
+        new Row(
+            report.quotes(),
+            report.rejected(),
+            0,
+            0,
+            0,
+            report.newest().orElse(null),
+            null,
+            endOffsets,
+            behind,
+            report.steps().toString()));
   }
 
-  @Override
-  public void onQueryTerminated(QueryTerminatedEvent event) {
-    if (event.exception().isDefined()) {
-      LOG.error("query stopped by a failure: {}", event.exception().get());
-      state.updateAndGet(s -> withStatus(s, "down", Optional.of(event.exception().get())));
-    } else {
-      LOG.info("query stopped");
-      state.updateAndGet(s -> withStatus(s, "stopped", Optional.empty()));
+  private void barsProgress(StreamingQueryProgress progress, BarsBatch.Report report) {
+    long dropped = 0;
+    long updated = 0;
+    for (StateOperatorProgress operator : progress.stateOperators()) {
+      dropped += operator.numRowsDroppedByWatermark();
+      if (operator.operatorName().equals("stateStoreSave")) {
+        updated += operator.numRowsUpdated();
+      }
     }
+    long droppedLate = dropped;
+    long records =
+        progress.sources().length == 0
+            ? 0
+            : KafkaOffsets.records(
+                progress.sources()[0].startOffset(), progress.sources()[0].endOffset());
+    Optional<Instant> mark =
+        Optional.ofNullable(progress.eventTime().get("watermark")).map(Instant::parse);
+    LOG.info(
+        "{} batch {}: {} records in {} ms: {} bars from the state, {} quotes behind the watermark"
+            + " ({}), {} bars from stored quotes; Spark jobs {}",
+        progress.name(),
+        progress.batchId(),
+        records,
+        progress.batchDuration(),
+        updated,
+        dropped,
+        mark.map(Instant::toString).orElse("-"),
+        report.backfilled(),
+        report.steps());
+    late.inc(dropped);
+    bars.inc(updated);
+    backfilled.inc(report.backfilled());
+    batchSeconds.labelValues(progress.name()).observe(progress.batchDuration() / 1000.0);
+    mark.ifPresent(w -> watermark.set(w.toEpochMilli() / 1000.0));
+    state.updateAndGet(
+        s ->
+            new State(
+                s.status(),
+                s.lastBatch(),
+                s.lastBatchAt(),
+                s.newestEvent(),
+                s.offsetsBehind(),
+                Optional.of(progress.batchId()),
+                mark.or(s::watermark),
+                s.failure()));
+    record(
+        progress,
+        Instant.parse(progress.timestamp()),
+        records,
+        new Row(
+            0,
+            0,
+            droppedLate,
+            updated,
+            report.backfilled(),
+            null,
+            mark.orElse(null),
+            progress.sources().length == 0 ? null : progress.sources()[0].endOffset(),
+            null,
+            report.steps().toString()));
   }
 
-  /** The batch's row of {@code ingest_progress}; a failure to write it is logged, not fatal. */
-  private void record(
-      StreamingQueryProgress progress,
-      BatchSummary summary,
-      long barsWritten,
-      Instant at,
-      long behind) {
-    SimpleStatement insert =
-        SimpleStatement.newInstance(
-            "INSERT INTO "
-                + keyspace
-                + "."
-                + Tables.INGEST_PROGRESS
-                + " (query, batch_id, at, input_rows, quotes, rejected, late, bars, newest_event,"
-                + " duration_ms, input_rate, processed_rate, end_offsets, offsets_behind)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  /** A batch's own figures in its {@code ingest_batches} row. */
+  private record Row(
+      long quotes,
+      long rejected,
+      long late,
+      long bars,
+      long backfilled,
+      Instant newestEvent,
+      Instant watermark,
+      String endOffsets,
+      Long offsetsBehind,
+      String sparkJobs) {}
+
+  /** The batch's row of {@code ingest_batches}; a failure to write it is logged, not fatal. */
+  private void record(StreamingQueryProgress progress, Instant at, long inputRows, Row row) {
+    CassandraSettings db = settings.cassandra();
     try {
       cassandra.withSessionDo(
-          session ->
-              session.execute(
-                  session
-                      .prepare(insert)
-                      .bind(
-                          progress.name(),
-                          progress.batchId(),
-                          at,
-                          progress.numInputRows(),
-                          summary.quotes(),
-                          summary.rejected(),
-                          summary.late(),
-                          barsWritten,
-                          summary.newest().orElse(null),
-                          progress.batchDuration(),
-                          finite(progress.inputRowsPerSecond()),
-                          finite(progress.processedRowsPerSecond()),
-                          progress.sources().length == 0 ? null : progress.sources()[0].endOffset(),
-                          behind)
-                      .setIdempotent(true)));
+          session -> {
+            if (insert == null) {
+              insert =
+                  session.prepare(
+                      "INSERT INTO "
+                          + db.keyspace()
+                          + "."
+                          + Tables.INGEST_BATCHES
+                          + " (query, day, batch_id, at, input_rows, quotes, rejected, late, bars,"
+                          + " backfilled, newest_event, watermark, duration_ms, input_rate,"
+                          + " processed_rate, end_offsets, offsets_behind, spark_jobs)"
+                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            }
+            return session.execute(
+                insert
+                    .bind(
+                        progress.name(),
+                        LocalDate.ofInstant(at, ZoneOffset.UTC),
+                        progress.batchId(),
+                        at,
+                        inputRows,
+                        row.quotes(),
+                        row.rejected(),
+                        row.late(),
+                        row.bars(),
+                        row.backfilled(),
+                        row.newestEvent(),
+                        row.watermark(),
+                        progress.batchDuration(),
+                        finite(progress.inputRowsPerSecond()),
+                        finite(progress.processedRowsPerSecond()),
+                        row.endOffsets(),
+                        row.offsetsBehind(),
+                        row.sparkJobs())
+                    .setIdempotent(true)
+                    .setConsistencyLevel(DefaultConsistencyLevel.valueOf(db.consistency())));
+          });
     } catch (RuntimeException e) {
-      LOG.warn("could not record the progress of batch {}: {}", progress.batchId(), e.toString());
-    }
-  }
-
-  /**
-   * Records in the topic not yet read when the batch ended: per partition, the latest offset less
-   * the end offset the batch reached ({@code {"topic":{"0":123,...}}} JSON from Spark).
-   */
-  static long offsetsBehind(SourceProgress[] sources) {
-    long behind = 0;
-    for (SourceProgress source : sources) {
-      if (source.latestOffset() == null || source.endOffset() == null) {
-        continue;
-      }
-      JsonNode latest = parse(source.latestOffset());
-      JsonNode end = parse(source.endOffset());
-      for (Iterator<Map.Entry<String, JsonNode>> topics = latest.fields(); topics.hasNext(); ) {
-        Map.Entry<String, JsonNode> topic = topics.next();
-        for (Iterator<Map.Entry<String, JsonNode>> partitions = topic.getValue().fields();
-            partitions.hasNext(); ) {
-          Map.Entry<String, JsonNode> partition = partitions.next();
-          long reached = end.path(topic.getKey()).path(partition.getKey()).asLong(0);
-          behind += Math.max(0, partition.getValue().asLong() - reached);
-        }
-      }
-    }
-    return behind;
-  }
-
-  private static JsonNode parse(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Spark's offsets are not JSON: " + json, e);
+      LOG.warn(
+          "could not record the progress of {} batch {}: {}",
+          progress.name(),
+          progress.batchId(),
+          e.toString());
     }
   }
 
   private static double finite(double rate) {
     return Double.isFinite(rate) ? rate : 0;
-  }
-
-  private static State withStatus(State s, String status, Optional<String> failure) {
-    return new State(
-        status, s.lastBatch(), s.lastBatchAt(), s.newestEvent(), s.offsetsBehind(), failure);
   }
 
   private static Counter counter(PrometheusRegistry registry, String name, String help) {

@@ -5,29 +5,42 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import io.smack.common.CassandraSettings;
 import io.smack.common.KafkaSettings;
+import io.smack.common.QuoteSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The streaming job's settings ({@code smack.ingest}), with Kafka's and Cassandra's of {@code
- * common}.
+ * The streaming job's settings ({@code smack.ingest}), with Kafka's, Cassandra's and the quote
+ * rules of {@code common}.
  *
- * @param triggerInterval empty for {@code available-now}: process what the topic holds and stop
+ * @param queryName the quotes query's name; the bars query's is {@link #barsQueryName}
+ * @param checkpoint the directory of both queries' checkpoints ({@link #quotesCheckpoint}, {@link
+ *     #barsCheckpoint})
+ * @param triggerInterval the quotes query's trigger; empty for {@code available-now}: process what
+ *     the topic holds and stop (both queries)
+ * @param writesInFlight asynchronous inserts in flight per task of the quotes query
+ * @param barsWatermark Spark's watermark delay on the quotes' minute
+ * @param barsTrigger the bars query's trigger; empty for {@code available-now}
+ * @param backfillWait how long a backfill waits for the quotes query to have stored its quotes
  * @param sparkConf further {@code spark.*} settings, passed as they are
  */
 record IngestSettings(
     KafkaSettings kafka,
     CassandraSettings cassandra,
+    QuoteSettings quotes,
     String master,
     String queryName,
     String checkpoint,
     String startingOffsets,
     long maxOffsetsPerTrigger,
     Optional<Duration> triggerInterval,
+    int writesInFlight,
     int shufflePartitions,
     Duration barsWatermark,
+    Optional<Duration> barsTrigger,
+    Duration backfillWait,
     boolean createSchema,
     String httpHost,
     int httpPort,
@@ -37,25 +50,61 @@ record IngestSettings(
 
   IngestSettings {
     sparkConf = Map.copyOf(sparkConf);
+    if (triggerInterval.isEmpty()) {
+      barsTrigger = Optional.empty();
+    }
   }
 
   static IngestSettings from(Config config) {
     Config ingest = config.getConfig("smack.ingest");
+    QuoteSettings quotes = QuoteSettings.from(config);
+    Duration watermark = ingest.getDuration("bars.watermark");
+    if (watermark.compareTo(quotes.maxClockSkew()) <= 0) {
+      // A quote accepted at the clock plus the skew moves the watermark to that time less the
+      // delay: only a delay above the skew keeps the watermark behind the clock, and live quotes
+      // on time.
+      throw new ConfigException.BadValue(
+          ingest.origin(),
+          "smack.ingest.bars.watermark",
+          watermark
+              + " is not above smack.quotes.max-clock-skew ("
+              + quotes.maxClockSkew()
+              + "): a quote stamped that far ahead would make the next live quotes late");
+    }
     return new IngestSettings(
         KafkaSettings.from(config),
         CassandraSettings.from(config),
+        quotes,
         ingest.getString("master"),
         ingest.getString("query-name"),
         ingest.getString("checkpoint"),
         oneOf(ingest, "starting-offsets", "earliest", "latest"),
         positive(ingest, "max-offsets-per-trigger", ingest.getLong("max-offsets-per-trigger")),
-        trigger(ingest),
+        trigger(ingest, "trigger"),
+        (int) positive(ingest, "writes-in-flight", ingest.getInt("writes-in-flight")),
         (int) positive(ingest, "shuffle-partitions", ingest.getInt("shuffle-partitions")),
-        ingest.getDuration("bars.watermark"),
+        watermark,
+        trigger(ingest, "bars.trigger"),
+        ingest.getDuration("bars.backfill-wait"),
         ingest.getBoolean("create-schema"),
         ingest.getString("http.host"),
         ingest.getInt("http.port"),
         sparkConf(ingest));
+  }
+
+  /** The bars query's name: the quotes query's with {@code -bars}. */
+  String barsQueryName() {
+    return queryName + "-bars";
+  }
+
+  /** The quotes query's checkpoint: {@code quotes/} under {@link #checkpoint}. */
+  String quotesCheckpoint() {
+    return checkpoint + "/quotes";
+  }
+
+  /** The bars query's checkpoint, with its state: {@code bars/} under {@link #checkpoint}. */
+  String barsCheckpoint() {
+    return checkpoint + "/bars";
   }
 
   /**
@@ -67,31 +116,35 @@ record IngestSettings(
     return new IngestSettings(
         kafka,
         cassandra,
+        quotes,
         master,
         queryName,
         checkpoint,
         startingOffsets,
         maxOffsetsPerTrigger,
         triggerInterval,
+        writesInFlight,
         shufflePartitions,
         barsWatermark,
+        barsTrigger,
+        backfillWait,
         createSchema,
         httpHost,
         httpPort,
         conf);
   }
 
-  private static Optional<Duration> trigger(Config ingest) {
-    if (ingest.getString("trigger").equals(AVAILABLE_NOW)) {
+  private static Optional<Duration> trigger(Config ingest, String path) {
+    if (ingest.getString(path).equals(AVAILABLE_NOW)) {
       return Optional.empty();
     }
     try {
-      return Optional.of(ingest.getDuration("trigger"));
+      return Optional.of(ingest.getDuration(path));
     } catch (ConfigException.BadValue e) {
       throw new ConfigException.BadValue(
           ingest.origin(),
-          "smack.ingest.trigger",
-          "'" + ingest.getString("trigger") + "' is neither a duration nor " + AVAILABLE_NOW);
+          "smack.ingest." + path,
+          "'" + ingest.getString(path) + "' is neither a duration nor " + AVAILABLE_NOW);
     }
   }
 

@@ -12,6 +12,7 @@ import io.smack.common.QuoteCodec;
 import io.smack.common.Rejection;
 import io.smack.common.Rejection.Reason;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import org.apache.spark.sql.Column;
@@ -57,9 +58,19 @@ final class QuoteParsing {
 
   private QuoteParsing() {}
 
-  /** Makes {@link #DECODE} and {@link #DEAD_LETTER} available in this session. */
-  static void register(SparkSession spark) {
-    spark.udf().register(DECODE, (UDF2<byte[], Timestamp, Row>) QuoteParsing::decode, DECODED);
+  /**
+   * Makes {@link #DECODE} and {@link #DEAD_LETTER} available in this session.
+   *
+   * @param maxClockSkew how far ahead of the job's clock a quote may be stamped ({@code
+   *     smack.quotes.max-clock-skew})
+   */
+  static void register(SparkSession spark, Duration maxClockSkew) {
+    spark
+        .udf()
+        .register(
+            DECODE,
+            (UDF2<byte[], Timestamp, Row>) (value, now) -> decode(value, now, maxClockSkew),
+            DECODED);
     spark
         .udf()
         .register(
@@ -134,14 +145,14 @@ final class QuoteParsing {
   }
 
   /** One value through the codec of {@code common}; never throws for bad input. */
-  static Row decode(byte[] value, Timestamp received) {
+  static Row decode(byte[] value, Timestamp received, Duration maxClockSkew) {
     Instant now = received.toInstant();
     if (value == null) {
       return RowFactory.create(
           false, null, null, null, null, null, "malformed", "the value is null");
     }
     try {
-      Quote quote = QuoteCodec.decode(value, now);
+      Quote quote = QuoteCodec.decode(value, now, maxClockSkew);
       return RowFactory.create(
           true,
           quote.symbol(),

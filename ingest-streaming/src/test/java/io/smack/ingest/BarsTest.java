@@ -1,23 +1,38 @@
 package io.smack.ingest;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import java.nio.file.Files;
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.streaming.MemoryStream;
+import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
 
-/** One-minute bars, checked against bars worked out by hand. */
+/**
+ * One-minute bars, in a batch and from Spark's streaming state, checked against bars worked out by
+ * hand.
+ */
 class BarsTest {
 
   private static final StructType QUOTES =
@@ -101,47 +116,106 @@ class BarsTest {
   }
 
   @Test
-  void should_merge_newer_quotes_into_stored_bars_and_mark_the_bars_that_need_stored_quotes() {
-    // given: stored bars of AAPL 14:30 (last quote 14:30:20) and MSFT 14:30 (last quote 14:30:40)
-    Dataset<Row> stored =
-        Bars.oneMinute(
-            spark.createDataFrame(
-                List.of(
-                    quote("AAPL", "2026-11-23T14:30:10Z", 100.0, 1),
-                    quote("AAPL", "2026-11-23T14:30:20Z", 101.0, 2),
-                    quote("MSFT", "2026-11-23T14:30:40Z", 400.0, 5)),
-                QUOTES));
-    // and a batch: newer AAPL quotes in 14:30, a first IBM bar, a late MSFT quote inside 14:30
-    Dataset<Row> batch =
-        Bars.oneMinute(
-            spark.createDataFrame(
-                List.of(
-                    quote("AAPL", "2026-11-23T14:30:30Z", 99.0, 4),
-                    quote("AAPL", "2026-11-23T14:30:50Z", 102.5, 8),
-                    quote("IBM", "2026-11-23T14:30:05Z", 160.0, 3),
-                    quote("MSFT", "2026-11-23T14:30:15Z", 401.0, 6)),
-                QUOTES));
+  void should_update_bars_from_spark_state_and_leave_the_minutes_behind_the_watermark_unbarred()
+      throws Exception {
+    // given: the bars query on an in-memory stream, with a watermark of two minutes
+    spark
+        .conf()
+        .set(
+            "spark.sql.streaming.stateStore.providerClass",
+            "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider");
+    MemoryStream<String> input = MemoryStream.apply(Encoders.STRING(), spark.sqlContext());
+    Column[] fields = {
+      split(col("value"), ",").getItem(0).as("symbol"),
+      split(col("value"), ",").getItem(1).cast("timestamp").as("ts"),
+      split(col("value"), ",").getItem(2).cast("double").as("price"),
+      split(col("value"), ",").getItem(3).cast("long").as("volume")
+    };
+    Map<Long, List<Row>> updated = new ConcurrentHashMap<>();
+    Map<Long, List<Row>> unbarred = new ConcurrentHashMap<>();
+    StreamingQuery query =
+        Bars.stream(input.toDF().select(fields), Duration.ofMinutes(2))
+            .writeStream()
+            .outputMode("update")
+            .option("checkpointLocation", Files.createTempDirectory("bars-test").toString())
+            .foreachBatch(
+                (Dataset<Row> batch, Long id) -> {
+                  updated.put(id, Bars.updated(batch).orderBy("minute").collectAsList());
+                  unbarred.put(id, Bars.unbarred(batch).orderBy("minute").collectAsList());
+                })
+            .start();
+    try {
+      // when: a first batch; then a late quote (10:00, behind 10:04 less 2 minutes), one within
+      // the watermark (10:03) and a quote sent again (10:04:10); then a new quote of 10:04
+      List<Row> first =
+          run(
+              query,
+              input,
+              updated,
+              "AAPL,2026-11-24T10:00:05Z,100.0,1",
+              "AAPL,2026-11-24T10:00:30Z,101.0,2",
+              "AAPL,2026-11-24T10:04:10Z,104.0,4");
+      List<Row> second =
+          run(
+              query,
+              input,
+              updated,
+              "AAPL,2026-11-24T10:00:40Z,99.0,8",
+              "AAPL,2026-11-24T10:03:10Z,103.0,16",
+              "AAPL,2026-11-24T10:04:10Z,104.0,4");
+      List<Row> secondUnbarred = unbarred.get(Collections.max(updated.keySet()));
+      List<Row> third = run(query, input, updated, "AAPL,2026-11-24T10:04:50Z,105.0,32");
 
-    // when
-    List<Row> merged = Bars.merge(batch, stored).orderBy("symbol").collectAsList();
+      // then: bars from the state, each quote once; the late minute and the minute of the quote
+      // sent again have no bar row in the second batch (their stored quotes give them)
+      assertThat(first)
+          .extracting(BarsTest::ohlc)
+          .containsExactly(
+              tuple(at("2026-11-24T10:00:00Z"), 100.0, 101.0, 100.0, 101.0, 3L, 2),
+              tuple(at("2026-11-24T10:04:00Z"), 104.0, 104.0, 104.0, 104.0, 4L, 1));
+      assertThat(second)
+          .extracting(BarsTest::ohlc)
+          .containsExactly(tuple(at("2026-11-24T10:03:00Z"), 103.0, 103.0, 103.0, 103.0, 16L, 1));
+      assertThat(secondUnbarred)
+          .extracting(
+              r -> r.getTimestamp(r.fieldIndex("minute")), r -> r.getDate(r.fieldIndex("day")))
+          .containsExactly(
+              tuple(at("2026-11-24T10:00:00Z"), day("2026-11-24")),
+              tuple(at("2026-11-24T10:04:00Z"), day("2026-11-24")));
+      assertThat(third)
+          .extracting(BarsTest::ohlc)
+          .containsExactly(tuple(at("2026-11-24T10:04:00Z"), 104.0, 105.0, 104.0, 105.0, 36L, 2));
+    } finally {
+      query.stop();
+    }
+  }
 
-    // then: AAPL grows without reading quotes, IBM is the batch's own, MSFT needs its stored quotes
-    assertThat(merged).extracting(r -> r.getString(0)).containsExactly("AAPL", "IBM", "MSFT");
-    assertThat(merged.get(2).getBoolean(10)).isTrue();
-    assertThat(merged.subList(0, 2))
-        .extracting(
-            r -> r.getString(0),
-            r -> r.getDouble(3),
-            r -> r.getDouble(4),
-            r -> r.getDouble(5),
-            r -> r.getDouble(6),
-            r -> r.getLong(7),
-            r -> r.getInt(8),
-            r -> r.getTimestamp(9),
-            r -> r.getBoolean(10))
-        .containsExactly(
-            tuple("AAPL", 100.0, 102.5, 99.0, 102.5, 15L, 4, at("2026-11-23T14:30:50Z"), false),
-            tuple("IBM", 160.0, 160.0, 160.0, 160.0, 3L, 1, at("2026-11-23T14:30:05Z"), false));
+  /** Adds the values to the stream, runs them through, and gives the newest batch's bar rows. */
+  private static List<Row> run(
+      StreamingQuery query,
+      MemoryStream<String> input,
+      Map<Long, List<Row>> updated,
+      String... values) {
+    input.addData(CollectionConverters.asScala(List.of(values)).toSeq());
+    query.processAllAvailable();
+    // a batch with data is followed by one without when the watermark moved: take the newest
+    // batch that updated a bar
+    return updated.entrySet().stream()
+        .filter(e -> !e.getValue().isEmpty())
+        .max(Map.Entry.comparingByKey())
+        .map(Map.Entry::getValue)
+        .orElseThrow();
+  }
+
+  private static org.assertj.core.groups.Tuple ohlc(Row bar) {
+    return tuple(
+        bar.getTimestamp(bar.fieldIndex("minute")),
+        bar.getDouble(bar.fieldIndex("open")),
+        bar.getDouble(bar.fieldIndex("high")),
+        bar.getDouble(bar.fieldIndex("low")),
+        bar.getDouble(bar.fieldIndex("close")),
+        bar.getLong(bar.fieldIndex("volume")),
+        bar.getInt(bar.fieldIndex("quotes")));
   }
 
   private static Row quote(String symbol, String ts, double price, long volume) {

@@ -33,6 +33,8 @@ class IngestHttpTest {
                 Optional.of(Instant.parse("2026-11-24T10:00:00Z")),
                 Optional.of(Instant.parse("2026-11-24T09:59:59Z")),
                 12,
+                Optional.of(3L),
+                Optional.of(Instant.parse("2026-11-24T09:49:00Z")),
                 Optional.empty()));
     try (HTTPServer server = IngestHttp.start("127.0.0.1", 0, registry, state::get)) {
       // when
@@ -46,6 +48,8 @@ class IngestHttpTest {
               Optional.empty(),
               Optional.empty(),
               0,
+              Optional.empty(),
+              Optional.empty(),
               Optional.of("Cassandra unreachable")));
       HttpResponse<String> down = get(server, "/health");
 
@@ -55,7 +59,9 @@ class IngestHttpTest {
           .contains("\"status\":\"ok\"")
           .contains("\"last_batch\":7")
           .contains("\"offsets_behind\":12")
-          .contains("\"newest_event\":\"2026-11-24T09:59:59Z\"");
+          .contains("\"newest_event\":\"2026-11-24T09:59:59Z\"")
+          .contains("\"bars_last_batch\":3")
+          .contains("\"watermark\":\"2026-11-24T09:49:00Z\"");
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body()).contains("smack_ingest_quotes_total 42.0");
       assertThat(unknown.statusCode()).isEqualTo(404);

@@ -3,13 +3,10 @@ package io.smack.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.spark.connector.cql.CassandraConnector;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.common.Tables;
 import io.smack.ingest.ExpectedTables.Bar;
-import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.StackAddresses;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -93,7 +88,7 @@ class IngestJobIT {
     IngestSettings settings = world.settings(Map.of("INGEST_MAX_OFFSETS_PER_TRIGGER", "200"));
 
     // when
-    ProgressProbe probe = run(settings);
+    InProcessJob.Run run = run(settings);
 
     // then: quotes_by_day holds each (symbol, ts) once, in its UTC day
     Map<String, Quote> expected = ExpectedTables.distinct(good);
@@ -131,20 +126,30 @@ class IngestJobIT {
         .containsExactly(
             "bad_price", "bad_price", "bad_price", "bad_symbol", "malformed", "missing_field");
     assertThat(letters).allSatisfy(l -> assertThat(l).contains("\"source\":\"ingest-streaming\""));
-    // the progress rows and metrics add up to the same numbers, over several batches
-    List<Row> progress = probe.rows(world);
+    // the progress rows add up to the same numbers, over several batches of each query, and name
+    // the Spark jobs each batch ran
+    List<Row> progress = run.quotesRows(world);
     assertThat(progress.size()).isGreaterThan(3);
     assertThat(progress.stream().mapToLong(r -> r.getLong("quotes")).sum()).isEqualTo(good.size());
     assertThat(progress.stream().mapToLong(r -> r.getLong("rejected")).sum()).isEqualTo(6);
     assertThat(progress.stream().mapToLong(r -> r.getLong("input_rows")).sum())
         .isEqualTo(values.size());
     assertThat(progress.get(0).getLong("offsets_behind")).isZero();
+    assertThat(progress)
+        .allSatisfy(r -> assertThat(r.getString("spark_jobs")).contains("write=1 job"));
+    List<Row> barsProgress = run.barsRows(world);
+    assertThat(barsProgress.stream().mapToLong(r -> r.getLong("input_rows")).sum())
+        .isEqualTo(values.size());
+    assertThat(barsProgress.stream().mapToLong(r -> r.getLong("late")).sum()).isZero();
+    assertThat(barsProgress.get(0).getInstant("watermark"))
+        .isEqualTo(Instant.parse("2026-11-24T00:01:00Z").minus(Duration.ofMinutes(10)));
   }
 
   @Test
-  void should_correct_a_bar_with_a_late_quote_within_the_watermark_and_keep_the_newest_latest(
+  void should_correct_a_bar_within_the_watermark_and_give_a_late_quote_its_bar_from_stored_quotes(
       StackAddresses stack) throws Exception {
-    // given: a first run of AAPL quotes every second from 10:00:00 to 10:04:59.9
+    // given: a first run of AAPL quotes every second from 10:00:00 to 10:04:59.9; the watermark
+    // is then 10:04 less 2 minutes (a watermark must exceed the clock skew allowed: 1 minute here)
     IngestWorld world = new IngestWorld(stack, 2);
     List<Quote> first =
         TestQuotes.series(
@@ -154,34 +159,39 @@ class IngestJobIT {
             Duration.ofSeconds(1),
             11);
     world.produce(first);
-    IngestSettings settings = world.settings(Map.of("INGEST_BARS_WATERMARK", "2m"));
+    IngestSettings settings =
+        world.settings(Map.of("INGEST_BARS_WATERMARK", "2m", "QUOTES_MAX_CLOCK_SKEW", "1m"));
     run(settings);
     Map<String, Bar> before = IngestTables.bars(world);
 
-    // when: two late quotes come: one 29.5 s behind the newest (within the 2 minute watermark),
-    // one 3 min 49.5 s behind (beyond it)
+    // when: two late quotes come: one in the 10:04 minute (within the watermark), one in 10:01
+    // (behind it)
     Quote withinWatermark =
         new Quote("AAPL", Instant.parse("2026-11-24T10:04:30.500Z"), 999.0, 7, "it");
     Quote beyondWatermark =
         new Quote("AAPL", Instant.parse("2026-11-24T10:01:10.500Z"), 1.0, 7, "it");
     world.produce(List.of(withinWatermark, beyondWatermark));
-    ProgressProbe probe = run(settings);
+    InProcessJob.Run run = run(settings);
 
-    // then: the 10:04 bar now counts the late quote, the 10:01 bar is final, latest is unchanged
+    // then: the 10:04 bar counts its late quote from Spark's state; the 10:01 quote is counted
+    // late by Spark, and its bar is given again from the stored quotes, with it; latest unchanged
     List<Quote> all = new ArrayList<>(first);
     all.add(withinWatermark);
+    all.add(beyondWatermark);
     Map<String, Bar> after = IngestTables.bars(world);
     String at1004 = "AAPL@2026-11-24T10:04:00Z";
     String at1001 = "AAPL@2026-11-24T10:01:00Z";
-    assertThat(after.get(at1004)).isEqualTo(ExpectedTables.bars(all).get(at1004));
+    assertThat(after).isEqualTo(ExpectedTables.bars(all));
     assertThat(after.get(at1004).high()).isEqualTo(999.0);
     assertThat(after.get(at1004).quotes()).isEqualTo(before.get(at1004).quotes() + 1);
-    assertThat(after.get(at1001)).isEqualTo(before.get(at1001));
+    assertThat(after.get(at1001).low()).isEqualTo(1.0);
+    assertThat(after.get(at1001).quotes()).isEqualTo(before.get(at1001).quotes() + 1);
     assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(first));
     assertThat(world.rows(Tables.QUOTES_BY_DAY, "ts")).hasSize(first.size() + 2);
-    List<Row> progress = probe.rows(world);
-    assertThat(progress.get(0).getLong("late")).isEqualTo(1);
-    assertThat(progress.get(0).getLong("bars")).isEqualTo(1);
+    List<Row> bars = run.barsRows(world);
+    assertThat(bars.stream().mapToLong(r -> r.getLong("late")).sum()).isEqualTo(1);
+    assertThat(bars.stream().mapToLong(r -> r.getLong("backfilled")).sum()).isEqualTo(1);
+    assertThat(bars.stream().mapToLong(r -> r.getLong("bars")).sum()).isEqualTo(1);
   }
 
   private static String quoteJson(String symbol, String price) {
@@ -197,34 +207,11 @@ class IngestJobIT {
     return letter.substring(start, letter.indexOf('"', start));
   }
 
-  /** Runs the query with available-now until it has read the whole topic. */
-  private static ProgressProbe run(IngestSettings settings) throws Exception {
+  /** Runs both queries with available-now until they have read the whole topic. */
+  private static InProcessJob.Run run(IngestSettings settings) throws Exception {
     if (spark == null) {
       spark = SparkSession.builder().config(IngestJob.sparkConf(settings)).getOrCreate();
     }
-    MicroBatch batches = new MicroBatch(settings);
-    PrometheusRegistry registry = new PrometheusRegistry();
-    IngestProgress listener =
-        new IngestProgress(
-            batches,
-            CassandraConnector.apply(spark.sparkContext().getConf()),
-            settings.cassandra().keyspace(),
-            registry);
-    spark.streams().addListener(listener);
-    StreamingQuery query = IngestJob.start(spark, settings, batches);
-    query.awaitTermination();
-    long firstBatch = query.recentProgress()[0].batchId();
-    return new ProgressProbe(listener, firstBatch, query.lastProgress().batchId());
-  }
-
-  /** The progress rows of a run, once the listener has seen its last batch. */
-  private record ProgressProbe(IngestProgress listener, long firstBatch, long lastBatch) {
-    List<Row> rows(IngestWorld world) throws InterruptedException {
-      Await.until(
-          () -> listener.state().lastBatch().orElse(-1L) >= lastBatch, Duration.ofSeconds(30));
-      return world.rows(Tables.INGEST_PROGRESS, "*").stream()
-          .filter(r -> r.getLong("batch_id") >= firstBatch)
-          .collect(Collectors.toList());
-    }
+    return InProcessJob.run(spark, settings);
   }
 }

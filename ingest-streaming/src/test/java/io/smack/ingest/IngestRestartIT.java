@@ -57,8 +57,13 @@ class IngestRestartIT {
     CompletableFuture<Void> flowing =
         CompletableFuture.runAsync(() -> trickle(world, quotes.subList(10_000, quotes.size())));
     Await.until(() -> progressRows(world) >= 3, Duration.ofSeconds(120));
-    // in the middle of a batch: its offsets are in the checkpoint, its commit is not
-    Await.until(() -> newest(world, "offsets") > newest(world, "commits"), Duration.ofSeconds(60));
+    // in the middle of a batch of each query: its offsets are in the checkpoint, its commit is not
+    Await.until(
+        () -> newest(world, "quotes/offsets") > newest(world, "quotes/commits"),
+        Duration.ofSeconds(60));
+    Await.until(
+        () -> newest(world, "bars/offsets") > newest(world, "bars/commits"),
+        Duration.ofSeconds(60));
     first.destroyForcibly(); // SIGKILL
     assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(flowing).as("quotes still flowing at the kill").isNotDone();
@@ -90,7 +95,7 @@ class IngestRestartIT {
     assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(quotes));
   }
 
-  /** The newest batch id in a folder of the checkpoint (offsets or commits), -1 for none. */
+  /** The newest batch id in a folder of the checkpoints (quotes/offsets, ...), -1 for none. */
   private static long newest(IngestWorld world, String folder) {
     try (Stream<Path> files = Files.list(world.checkpoint.resolve(folder))) {
       return files
@@ -105,7 +110,7 @@ class IngestRestartIT {
   }
 
   private static long progressRows(IngestWorld world) {
-    return world.rows(Tables.INGEST_PROGRESS, "batch_id").size();
+    return world.rows(Tables.INGEST_BATCHES, "batch_id").size();
   }
 
   /** Sends the quotes 500 at a time, a chunk every 200 ms: about 2500 quotes a second. */

@@ -20,11 +20,16 @@ class IngestSettingsTest {
 
     // then
     assertThat(settings.master()).isEqualTo("local[*]");
-    assertThat(settings.triggerInterval()).contains(Duration.ofSeconds(1));
+    assertThat(settings.triggerInterval()).contains(Duration.ofMillis(250));
+    assertThat(settings.barsTrigger()).contains(Duration.ofSeconds(2));
+    assertThat(settings.quotes().maxClockSkew()).isEqualTo(Duration.ofMinutes(5));
     assertThat(settings.maxOffsetsPerTrigger()).isEqualTo(200_000);
     assertThat(settings.startingOffsets()).isEqualTo("earliest");
     assertThat(settings.barsWatermark()).isEqualTo(Duration.ofMinutes(10));
     assertThat(settings.checkpoint()).isEqualTo("var/checkpoints/ingest");
+    assertThat(settings.quotesCheckpoint()).isEqualTo("var/checkpoints/ingest/quotes");
+    assertThat(settings.barsCheckpoint()).isEqualTo("var/checkpoints/ingest/bars");
+    assertThat(settings.barsQueryName()).isEqualTo("ingest-bars");
     assertThat(settings.kafka().quotesTopic()).isEqualTo("quotes");
   }
 
@@ -39,7 +44,8 @@ class IngestSettingsTest {
                     "INGEST_TRIGGER", "available-now",
                     "INGEST_MAX_OFFSETS_PER_TRIGGER", "5000",
                     "INGEST_CHECKPOINT_DIR", "hdfs:///smack/checkpoints/ingest",
-                    "INGEST_BARS_WATERMARK", "90s")));
+                    "INGEST_BARS_WATERMARK", "90s",
+                    "QUOTES_MAX_CLOCK_SKEW", "30s")));
 
     // then
     assertThat(settings.master()).isEqualTo("mesos://zk://zk1:2181/mesos");
@@ -47,6 +53,19 @@ class IngestSettingsTest {
     assertThat(settings.maxOffsetsPerTrigger()).isEqualTo(5000);
     assertThat(settings.checkpoint()).isEqualTo("hdfs:///smack/checkpoints/ingest");
     assertThat(settings.barsWatermark()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(settings.barsTrigger()).as("available-now for both queries").isEmpty();
+  }
+
+  @Test
+  void should_refuse_a_watermark_that_a_quote_within_the_clock_skew_could_pass() {
+    assertThatThrownBy(
+            () ->
+                IngestSettings.from(
+                    Settings.load(
+                        Map.of("INGEST_BARS_WATERMARK", "5m", "QUOTES_MAX_CLOCK_SKEW", "5m"))))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("smack.ingest.bars.watermark")
+        .hasMessageContaining("is not above smack.quotes.max-clock-skew (PT5M)");
   }
 
   @Test
@@ -81,6 +100,10 @@ class IngestSettingsTest {
     assertThat(conf.get("spark.cassandra.connection.port")).isEqualTo("9142");
     assertThat(conf.get("spark.cassandra.output.concurrent.writes")).isEqualTo("8");
     assertThat(conf.get("spark.master")).isEqualTo("local[*]");
+    assertThat(conf.get("spark.sql.streaming.stateStore.providerClass"))
+        .endsWith("RocksDBStateStoreProvider");
+    assertThat(conf.get("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled"))
+        .isEqualTo("true");
   }
 
   @Test

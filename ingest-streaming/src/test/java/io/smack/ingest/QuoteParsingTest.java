@@ -8,6 +8,7 @@ import io.smack.common.QuoteCodec;
 import java.nio.charset.StandardCharsets;
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ class QuoteParsingTest {
   @BeforeAll
   static void startSpark() {
     spark = TestSparks.local("quote-parsing-test");
-    QuoteParsing.register(spark);
+    QuoteParsing.register(spark, Duration.ofMinutes(5));
   }
 
   @AfterAll
@@ -49,7 +50,8 @@ class QuoteParsingTest {
             "{\"v\":1,\"symbol\":\"AAPL\",\"price\":1.5,\"volume\":1,\"source\":\"sim\"}",
             "{\"v\":1,\"symbol\":\"AAPL\",\"ts\":\"2026-11-23T14:30:00Z\",\"price\":NaN,\"volume\":1,\"source\":\"sim\"}",
             "{\"v\":1,\"symbol\":\"AAPL\",\"ts\":\"2026-11-23T14:30:00Z\",\"price\":-2,\"volume\":1,\"source\":\"sim\"}",
-            "{\"v\":1,\"symbol\":\"aapl!\",\"ts\":\"2026-11-23T14:30:00Z\",\"price\":2,\"volume\":1,\"source\":\"sim\"}");
+            "{\"v\":1,\"symbol\":\"aapl!\",\"ts\":\"2026-11-23T14:30:00Z\",\"price\":2,\"volume\":1,\"source\":\"sim\"}",
+            "{\"v\":1,\"symbol\":\"AAPL\",\"ts\":\"2099-01-01T00:00:00Z\",\"price\":2,\"volume\":1,\"source\":\"sim\"}");
     List<Row> rows = new ArrayList<>();
     rows.add(kafkaRow(QuoteCodec.encode(aaplAtOpen), 0));
     for (int i = 0; i < badValues.size(); i++) {
@@ -95,15 +97,18 @@ class QuoteParsingTest {
             tuple("missing_field", 3L),
             tuple("malformed", 4L),
             tuple("bad_price", 5L),
-            tuple("bad_symbol", 6L));
+            tuple("bad_symbol", 6L),
+            tuple("future_timestamp", 7L));
     assertThat(new String((byte[]) rejects.get(0).get(0), StandardCharsets.UTF_8))
         .isEqualTo("not json at all");
     assertThat(rejects.get(2).getString(2)).isEqualTo("ts is missing");
+    assertThat(rejects.get(6).getString(2))
+        .startsWith("ts 2099-01-01T00:00:00Z is more than PT5M ahead of the receiving clock");
     List<String> letters =
         QuoteParsing.deadLetters(decoded).collectAsList().stream()
             .map(r -> new String((byte[]) r.get(1), StandardCharsets.UTF_8))
             .toList();
-    assertThat(letters).hasSize(6);
+    assertThat(letters).hasSize(7);
     assertThat(letters)
         .allSatisfy(
             letter ->

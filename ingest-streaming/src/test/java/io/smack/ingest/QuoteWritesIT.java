@@ -1,5 +1,6 @@
 package io.smack.ingest;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -39,7 +40,7 @@ class QuoteWritesIT {
   @BeforeAll
   static void start(StackAddresses stack) {
     spark = TestSparks.withCassandra("quote-writes-it", stack);
-    QuoteParsing.register(spark);
+    QuoteParsing.register(spark, Duration.ofMinutes(5));
     keyspace = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     IngestJob.createSchema(
         CassandraConnector.apply(spark.sparkContext().getConf()),
@@ -155,11 +156,14 @@ class QuoteWritesIT {
     for (int i = 0; i < quotes.size(); i++) {
       rows.add(RowFactory.create(null, QuoteCodec.encode(quotes.get(i)), "quotes", 0, (long) i));
     }
-    Dataset<Row> parsed =
-        QuoteParsing.quotes(
-            QuoteParsing.decode(spark.createDataFrame(rows, TestSparks.KAFKA_ROWS)));
-    QuoteWrites.quotesByDay(parsed, keyspace);
-    QuoteWrites.latest(parsed, keyspace);
+    QuoteWriter writer =
+        new QuoteWriter(
+            CassandraConnector.apply(spark.sparkContext().getConf()), keyspace, "LOCAL_ONE", 8);
+    QuoteParsing.decode(spark.createDataFrame(rows, TestSparks.KAFKA_ROWS))
+        .select(col("decoded.*"))
+        .javaRDD()
+        .mapPartitions(writer)
+        .collect();
   }
 
   private static List<Row> read(String table) {
