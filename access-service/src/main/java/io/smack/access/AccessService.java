@@ -40,8 +40,11 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 final class AccessService {
 
-  /** Progress rows /status reads: more than a recent window holds at one batch a second. */
-  private static final int STATUS_BATCHES = 500;
+  /**
+   * Batch rows /status reads per query, at most: more than a 5-minute window holds at four batches
+   * a second (the quotes query's 250 ms trigger), from one or two day partitions.
+   */
+  private static final int STATUS_BATCHES = 1500;
 
   /** Lookups of what happened after each prediction, at most this many at once. */
   private static final int LOOKUPS_IN_FLIGHT = 8;
@@ -130,8 +133,11 @@ final class AccessService {
   /** Is data flowing? See {@link PipelineStatus}. */
   CompletionStage<Status> status() {
     Repositories repositories = repositories();
+    Instant now = clock.instant();
     CompletionStage<List<ProgressRepository.Batch>> batches =
-        repositories.progress().newest(thresholds.query(), STATUS_BATCHES);
+        repositories.progress().newest(thresholds.query(), STATUS_BATCHES, now);
+    CompletionStage<List<ProgressRepository.Batch>> barsBatches =
+        repositories.progress().newest(thresholds.barsQuery(), STATUS_BATCHES, now);
     return repositories
         .quotes()
         .everyLatest()
@@ -146,8 +152,10 @@ final class AccessService {
                                 .thenApply(model -> symbolStatus(quote, model)))
                     .runWith(Sink.seq(), system))
         .thenCombine(
-            batches,
-            (symbols, recent) -> PipelineStatus.of(recent, symbols, clock.instant(), thresholds));
+            batches.thenCombine(barsBatches, List::of),
+            (symbols, recent) ->
+                PipelineStatus.of(
+                    recent.get(0), recent.get(1), symbols, clock.instant(), thresholds));
   }
 
   private SymbolStatus symbolStatus(

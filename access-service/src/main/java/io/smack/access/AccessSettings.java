@@ -79,7 +79,8 @@ record AccessSettings(
             access.getString("status.query"),
             positive(access, "status.stale-after"),
             access.getLong("status.max-lag"),
-            positive(access, "status.recent-window")),
+            positive(access, "status.recent-window"),
+            positive(access, "status.future-after")),
         CassandraSettings.from(config));
   }
 

@@ -107,18 +107,25 @@ final class Views {
   record Models(String symbol, Integer served, List<ModelVersion> versions) {}
 
   /**
-   * {@code GET /status}: is data flowing? The verdict ({@code ok}, {@code stale}, {@code down}),
-   * why, the streaming job's recent batches and each symbol's freshness and served model.
+   * {@code GET /status}: is data flowing? The verdict ({@code ok}, {@code degraded}, {@code stale},
+   * {@code down}), why, the streaming job's recent batches and each symbol's freshness and served
+   * model.
    */
   record Status(
       String verdict, String reason, Instant at, StreamStatus stream, List<SymbolStatus> symbols) {}
 
   /**
-   * The streaming job as its {@code ingest_progress} rows tell it; nulls before its first batch.
+   * The streaming job as its {@code ingest_batches} rows tell it; nulls before its first batch.
    *
-   * @param lastBatchAgeSeconds seconds since the newest batch was processed
-   * @param offsetsBehind records between the newest batch's end offsets and the topic's end
+   * @param lastBatchAgeSeconds seconds since the quotes query's newest batch was processed
+   * @param offsetsBehind records between its newest batch's end offsets and the topic's end then
    * @param recentWindowSeconds the window the recent counts sum over
+   * @param recentLate quotes the bars query found behind its watermark, in the window
+   * @param barsQuery the bars query's name
+   * @param barsLastBatchAgeSeconds seconds since the bars query's newest batch
+   * @param watermark the bars query's event-time watermark
+   * @param recentBars bars updated from the streaming state, in the window
+   * @param recentBackfilled bars given again from stored quotes (for late quotes), in the window
    */
   record StreamStatus(
       String query,
@@ -132,7 +139,12 @@ final class Views {
       long recentInputRows,
       long recentQuotes,
       long recentRejected,
-      long recentLate) {}
+      long recentLate,
+      String barsQuery,
+      Long barsLastBatchAgeSeconds,
+      Instant watermark,
+      long recentBars,
+      long recentBackfilled) {}
 
   /** A symbol's newest quote (by event time) and the model it is served. */
   record SymbolStatus(

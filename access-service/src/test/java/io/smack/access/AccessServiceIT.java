@@ -14,6 +14,7 @@ import io.smack.localstack.StackAddresses;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -238,12 +239,24 @@ class AccessServiceIT {
   void should_report_whether_data_flows_from_the_progress_rows() {
     // given: no batch recorded yet
     JsonNode before = api.json("/status");
+    Instant fiveSecondsAgo = Instant.now().minusSeconds(5);
     tables.rows(
         "INSERT INTO "
             + keyspaceOf()
-            + ".ingest_progress (query, batch_id, at, input_rows, quotes, rejected, late, bars,"
-            + " offsets_behind) VALUES ('ingest', 41, ?, 120, 117, 3, 0, 12, 250)",
-        Instant.now().minusSeconds(5));
+            + ".ingest_batches (query, day, batch_id, at, input_rows, quotes, rejected, late,"
+            + " bars, backfilled, offsets_behind) VALUES ('ingest', ?, 41, ?, 120, 117, 3, 0, 0,"
+            + " 0, 250)",
+        LocalDate.ofInstant(fiveSecondsAgo, ZoneOffset.UTC),
+        fiveSecondsAgo);
+    tables.rows(
+        "INSERT INTO "
+            + keyspaceOf()
+            + ".ingest_batches (query, day, batch_id, at, input_rows, quotes, rejected, late,"
+            + " bars, backfilled, watermark) VALUES ('ingest-bars', ?, 9, ?, 120, 0, 0, 2, 12, 1,"
+            + " ?)",
+        LocalDate.ofInstant(fiveSecondsAgo, ZoneOffset.UTC),
+        fiveSecondsAgo,
+        fiveSecondsAgo.minusSeconds(600));
 
     // when
     JsonNode after = api.json("/status");
@@ -254,6 +267,8 @@ class AccessServiceIT {
     assertThat(after.get("stream").get("lastBatch").asLong()).isEqualTo(41);
     assertThat(after.get("stream").get("offsetsBehind").asLong()).isEqualTo(250);
     assertThat(after.get("stream").get("recentRejected").asLong()).isEqualTo(3);
+    assertThat(after.get("stream").get("recentLate").asLong()).isEqualTo(2);
+    assertThat(after.get("stream").get("recentBackfilled").asLong()).isEqualTo(1);
     JsonNode aapl = after.get("symbols").get(0);
     assertThat(aapl.get("symbol").asText()).isEqualTo("AAPL");
     assertThat(aapl.get("newestQuote").asText())

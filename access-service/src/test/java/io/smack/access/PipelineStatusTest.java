@@ -15,15 +15,17 @@ class PipelineStatusTest {
 
   private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
   private static final Thresholds THRESHOLDS =
-      new Thresholds("ingest", Duration.ofMinutes(2), 1000, Duration.ofMinutes(5));
+      new Thresholds(
+          "ingest", Duration.ofMinutes(2), 1000, Duration.ofMinutes(5), Duration.ofSeconds(30));
+  private static final List<Batch> BARS_RAN = List.of(bars(7, NOW.minusSeconds(3), 0));
   private static final List<SymbolStatus> AAPL =
       List.of(new SymbolStatus("AAPL", Instant.parse("2010-03-01T00:00:00Z"), 0, 1, NOW, 0L));
 
   @Test
   void should_be_down_before_the_streaming_job_records_a_batch() {
-    Status status = PipelineStatus.of(List.of(), List.of(), NOW, THRESHOLDS);
+    Status status = PipelineStatus.of(List.of(), List.of(), List.of(), NOW, THRESHOLDS);
     assertThat(status.verdict()).isEqualTo("down");
-    assertThat(status.reason()).contains("'ingest' has recorded no batch");
+    assertThat(status.reason()).contains("'ingest' has recorded no batch today or yesterday");
     assertThat(status.stream().lastBatch()).isNull();
   }
 
@@ -37,7 +39,7 @@ class PipelineStatusTest {
             batch(10, NOW.minusSeconds(360), 9, 900L));
 
     // when
-    Status status = PipelineStatus.of(batches, AAPL, NOW, THRESHOLDS);
+    Status status = PipelineStatus.of(batches, BARS_RAN, AAPL, NOW, THRESHOLDS);
 
     // then
     assertThat(status.verdict()).isEqualTo("ok");
@@ -52,23 +54,75 @@ class PipelineStatusTest {
   void should_be_stale_when_batches_stop_or_fall_behind_or_store_nothing() {
     assertThat(
             PipelineStatus.of(
-                    List.of(batch(3, NOW.minusSeconds(121), 0, 0L)), AAPL, NOW, THRESHOLDS)
+                    List.of(batch(3, NOW.minusSeconds(121), 0, 0L)),
+                    BARS_RAN,
+                    AAPL,
+                    NOW,
+                    THRESHOLDS)
                 .reason())
         .startsWith("no batch for 121 s (more than 120 s)");
-    assertThat(PipelineStatus.of(List.of(batch(3, NOW, 0, 1001L)), AAPL, NOW, THRESHOLDS).reason())
+    assertThat(
+            PipelineStatus.of(List.of(batch(3, NOW, 0, 1001L)), BARS_RAN, AAPL, NOW, THRESHOLDS)
+                .reason())
         .isEqualTo("the streaming job is 1001 records behind the topic (more than 1000)");
     Status rejected =
-        PipelineStatus.of(List.of(batch(3, NOW, 100, 0L)), List.of(), NOW, THRESHOLDS);
+        PipelineStatus.of(List.of(batch(3, NOW, 100, 0L)), BARS_RAN, List.of(), NOW, THRESHOLDS);
     assertThat(rejected.verdict()).isEqualTo("stale");
     assertThat(rejected.reason())
         .isEqualTo(
             "batches run but no quote is stored: every input is rejected (100 in the last 300 s;"
                 + " see the dead-letter topic)");
-    Status idle = PipelineStatus.of(List.of(batch(3, NOW, 0, 0L)), List.of(), NOW, THRESHOLDS);
+    Status idle =
+        PipelineStatus.of(List.of(batch(3, NOW, 0, 0L)), BARS_RAN, List.of(), NOW, THRESHOLDS);
     assertThat(idle.reason()).endsWith("no quote has come in yet: is the collector running?");
   }
 
+  @Test
+  void should_be_stale_when_the_bars_query_stops_while_quotes_come_in() {
+    Status status =
+        PipelineStatus.of(
+            List.of(batch(3, NOW, 0, 0L)),
+            List.of(bars(7, NOW.minusSeconds(200), 0)),
+            AAPL,
+            NOW,
+            THRESHOLDS);
+    assertThat(status.verdict()).isEqualTo("stale");
+    assertThat(status.reason())
+        .startsWith("the bars query 'ingest-bars' has run no batch for more");
+  }
+
+  @Test
+  void should_be_degraded_when_a_newest_quote_lies_in_the_future_or_most_quotes_come_late() {
+    // given: AAPL's newest quote 23 h ahead of the clock, as a source with a wrong clock makes it
+    List<SymbolStatus> aheadOfTheClock =
+        List.of(new SymbolStatus("AAPL", NOW.plusSeconds(82_800), -82_800, 1, NOW, 0L));
+    List<Batch> quotes = List.of(batch(5, NOW.minusSeconds(2), 0, 0L));
+
+    // when
+    Status future = PipelineStatus.of(quotes, BARS_RAN, aheadOfTheClock, NOW, THRESHOLDS);
+    Status late =
+        PipelineStatus.of(quotes, List.of(bars(8, NOW.minusSeconds(1), 60)), AAPL, NOW, THRESHOLDS);
+    Status fewLate =
+        PipelineStatus.of(quotes, List.of(bars(8, NOW.minusSeconds(1), 40)), AAPL, NOW, THRESHOLDS);
+
+    // then
+    assertThat(future.verdict()).isEqualTo("degraded");
+    assertThat(future.reason())
+        .startsWith("AAPL's newest quote (2026-11-28T11:00:00Z) is 82800 s ahead of this clock");
+    assertThat(late.verdict()).isEqualTo("degraded");
+    assertThat(late.reason())
+        .startsWith(
+            "most recent quotes came behind the bars' watermark (60 of 100 in the last 300 s");
+    assertThat(late.stream().recentLate()).isEqualTo(60);
+    assertThat(fewLate.verdict()).isEqualTo("ok");
+  }
+
   private static Batch batch(long id, Instant at, long rejected, Long behind) {
-    return new Batch(id, at, 100, 100 - rejected, rejected, 0, behind, 50.0, 60.0);
+    return new Batch(id, at, 100, 100 - rejected, rejected, 0, 0, 0, behind, 50.0, 60.0, null);
+  }
+
+  private static Batch bars(long id, Instant at, long late) {
+    return new Batch(
+        id, at, 100, 0, 0, late, 3, late > 0 ? 1 : 0, null, 50.0, 60.0, NOW.minusSeconds(600));
   }
 }
