@@ -26,10 +26,11 @@ record Figure(String name, double value, String unit, Optional<Figure> baseline)
     return baseline.map(b -> value / b.value());
   }
 
-  /** The middle of the values (the upper middle of an even count). */
+  /** The middle of the values; of an even count, the mean of the two middle ones. */
   static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 }

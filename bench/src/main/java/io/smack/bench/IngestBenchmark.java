@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -33,34 +35,44 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The streaming job against the raw Cassandra write rate of the same rows, and its latency.
  *
  * <ol>
- *   <li>Sustained rate: a topic pre-filled with quotes (1 M in a full run), the job in its own JVM
- *       with {@code available-now}; the rate is the rows of its micro-batches after the first over
- *       the time from the second batch's start to the last one's end (Spark's start-up and the
- *       first, cold batch are in the wall-clock figure, reported apart).
- *   <li>Raw baseline: the same rows the job wrote — every quote into {@code quotes_by_day}, as many
- *       {@code bars_1m} and {@code latest_quote} rows as its batches wrote — as async prepared
- *       inserts, 512 in flight, in quotes per second.
- *   <li>Latency: quotes stamped with the time they are sent, offered at half the sustained rate to
- *       the running job; {@code latest_quote} is polled every 20 ms, and a quote is visible at the
- *       first poll that shows its symbol at its time or later.
+ *   <li>Rounds (3 by default, 5 in a full run), each of the job and of its raw baseline on
+ *       identical work, alternating which goes first; the figure is the median of the per-round
+ *       ratios, with their minimum and maximum.
+ *   <li>The job: a topic pre-filled with quotes (1 M in a full run), the job in its own JVM with
+ *       {@code available-now} and at least eight batches per query; its rate is the records of the
+ *       quotes query after its first batch over the time from that batch's end until both queries
+ *       are done (Spark's start-up and the first, cold batch are left out, as the raw warm-up is).
+ *   <li>The raw baseline: the same rows into the same tables — every quote into {@code
+ *       quotes_by_day}, and as many {@code quote_days}, {@code latest_quote} and {@code bars_1m}
+ *       rows as the job's batches wrote — as async prepared inserts, 512 in flight, after a warm-up
+ *       of a tenth.
+ *   <li>Latency: quotes stamped with the time they are sent, offered to the running job (its
+ *       default trigger) at half the job's sustained rate and at 500 quotes/s; {@code latest_quote}
+ *       is polled every 20 ms, each poll stamped when its read returns, and a quote is visible at
+ *       the first poll that shows its symbol at its time or later.
  * </ol>
  */
 final class IngestBenchmark implements Benchmark {
 
+  private static final Logger LOG = LoggerFactory.getLogger(IngestBenchmark.class);
   static final String RAW = "ingest.raw-writes";
   static final String JOB = "ingest.job";
-
   private static final String MODULE = "ingest-streaming";
   private static final String MAIN = "io.smack.ingest.IngestMain";
   private static final int SYMBOLS = 20;
   private static final String REPLICATION = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
+  private static final Pattern JOBS = Pattern.compile("=(\\d+) jobs?");
 
   @Override
   public String name() {
@@ -70,69 +82,162 @@ final class IngestBenchmark implements Benchmark {
   @Override
   public String description() {
     return "streaming job from a pre-filled topic vs raw inserts of the same rows (quotes/s),"
-        + " and latency to latest_quote at half that rate (ms)";
+        + " alternating rounds, and latency to latest_quote at half that rate and at 500/s (ms)";
   }
+
+  /** One round of the job: its rate and the rows it wrote, which its baseline writes too. */
+  private record JobRound(
+      double rate,
+      int quotesBatches,
+      int barsBatches,
+      long bars,
+      double quotesJobsPerBatch,
+      double barsJobsPerBatch,
+      long peakRssBytes) {}
 
   @Override
   public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
     int count = options.scale(1_000_000);
+    int rounds = options.pick(3, 3, 5);
     List<Figure> figures = new ArrayList<>();
     try (CqlSession session = CassandraWriteBaseline.session(stack)) {
-      // 1. the job's sustained rate from a pre-filled topic
-      World world = World.create(stack, session, "rate");
-      prefill(stack, world.topic, count);
-      long launched = System.nanoTime();
-      Process job =
-          SparkJobProcess.start(
-              MODULE, List.of(MAIN), "1g", world.environment(stack, "available-now", 0), world.log);
-      if (!job.waitFor(30, TimeUnit.MINUTES) || job.exitValue() != 0) {
-        job.destroyForcibly();
-        throw new IllegalStateException("the job did not finish well; see " + world.log);
+      JobRound[] jobs = new JobRound[rounds];
+      double[] raws = new double[rounds];
+      double[] ratios = new double[rounds];
+      for (int round = 0; round < rounds; round++) {
+        if (round % 2 == 0) {
+          jobs[round] = jobRound(stack, session, count, round);
+          raws[round] = rawRate(session, count, jobs[round]);
+        } else {
+          // the baseline first; it writes the rows of the previous round's job (the same work)
+          raws[round] = rawRate(session, count, jobs[round - 1]);
+          jobs[round] = jobRound(stack, session, count, round);
+        }
+        ratios[round] = jobs[round].rate() / raws[round];
+        LOG.info(
+            "ingest round {}: job {} quotes/s, raw {} quotes/s, ratio {}",
+            round + 1,
+            Math.round(jobs[round].rate()),
+            Math.round(raws[round]),
+            String.format("%.2f", ratios[round]));
       }
-      double wall = (System.nanoTime() - launched) / 1e9;
-      List<Row> batches =
-          session
-              .execute(
-                  "SELECT at, duration_ms, input_rows, bars FROM "
-                      + world.keyspace
-                      + "."
-                      + Tables.INGEST_PROGRESS)
-              .all();
-      long rows = batches.stream().mapToLong(r -> r.getLong("input_rows")).sum();
-      if (rows != count) {
-        throw new IllegalStateException("the job read " + rows + " of " + count + " quotes");
-      }
-      long bars = batches.stream().mapToLong(r -> r.getLong("bars")).sum();
-      double jobRate = sustainedRate(batches);
-      // 2. the raw rate of the same rows
-      double rawRate = rawRate(session, count, (int) bars, batches.size() * SYMBOLS);
-      Figure raw = Figure.raw(RAW, rawRate, "quotes/s");
+      double jobRate = Figure.median(Arrays.stream(jobs).mapToDouble(JobRound::rate).toArray());
+      Figure raw = Figure.raw(RAW, Figure.median(raws), "quotes/s");
       figures.add(raw);
       figures.add(Figure.against(raw, JOB, jobRate));
-      figures.add(Figure.raw("ingest.job.batches", batches.size(), "batches"));
-      figures.add(Figure.raw("ingest.job.wall-with-start-up", count / wall, "quotes/s"));
+      figures.add(Figure.raw("ingest.job.ratio.median", Figure.median(ratios), "x raw"));
+      figures.add(
+          Figure.raw("ingest.job.ratio.min", Arrays.stream(ratios).min().orElseThrow(), "x raw"));
+      figures.add(
+          Figure.raw("ingest.job.ratio.max", Arrays.stream(ratios).max().orElseThrow(), "x raw"));
+      JobRound last = jobs[rounds - 1];
+      figures.add(Figure.raw("ingest.job.quotes.batches", last.quotesBatches(), "batches"));
+      figures.add(
+          Figure.raw("ingest.job.quotes.spark-jobs", last.quotesJobsPerBatch(), "jobs/batch"));
+      figures.add(Figure.raw("ingest.job.bars.batches", last.barsBatches(), "batches"));
+      figures.add(Figure.raw("ingest.job.bars.spark-jobs", last.barsJobsPerBatch(), "jobs/batch"));
+      figures.add(
+          Figure.raw(
+              "ingest.job.peak-rss",
+              Arrays.stream(jobs).mapToLong(JobRound::peakRssBytes).max().orElse(0) / 1e6,
+              "MB"));
 
-      // 3. latency at half the sustained rate
-      double offered = Math.max(100, Math.floor(jobRate / 2 / 100) * 100);
-      figures.add(Figure.raw("ingest.latency.offered", offered, "quotes/s"));
-      figures.addAll(latency(stack, session, offered, options.pick(10, 15, 30)));
+      // latency at half the sustained rate, and at 500 quotes/s
+      int seconds = options.pick(10, 15, 30);
+      double half = Math.max(100, Math.floor(jobRate / 2 / 100) * 100);
+      figures.add(Figure.raw("ingest.latency.offered", half, "quotes/s"));
+      figures.addAll(latency(stack, session, half, seconds, "ingest.latency"));
+      figures.addAll(latency(stack, session, 500, seconds, "ingest.latency.at-500"));
     }
     return figures;
   }
 
   /**
-   * Rows per second of the batches after the first, from the second's start to the last one's end:
-   * the first batch of a fresh JVM measures the JIT (its rate is in the wall-clock figure).
+   * One run of the job on a topic pre-filled with {@code count} quotes, in batches of an eighth.
    */
-  private static double sustainedRate(List<Row> batches) {
-    List<Row> inOrder =
-        batches.stream().sorted(Comparator.comparing((Row r) -> r.getInstant("at"))).toList();
-    List<Row> steady = inOrder.size() > 1 ? inOrder.subList(1, inOrder.size()) : inOrder;
-    long rows = steady.stream().mapToLong(r -> r.getLong("input_rows")).sum();
-    Instant first = steady.get(0).getInstant("at");
-    Row last = steady.get(steady.size() - 1);
-    Instant end = last.getInstant("at").plusMillis(last.getLong("duration_ms"));
-    return rows / (Duration.between(first, end).toMillis() / 1000.0);
+  private static JobRound jobRound(StackAddresses stack, CqlSession session, int count, int round)
+      throws Exception {
+    World world = World.create(stack, session, "rate-" + (round + 1));
+    prefill(stack, world.topic, count);
+    Map<String, String> env = world.environment(stack, "available-now", 0);
+    env.put("INGEST_MAX_OFFSETS_PER_TRIGGER", String.valueOf(Math.max(1, count / 8)));
+    Process job = SparkJobProcess.start(MODULE, List.of(MAIN), "1g", env, world.log);
+    long peakRss = 0;
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+    while (job.isAlive() && System.nanoTime() < deadline) {
+      peakRss = Math.max(peakRss, residentBytes(job.pid()));
+      job.waitFor(500, TimeUnit.MILLISECONDS);
+    }
+    if (job.isAlive() || job.exitValue() != 0) {
+      job.destroyForcibly();
+      throw new IllegalStateException("the job did not finish well; see " + world.log);
+    }
+    List<Row> batches =
+        session
+            .execute(
+                "SELECT query, batch_id, at, duration_ms, input_rows, bars, backfilled, spark_jobs"
+                    + " FROM "
+                    + world.keyspace
+                    + "."
+                    + Tables.INGEST_BATCHES)
+            .all();
+    List<Row> quotes =
+        batches.stream()
+            .filter(r -> r.getString("query").equals("ingest"))
+            .sorted(Comparator.comparing((Row r) -> r.getLong("batch_id")))
+            .toList();
+    List<Row> bars =
+        batches.stream().filter(r -> r.getString("query").equals("ingest-bars")).toList();
+    long read = quotes.stream().mapToLong(r -> r.getLong("input_rows")).sum();
+    if (read != count) {
+      throw new IllegalStateException("the job read " + read + " of " + count + " quotes");
+    }
+    Row first = quotes.get(0);
+    Instant warm = first.getInstant("at").plusMillis(first.getLong("duration_ms"));
+    Instant done =
+        batches.stream()
+            .map(r -> r.getInstant("at").plusMillis(r.getLong("duration_ms")))
+            .max(Comparator.naturalOrder())
+            .orElseThrow();
+    double rate =
+        (count - first.getLong("input_rows")) / (Duration.between(warm, done).toMillis() / 1000.0);
+    CassandraWriteBaseline.ddl(session, "DROP KEYSPACE " + world.keyspace);
+    KafkaProducerBaseline.deleteTopic(stack, world.topic);
+    KafkaProducerBaseline.deleteTopic(stack, world.deadLetters);
+    return new JobRound(
+        rate,
+        quotes.size(),
+        bars.size(),
+        bars.stream().mapToLong(r -> r.getLong("bars") + r.getLong("backfilled")).sum(),
+        jobsPerBatch(quotes),
+        jobsPerBatch(bars),
+        peakRss);
+  }
+
+  /** The Spark jobs a batch ran, on average, from the batches' {@code spark_jobs} column. */
+  private static double jobsPerBatch(List<Row> batches) {
+    long jobs = 0;
+    for (Row batch : batches) {
+      Matcher matcher = JOBS.matcher(String.valueOf(batch.getString("spark_jobs")));
+      while (matcher.find()) {
+        jobs += Long.parseLong(matcher.group(1));
+      }
+    }
+    return batches.isEmpty() ? 0 : (double) jobs / batches.size();
+  }
+
+  /** The resident set of a process, from /proc (0 when it is gone). */
+  static long residentBytes(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException gone) {
+      return 0;
+    }
+    return 0;
   }
 
   /** Quotes of {@link #SYMBOLS} symbols, 10 ms apart per symbol, sent as fast as Kafka takes. */
@@ -156,8 +261,10 @@ final class IngestBenchmark implements Benchmark {
   }
 
   /** Quotes per second of the raw inserts of every row the job wrote for {@code quotes}. */
-  private static double rawRate(CqlSession session, int quotes, int bars, int latest)
-      throws Exception {
+  private static double rawRate(CqlSession session, int quotes, JobRound job) throws Exception {
+    int bars = (int) job.bars();
+    // quote_days and latest_quote: one row per symbol in each quotes batch
+    int perBatch = job.quotesBatches() * SYMBOLS;
     String keyspace = "bench_raw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     for (String statement : CqlSchema.statements(keyspace, REPLICATION)) {
       CassandraWriteBaseline.ddl(session, statement);
@@ -173,6 +280,8 @@ final class IngestBenchmark implements Benchmark {
                 + keyspace
                 + ".bars_1m (symbol, day, minute, open, high, low, close, volume, quotes, close_ts)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    PreparedStatement quoteDay =
+        session.prepare("INSERT INTO " + keyspace + ".quote_days (symbol, day) VALUES (?, ?)");
     PreparedStatement newest =
         session.prepare(
             "INSERT INTO "
@@ -189,6 +298,8 @@ final class IngestBenchmark implements Benchmark {
     // a warm-up: the first tenth of the quotes, written again (as upserts) in the timed run
     CassandraWriteBaseline.writeAll(session, quotes / 10, quoteRow);
     long began = System.nanoTime();
+    CassandraWriteBaseline.writeAll(
+        session, perBatch, i -> quoteDay.bind(symbol(i % SYMBOLS), day.plusDays(i / SYMBOLS)));
     CassandraWriteBaseline.writeAll(session, quotes, quoteRow);
     CassandraWriteBaseline.writeAll(
         session,
@@ -207,7 +318,7 @@ final class IngestBenchmark implements Benchmark {
                 start.plus(i / SYMBOLS + 1, ChronoUnit.MINUTES).minusMillis(10)));
     CassandraWriteBaseline.writeAll(
         session,
-        latest,
+        perBatch,
         i -> {
           Quote q = quote(i, start.plusMillis(10L * i));
           return newest.bind(
@@ -218,14 +329,18 @@ final class IngestBenchmark implements Benchmark {
     return quotes / seconds;
   }
 
-  /** p50 and p99 of the time from a quote's sending to its showing in latest_quote. */
+  /**
+   * p50 and p99 of the time from a quote's sending to its showing in latest_quote, the samples they
+   * rest on and the job's resident memory, under {@code name}.
+   */
   private static List<Figure> latency(
-      StackAddresses stack, CqlSession session, double offered, int seconds) throws Exception {
+      StackAddresses stack, CqlSession session, double offered, int seconds, String name)
+      throws Exception {
     World world = World.create(stack, session, "latency");
     int port = freePort();
     Process job =
         SparkJobProcess.start(
-            MODULE, List.of(MAIN), "1g", world.environment(stack, "0s", port), world.log);
+            MODULE, List.of(MAIN), "1g", world.environment(stack, "250ms", port), world.log);
     try {
       awaitHealthy(port, job, world.log);
       PreparedStatement poll =
@@ -236,8 +351,9 @@ final class IngestBenchmark implements Benchmark {
           new Thread(
               () -> {
                 while (polling.get()) {
-                  long at = System.currentTimeMillis();
-                  for (Row row : session.execute(poll.bind())) {
+                  List<Row> rows = session.execute(poll.bind()).all();
+                  long at = System.currentTimeMillis(); // when the read returned
+                  for (Row row : rows) {
                     seen.computeIfAbsent(row.getString(0), s -> new CopyOnWriteArrayList<>())
                         .add(new long[] {at, row.getInstant(1).toEpochMilli()});
                   }
@@ -278,9 +394,12 @@ final class IngestBenchmark implements Benchmark {
         throw new IllegalStateException(missing + " quotes never showed in latest_quote");
       }
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      long rss = residentBytes(job.pid());
       return List.of(
-          Figure.raw("ingest.latency.p50", percentile(sorted, 0.50), "ms"),
-          Figure.raw("ingest.latency.p99", percentile(sorted, 0.99), "ms"));
+          Figure.raw(name + ".p50", percentile(sorted, 0.50), "ms"),
+          Figure.raw(name + ".p99", percentile(sorted, 0.99), "ms"),
+          Figure.raw(name + ".samples", sorted.length, "quotes"),
+          Figure.raw(name + ".job-rss", rss / 1e6, "MB"));
     } finally {
       job.destroy();
       if (!job.waitFor(60, TimeUnit.SECONDS)) {

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -210,12 +212,17 @@ final class PipelineBenchmark implements Benchmark {
           work.resolve("collector.log"));
     }
 
-    /** Quotes the streaming job has stored, from its progress rows. */
+    /** Quotes the streaming job has stored, from its quotes query's rows of today and before. */
     long stored() {
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
       long sum = 0;
       for (Row row :
           session.execute(
-              "SELECT quotes FROM " + keyspace + ".ingest_progress WHERE query = 'ingest'")) {
+              "SELECT quotes FROM "
+                  + keyspace
+                  + ".ingest_batches WHERE query = 'ingest' AND day IN (?, ?)",
+              today.minusDays(1),
+              today)) {
         sum += row.getLong(0);
       }
       return sum;
