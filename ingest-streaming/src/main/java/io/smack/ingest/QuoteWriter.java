@@ -2,6 +2,9 @@ package io.smack.ingest;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.spark.connector.cql.CassandraConnector;
@@ -14,6 +17,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -40,6 +44,9 @@ import org.apache.spark.sql.Row;
 final class QuoteWriter implements FlatMapFunction<Iterator<Row>, QuoteWriter.Summary> {
 
   private static final long serialVersionUID = 1L;
+
+  /** Quotes per unlogged batch: ~2 KiB, under Cassandra's 5 KiB warning. */
+  private static final int ROWS_PER_BATCH = 20;
 
   /** What one partition held: quotes written, rejects, and the newest event time (or null). */
   record Summary(long quotes, long rejected, Instant newest) implements Serializable {}
@@ -103,17 +110,33 @@ final class QuoteWriter implements FlatMapFunction<Iterator<Row>, QuoteWriter.Su
     }
     writes.await();
 
-    for (Row row : quotes) {
+    // A partition's quotes of one (symbol, day) go in unlogged batches: one Cassandra partition
+    // per batch, so a replica applies it as one mutation, as the connector's writer groups rows.
+    List<Row> inOrder = new ArrayList<>(quotes);
+    inOrder.sort(Comparator.comparing((Row r) -> r.getString(1)).thenComparing(QuoteWriter::ts));
+    BatchStatementBuilder batch = null;
+    String batchKey = null;
+    for (Row row : inOrder) {
       Instant ts = ts(row);
-      writes.add(
-          bind(
-              quote,
+      String key = row.getString(1) + '\n' + utcDay(ts);
+      if (batch == null || !key.equals(batchKey) || batch.getStatementsCount() == ROWS_PER_BATCH) {
+        if (batch != null) {
+          writes.add(batch(batch));
+        }
+        batch = BatchStatement.builder(BatchType.UNLOGGED);
+        batchKey = key;
+      }
+      batch.addStatement(
+          quote.bind(
               row.getString(1),
               utcDay(ts),
               ts,
               row.getDouble(3),
               row.getLong(4),
               row.getString(5)));
+    }
+    if (batch != null) {
+      writes.add(batch(batch));
     }
     writes.await();
 
@@ -134,6 +157,13 @@ final class QuoteWriter implements FlatMapFunction<Iterator<Row>, QuoteWriter.Su
     }
     writes.await();
     return newestOfAll;
+  }
+
+  private BatchStatement batch(BatchStatementBuilder builder) {
+    return builder
+        .setIdempotence(true)
+        .setConsistencyLevel(DefaultConsistencyLevel.valueOf(consistency))
+        .build();
   }
 
   private BoundStatement bind(PreparedStatement statement, Object... values) {

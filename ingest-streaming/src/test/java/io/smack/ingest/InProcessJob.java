@@ -36,8 +36,10 @@ final class InProcessJob {
                   && listener.state().barsLastBatch().orElse(-1L) >= barsLast,
           Duration.ofSeconds(60));
       long first = query.equals(quotesQuery) ? quotesFirst : barsFirst;
+      long last = query.equals(quotesQuery) ? quotesLast : barsLast;
       return world.rows(Tables.INGEST_BATCHES, "*").stream()
-          .filter(r -> r.getString("query").equals(query) && r.getLong("batch_id") >= first)
+          .filter(r -> r.getString("query").equals(query))
+          .filter(r -> r.getLong("batch_id") >= first && r.getLong("batch_id") <= last)
           .toList();
     }
 

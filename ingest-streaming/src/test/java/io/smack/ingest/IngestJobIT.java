@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -192,6 +193,115 @@ class IngestJobIT {
     assertThat(bars.stream().mapToLong(r -> r.getLong("late")).sum()).isEqualTo(1);
     assertThat(bars.stream().mapToLong(r -> r.getLong("backfilled")).sum()).isEqualTo(1);
     assertThat(bars.stream().mapToLong(r -> r.getLong("bars")).sum()).isEqualTo(1);
+  }
+
+  @Test
+  void should_send_a_quote_stamped_a_day_ahead_to_the_dead_letters_and_keep_bars_and_latest_going(
+      StackAddresses stack) throws Exception {
+    // given: AAPL and MSFT quotes of the last minutes, then one AAPL quote stamped 23 h ahead (a
+    // source with a wrong clock), then more normal quotes
+    IngestWorld world = new IngestWorld(stack, 2);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    List<Quote> before =
+        TestQuotes.series(
+            List.of("AAPL", "MSFT"),
+            now.minus(Duration.ofMinutes(4)),
+            now.minus(Duration.ofMinutes(2)),
+            Duration.ofMillis(500),
+            21);
+    Quote aheadOfTheClock = new Quote("AAPL", now.plus(Duration.ofHours(23)), 500.0, 1, "it");
+    List<Quote> after =
+        TestQuotes.series(
+            List.of("AAPL", "MSFT"),
+            now.minus(Duration.ofMinutes(2)),
+            now.minus(Duration.ofSeconds(5)),
+            Duration.ofMillis(500),
+            22);
+    world.produce(before);
+    world.produce(List.of(aheadOfTheClock));
+    world.produce(after);
+    IngestSettings settings = world.settings(Map.of("INGEST_MAX_OFFSETS_PER_TRIGGER", "300"));
+
+    // when
+    InProcessJob.Run run = run(settings);
+
+    // then: the quote is a dead letter with its reason, and stored nowhere
+    List<String> letters = world.deadLetters(1);
+    assertThat(letters).hasSize(1);
+    assertThat(reason(letters.get(0))).isEqualTo("future_timestamp");
+    assertThat(letters.get(0)).contains("ahead of the receiving clock");
+    List<Quote> normal = new ArrayList<>(before);
+    normal.addAll(after);
+    assertThat(world.rows(Tables.QUOTES_BY_DAY, "ts")).hasSize(normal.size());
+    // latest_quote is the newest normal quote, not pinned to the future one
+    assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(normal));
+    // the bars advanced for the later quotes, from Spark's state: none was late
+    assertThat(IngestTables.bars(world)).isEqualTo(ExpectedTables.bars(normal));
+    List<Row> bars = run.barsRows(world);
+    assertThat(bars.stream().mapToLong(r -> r.getLong("late")).sum()).isZero();
+    assertThat(bars.stream().mapToLong(r -> r.getLong("backfilled")).sum()).isZero();
+    assertThat(bars.get(0).getInstant("watermark")).isBefore(now);
+  }
+
+  @Test
+  void should_give_every_replayed_historic_quote_its_bar_after_other_history_and_live_data(
+      StackAddresses stack) throws Exception {
+    // given: a first symbol's daily history (as a replay of a CSV gives it), run through the job
+    IngestWorld world = new IngestWorld(stack, 3);
+    List<Quote> all = new ArrayList<>();
+    List<Quote> first =
+        TestQuotes.series(
+            List.of("HIST1"),
+            Instant.parse("2000-01-03T00:00:00Z"),
+            Instant.parse("2003-01-03T00:00:00Z"),
+            Duration.ofDays(1),
+            31);
+    world.produce(first);
+    all.addAll(first);
+    IngestSettings settings = world.settings(Map.of("INGEST_MAX_OFFSETS_PER_TRIGGER", "500"));
+    run(settings);
+
+    // when: a second symbol's history over the same years (behind the watermark now), then live
+    // quotes, then a third symbol's history
+    List<Quote> second =
+        TestQuotes.series(
+            List.of("HIST2"),
+            Instant.parse("2001-06-01T00:00:00Z"),
+            Instant.parse("2001-06-26T00:00:00Z"),
+            Duration.ofDays(1),
+            32);
+    world.produce(second);
+    all.addAll(second);
+    InProcessJob.Run afterHistory = run(settings);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    List<Quote> live =
+        TestQuotes.series(
+            List.of("LIVE"), now.minus(Duration.ofMinutes(3)), now, Duration.ofSeconds(1), 33);
+    world.produce(live);
+    all.addAll(live);
+    run(settings);
+    List<Quote> third =
+        TestQuotes.series(
+            List.of("HIST3"),
+            Instant.parse("2002-02-01T00:00:00Z"),
+            Instant.parse("2002-04-01T00:00:00Z"),
+            Duration.ofDays(1),
+            34);
+    world.produce(third);
+    all.addAll(third);
+    InProcessJob.Run afterLive = run(settings);
+
+    // then: every stored quote is in its bar, each bar exactly what its quotes make
+    assertThat(world.rows(Tables.QUOTES_BY_DAY, "ts")).hasSize(all.size());
+    assertThat(IngestTables.bars(world)).isEqualTo(ExpectedTables.bars(all));
+    // and the late ones were counted late by Spark and given their bars from stored quotes
+    List<Row> secondBars = afterHistory.barsRows(world);
+    assertThat(secondBars.stream().mapToLong(r -> r.getLong("late")).sum())
+        .isEqualTo(second.size());
+    assertThat(secondBars.stream().mapToLong(r -> r.getLong("backfilled")).sum())
+        .isEqualTo(second.size());
+    assertThat(afterLive.barsRows(world).stream().mapToLong(r -> r.getLong("backfilled")).sum())
+        .isEqualTo(third.size());
   }
 
   private static String quoteJson(String symbol, String price) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,7 +56,8 @@ class IngestRestartIT {
     // when: the rest flows in while the job runs, and the job is killed after a few batches
     Await.until(() -> progressRows(world) >= 1, Duration.ofSeconds(120));
     CompletableFuture<Void> flowing =
-        CompletableFuture.runAsync(() -> trickle(world, quotes.subList(10_000, quotes.size())));
+        CompletableFuture.runAsync(
+            () -> trickle(world, quotes.subList(10_000, quotes.size()), 500, 200));
     Await.until(() -> progressRows(world) >= 3, Duration.ofSeconds(120));
     // in the middle of a batch of each query: its offsets are in the checkpoint, its commit is not
     Await.until(
@@ -95,6 +97,56 @@ class IngestRestartIT {
     assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(quotes));
   }
 
+  @Test
+  void should_end_with_every_quote_once_after_three_kills_under_a_steady_load(StackAddresses stack)
+      throws Exception {
+    // given: 60 000 quotes of three symbols, each (symbol, ts) once, sent at up to 800 a second
+    IngestWorld world = new IngestWorld(stack, 6);
+    List<Quote> quotes =
+        TestQuotes.series(
+            List.of("AAPL", "MSFT", "IBM"),
+            Instant.parse("2026-11-25T09:00:00Z"),
+            Instant.parse("2026-11-25T09:16:40Z"),
+            Duration.ofMillis(50),
+            41);
+    CompletableFuture<Void> flowing =
+        CompletableFuture.runAsync(() -> trickle(world, quotes, 200, 250));
+    Map<String, String> live = Map.of("INGEST_TRIGGER", "250ms", "INGEST_BARS_TRIGGER", "1s");
+
+    // when: the job is killed with SIGKILL three times while quotes flow, each time after it has
+    // run a few more batches, and started again on its checkpoints
+    for (int kill = 1; kill <= 3; kill++) {
+      long before = progressRows(world);
+      Process job = start(world, live, "kill-" + kill);
+      try {
+        Await.until(() -> progressRows(world) >= before + 4, Duration.ofSeconds(180));
+      } finally {
+        job.destroyForcibly();
+        assertThat(job.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      }
+      assertThat(flowing).as("quotes still flowing at kill %d", kill).isNotDone();
+    }
+    flowing.get(300, TimeUnit.SECONDS);
+    Process last =
+        start(
+            world,
+            Map.of("INGEST_TRIGGER", "available-now", "INGEST_MAX_OFFSETS_PER_TRIGGER", "20000"),
+            "after-kills");
+
+    // then: produced = stored, no quote twice in a bar, latest the newest
+    assertThat(last.waitFor(240, TimeUnit.SECONDS)).as("the last run ends").isTrue();
+    assertThat(last.exitValue()).isZero();
+    List<Row> stored = world.rows(Tables.QUOTES_BY_DAY, "symbol, ts");
+    assertThat(stored).hasSize(quotes.size());
+    assertThat(
+            stored.stream()
+                .map(r -> r.getString("symbol") + "@" + r.getInstant("ts"))
+                .collect(Collectors.toSet()))
+        .isEqualTo(ExpectedTables.distinct(quotes).keySet());
+    assertThat(IngestTables.bars(world)).isEqualTo(ExpectedTables.bars(quotes));
+    assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(quotes));
+  }
+
   /** The newest batch id in a folder of the checkpoints (quotes/offsets, ...), -1 for none. */
   private static long newest(IngestWorld world, String folder) {
     try (Stream<Path> files = Files.list(world.checkpoint.resolve(folder))) {
@@ -113,12 +165,12 @@ class IngestRestartIT {
     return world.rows(Tables.INGEST_BATCHES, "batch_id").size();
   }
 
-  /** Sends the quotes 500 at a time, a chunk every 200 ms: about 2500 quotes a second. */
-  private static void trickle(IngestWorld world, List<Quote> quotes) {
+  /** Sends the quotes {@code chunk} at a time, a chunk every {@code everyMillis}. */
+  private static void trickle(IngestWorld world, List<Quote> quotes, int chunk, long everyMillis) {
     try {
-      for (int i = 0; i < quotes.size(); i += 500) {
-        world.produce(quotes.subList(i, Math.min(quotes.size(), i + 500)));
-        TimeUnit.MILLISECONDS.sleep(200);
+      for (int i = 0; i < quotes.size(); i += chunk) {
+        world.produce(quotes.subList(i, Math.min(quotes.size(), i + chunk)));
+        TimeUnit.MILLISECONDS.sleep(everyMillis);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

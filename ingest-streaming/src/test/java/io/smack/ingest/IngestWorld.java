@@ -115,6 +115,11 @@ final class IngestWorld {
         session -> session.execute("SELECT " + columns + " FROM " + keyspace + "." + table).all());
   }
 
+  /** Runs one CQL statement in this world's Cassandra. */
+  void execute(String cql, Object... values) {
+    cassandra.withSessionDo(session -> session.execute(cql, values));
+  }
+
   /** The values of the dead-letter topic, waiting until {@code expected} have come. */
   List<String> deadLetters(int expected) {
     Properties properties = new Properties();
