@@ -80,8 +80,11 @@ class LocalStackIT {
         .allSatisfy(
             record ->
                 assertThat(record.key())
-                    .isEqualTo(QuoteCodec.decode(record.value(), NOW, Duration.ofMinutes(5)).symbol()));
-    assertThat(received.stream().map(record -> QuoteCodec.decode(record.value(), NOW, Duration.ofMinutes(5))))
+                    .isEqualTo(
+                        QuoteCodec.decode(record.value(), NOW, Duration.ofMinutes(5)).symbol()));
+    assertThat(
+            received.stream()
+                .map(record -> QuoteCodec.decode(record.value(), NOW, Duration.ofMinutes(5))))
         .containsExactlyInAnyOrderElementsOf(sent);
   }
 
