@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -100,17 +101,19 @@ class IngestRestartIT {
   @Test
   void should_end_with_every_quote_once_after_three_kills_under_a_steady_load(StackAddresses stack)
       throws Exception {
-    // given: 60 000 quotes of three symbols, each (symbol, ts) once, sent at up to 800 a second
+    // given: quotes of three symbols, each (symbol, ts) once, sent at up to 800 a second until
+    // the third kill is done (a fixed number could run out early or late on a busy machine)
     IngestWorld world = new IngestWorld(stack, 6);
-    List<Quote> quotes =
+    List<Quote> available =
         TestQuotes.series(
             List.of("AAPL", "MSFT", "IBM"),
             Instant.parse("2026-11-25T09:00:00Z"),
-            Instant.parse("2026-11-25T09:16:40Z"),
+            Instant.parse("2026-11-25T10:00:00Z"),
             Duration.ofMillis(50),
             41);
-    CompletableFuture<Void> flowing =
-        CompletableFuture.runAsync(() -> trickle(world, quotes, 200, 250));
+    AtomicBoolean sending = new AtomicBoolean(true);
+    CompletableFuture<Integer> flowing =
+        CompletableFuture.supplyAsync(() -> trickleWhile(world, available, sending));
     Map<String, String> live = Map.of("INGEST_TRIGGER", "250ms", "INGEST_BARS_TRIGGER", "1s");
 
     // when: the job is killed with SIGKILL three times while quotes flow, each time after it has
@@ -126,7 +129,8 @@ class IngestRestartIT {
       }
       assertThat(flowing).as("quotes still flowing at kill %d", kill).isNotDone();
     }
-    flowing.get(300, TimeUnit.SECONDS);
+    sending.set(false);
+    List<Quote> quotes = available.subList(0, flowing.get(60, TimeUnit.SECONDS));
     Process last =
         start(
             world,
@@ -163,6 +167,27 @@ class IngestRestartIT {
 
   private static long progressRows(IngestWorld world) {
     return world.rows(Tables.INGEST_BATCHES, "batch_id").size();
+  }
+
+  /**
+   * Sends the quotes 200 at a time, a chunk every 250 ms, while {@code sending} holds.
+   *
+   * @return how many were sent (and acknowledged)
+   */
+  private static int trickleWhile(IngestWorld world, List<Quote> quotes, AtomicBoolean sending) {
+    int sent = 0;
+    try {
+      while (sending.get() && sent < quotes.size()) {
+        int next = Math.min(quotes.size(), sent + 200);
+        world.produce(quotes.subList(sent, next));
+        sent = next;
+        TimeUnit.MILLISECONDS.sleep(250);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return sent;
   }
 
   /** Sends the quotes {@code chunk} at a time, a chunk every {@code everyMillis}. */
