@@ -1,6 +1,7 @@
 package io.smack.ingest;
 
 import com.datastax.spark.connector.cql.CassandraConnector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.smack.common.CassandraSettings;
 import io.smack.common.CqlSchema;
 import java.util.List;
@@ -40,7 +41,39 @@ final class IngestJob {
     }
   }
 
+  /**
+   * The job's parts before its queries start: the two batch functions and the listener that reports
+   * their batches, already listening.
+   */
+  record Parts(QuotesBatch quotes, BarsBatch bars, IngestProgress progress) {
+
+    /** Starts both queries ({@link IngestJob#start}). */
+    Queries start(SparkSession spark, IngestSettings settings) throws TimeoutException {
+      return IngestJob.start(spark, settings, quotes, bars);
+    }
+  }
+
   private IngestJob() {}
+
+  /** The batch functions, and their listener added to {@code spark}'s queries. */
+  static Parts parts(
+      SparkSession spark,
+      IngestSettings settings,
+      TopicEnds topicEnds,
+      PrometheusRegistry registry) {
+    QuotesBatch quotes = new QuotesBatch(settings);
+    BarsBatch bars = new BarsBatch(settings);
+    IngestProgress progress =
+        new IngestProgress(
+            settings,
+            quotes,
+            bars,
+            CassandraConnector.apply(spark.sparkContext().getConf()),
+            topicEnds,
+            registry);
+    spark.streams().addListener(progress);
+    return new Parts(quotes, bars, progress);
+  }
 
   /**
    * The Spark settings of the job: the master unless spark-submit chose one, UTC as the session

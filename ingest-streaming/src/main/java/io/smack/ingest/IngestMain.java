@@ -1,6 +1,5 @@
 package io.smack.ingest;
 
-import com.datastax.spark.connector.cql.CassandraConnector;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.smack.common.Settings;
@@ -30,22 +29,13 @@ public final class IngestMain {
     if (settings.createSchema()) {
       IngestJob.createSchema(spark, settings.cassandra());
     }
-    QuotesBatch quotes = new QuotesBatch(settings);
-    BarsBatch bars = new BarsBatch(settings);
     PrometheusRegistry registry = new PrometheusRegistry();
     int exit = 0;
     try (TopicEnds topicEnds = new TopicEnds(settings.kafka().bootstrapServers())) {
-      IngestProgress progress =
-          new IngestProgress(
-              settings,
-              quotes,
-              bars,
-              CassandraConnector.apply(spark.sparkContext().getConf()),
-              topicEnds,
-              registry);
-      spark.streams().addListener(progress);
+      IngestJob.Parts parts = IngestJob.parts(spark, settings, topicEnds, registry);
       try (HTTPServer http =
-          IngestHttp.start(settings.httpHost(), settings.httpPort(), registry, progress::state)) {
+          IngestHttp.start(
+              settings.httpHost(), settings.httpPort(), registry, parts.progress()::state)) {
         LOG.info(
             "ingest-streaming: {} -> keyspace {} on {}, checkpoints under {}, health and metrics on"
                 + " port {}",
@@ -54,7 +44,7 @@ public final class IngestMain {
             spark.sparkContext().master(),
             settings.checkpoint(),
             http.getPort());
-        IngestJob.Queries queries = IngestJob.start(spark, settings, quotes, bars);
+        IngestJob.Queries queries = parts.start(spark, settings);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(queries), "ingest-stop"));
         awaitBoth(queries);
       } catch (StreamingQueryException e) {

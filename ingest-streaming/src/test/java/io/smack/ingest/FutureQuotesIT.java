@@ -1,11 +1,9 @@
 package io.smack.ingest;
 
-import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.smack.common.Quote;
-import io.smack.common.QuoteCodec;
 import io.smack.common.Tables;
 import io.smack.ingest.ExpectedTables.Bar;
 import io.smack.localstack.LocalStackExtension;
@@ -18,7 +16,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -58,12 +55,12 @@ class FutureQuotesIT {
             Duration.ofSeconds(2),
             51);
     Quote aheadOfTheClock = new Quote("AAPL", now.plus(Duration.ofHours(23)), 500.0, 1, "it");
-    write(world, normal);
-    write(world, List.of(aheadOfTheClock));
+    TestSparks.writeAsTheJob(spark, world.keyspace, normal);
+    TestSparks.writeAsTheJob(spark, world.keyspace, List.of(aheadOfTheClock));
     Instant future = aheadOfTheClock.ts().truncatedTo(ChronoUnit.MINUTES);
     insertBar(world, aheadOfTheClock);
     Quote laterAapl = new Quote("AAPL", now.minusSeconds(30), 190.0, 3, "it");
-    write(world, List.of(laterAapl));
+    TestSparks.writeAsTheJob(spark, world.keyspace, List.of(laterAapl));
     assertThat(IngestTables.latest(world).get("AAPL")).as("pinned").isEqualTo(aheadOfTheClock);
 
     // when: a dry run, then the repair
@@ -85,7 +82,7 @@ class FutureQuotesIT {
     assertThat(bars).doesNotContainKey("AAPL@" + future);
     // and a later quote updates latest_quote again, as it could not while the future one was there
     Quote newer = new Quote("AAPL", now.minusSeconds(1), 191.0, 4, "it");
-    write(world, List.of(newer));
+    TestSparks.writeAsTheJob(spark, world.keyspace, List.of(newer));
     assertThat(IngestTables.latest(world).get("AAPL")).isEqualTo(newer);
   }
 
@@ -95,24 +92,6 @@ class FutureQuotesIT {
             session ->
                 new FutureQuotes(session, world.keyspace, "LOCAL_ONE")
                     .repair(now, Duration.ofMinutes(5), dryRun));
-  }
-
-  /** The quotes as the job writes them, with a clock skew wide enough for the future one. */
-  private static void write(IngestWorld world, List<Quote> quotes) {
-    List<org.apache.spark.sql.Row> rows = new ArrayList<>();
-    for (int i = 0; i < quotes.size(); i++) {
-      rows.add(RowFactory.create(null, QuoteCodec.encode(quotes.get(i)), "quotes", 0, (long) i));
-    }
-    QuoteParsing.decode(spark.createDataFrame(rows, TestSparks.KAFKA_ROWS))
-        .select(col("decoded.*"))
-        .javaRDD()
-        .mapPartitions(
-            new QuoteWriter(
-                CassandraConnector.apply(spark.sparkContext().getConf()),
-                world.keyspace,
-                "LOCAL_ONE",
-                8))
-        .collect();
   }
 
   private static void insertBar(IngestWorld world, Quote quote) {

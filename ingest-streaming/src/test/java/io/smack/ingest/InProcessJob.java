@@ -1,7 +1,6 @@
 package io.smack.ingest;
 
 import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.spark.connector.cql.CassandraConnector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.smack.common.Tables;
 import io.smack.localstack.Await;
@@ -54,24 +53,18 @@ final class InProcessJob {
 
   /** Runs both queries until they have read the whole topic. */
   static Run run(SparkSession spark, IngestSettings settings) throws Exception {
-    QuotesBatch quotes = new QuotesBatch(settings);
-    BarsBatch bars = new BarsBatch(settings);
-    TopicEnds topicEnds = new TopicEnds(settings.kafka().bootstrapServers());
-    IngestProgress listener =
-        new IngestProgress(
+    IngestJob.Parts parts =
+        IngestJob.parts(
+            spark,
             settings,
-            quotes,
-            bars,
-            CassandraConnector.apply(spark.sparkContext().getConf()),
-            topicEnds,
+            new TopicEnds(settings.kafka().bootstrapServers()),
             new PrometheusRegistry());
-    spark.streams().addListener(listener);
-    IngestJob.Queries queries = IngestJob.start(spark, settings, quotes, bars);
+    IngestJob.Queries queries = parts.start(spark, settings);
     for (StreamingQuery query : queries.both()) {
       query.awaitTermination();
     }
     return new Run(
-        listener,
+        parts.progress(),
         settings.queryName(),
         firstBatch(queries.quotes()),
         queries.quotes().lastProgress().batchId(),

@@ -58,7 +58,13 @@ class IngestRestartIT {
     Await.until(() -> progressRows(world) >= 1, Duration.ofSeconds(120));
     CompletableFuture<Void> flowing =
         CompletableFuture.runAsync(
-            () -> trickle(world, quotes.subList(10_000, quotes.size()), 500, 200));
+            () ->
+                trickle(
+                    world,
+                    quotes.subList(10_000, quotes.size()),
+                    500,
+                    200,
+                    new AtomicBoolean(true)));
     Await.until(() -> progressRows(world) >= 3, Duration.ofSeconds(120));
     // in the middle of a batch of each query: its offsets are in the checkpoint, its commit is not
     Await.until(
@@ -113,7 +119,7 @@ class IngestRestartIT {
             41);
     AtomicBoolean sending = new AtomicBoolean(true);
     CompletableFuture<Integer> flowing =
-        CompletableFuture.supplyAsync(() -> trickleWhile(world, available, sending));
+        CompletableFuture.supplyAsync(() -> trickle(world, available, 200, 250, sending));
     Map<String, String> live = Map.of("INGEST_TRIGGER", "250ms", "INGEST_BARS_TRIGGER", "1s");
 
     // when: the job is killed with SIGKILL three times while quotes flow, each time after it has
@@ -170,37 +176,26 @@ class IngestRestartIT {
   }
 
   /**
-   * Sends the quotes 200 at a time, a chunk every 250 ms, while {@code sending} holds.
+   * Sends the quotes {@code chunk} at a time, a chunk every {@code everyMillis}, while {@code
+   * sending} holds.
    *
    * @return how many were sent (and acknowledged)
    */
-  private static int trickleWhile(IngestWorld world, List<Quote> quotes, AtomicBoolean sending) {
+  private static int trickle(
+      IngestWorld world, List<Quote> quotes, int chunk, long everyMillis, AtomicBoolean sending) {
     int sent = 0;
     try {
       while (sending.get() && sent < quotes.size()) {
-        int next = Math.min(quotes.size(), sent + 200);
+        int next = Math.min(quotes.size(), sent + chunk);
         world.produce(quotes.subList(sent, next));
         sent = next;
-        TimeUnit.MILLISECONDS.sleep(250);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return sent;
-  }
-
-  /** Sends the quotes {@code chunk} at a time, a chunk every {@code everyMillis}. */
-  private static void trickle(IngestWorld world, List<Quote> quotes, int chunk, long everyMillis) {
-    try {
-      for (int i = 0; i < quotes.size(); i += chunk) {
-        world.produce(quotes.subList(i, Math.min(quotes.size(), i + chunk)));
         TimeUnit.MILLISECONDS.sleep(everyMillis);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+    return sent;
   }
 
   /** The job's main class in a JVM of its own, with Spark's flags, logging to target/. */

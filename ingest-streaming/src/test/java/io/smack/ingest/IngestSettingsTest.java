@@ -21,7 +21,8 @@ class IngestSettingsTest {
     // then
     assertThat(settings.master()).isEqualTo("local[*]");
     assertThat(settings.triggerInterval()).contains(Duration.ofMillis(250));
-    assertThat(settings.barsTrigger()).contains(Duration.ofSeconds(2));
+    assertThat(settings.barsTrigger()).contains(Duration.ofSeconds(10));
+    assertThat(settings.shufflePartitions()).as("fewer than the cores of 2").isEqualTo(1);
     assertThat(settings.quotes().maxClockSkew()).isEqualTo(Duration.ofMinutes(5));
     assertThat(settings.maxOffsetsPerTrigger()).isEqualTo(200_000);
     assertThat(settings.startingOffsets()).isEqualTo("earliest");

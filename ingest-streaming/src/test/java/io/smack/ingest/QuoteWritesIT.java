@@ -1,6 +1,5 @@
 package io.smack.ingest;
 
-import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -64,8 +63,8 @@ class QuoteWritesIT {
     Quote msftAt1432 = quote("MSFT", "2026-11-23T14:32:00Z", 411.0);
 
     // when: the newer AAPL first, then a batch with the late AAPL and two MSFT quotes
-    write(List.of(aaplAt1431));
-    write(List.of(lateAaplAt1430, msftAt1430, msftAt1432));
+    TestSparks.writeAsTheJob(spark, keyspace, List.of(aaplAt1431));
+    TestSparks.writeAsTheJob(spark, keyspace, List.of(lateAaplAt1430, msftAt1430, msftAt1432));
 
     // then
     assertThat(read("latest_quote").stream().map(r -> tuple(r.getString(0), r.getDouble(2))))
@@ -81,11 +80,11 @@ class QuoteWritesIT {
       batch.add(
           quote("IBM", Instant.parse("2026-11-24T09:00:00Z").plusSeconds(i).toString(), 160 + i));
     }
-    write(batch);
+    TestSparks.writeAsTheJob(spark, keyspace, batch);
     long before = read("quotes_by_day").stream().filter(r -> r.getString(0).equals("IBM")).count();
 
     // when: the batch is replayed, as after a crash before its offsets were committed
-    write(batch);
+    TestSparks.writeAsTheJob(spark, keyspace, batch);
 
     // then
     assertThat(before).isEqualTo(50);
@@ -149,21 +148,6 @@ class QuoteWritesIT {
 
   private static Quote quote(String symbol, String ts, double price) {
     return new Quote(symbol, Instant.parse(ts), price, 1, "it");
-  }
-
-  private static void write(List<Quote> quotes) {
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < quotes.size(); i++) {
-      rows.add(RowFactory.create(null, QuoteCodec.encode(quotes.get(i)), "quotes", 0, (long) i));
-    }
-    QuoteWriter writer =
-        new QuoteWriter(
-            CassandraConnector.apply(spark.sparkContext().getConf()), keyspace, "LOCAL_ONE", 8);
-    QuoteParsing.decode(spark.createDataFrame(rows, TestSparks.KAFKA_ROWS))
-        .select(col("decoded.*"))
-        .javaRDD()
-        .mapPartitions(writer)
-        .collect();
   }
 
   private static List<Row> read(String table) {
