@@ -39,10 +39,7 @@ final class TestTables implements AutoCloseable {
             .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
             .withLocalDatacenter(stack.cassandraDatacenter())
             .build();
-    for (String statement :
-        CqlSchema.statements(keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}")) {
-      session.execute(statement);
-    }
+    CqlSchema.apply(session, keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}");
     String ks = keyspace + ".";
     quote =
         session.prepare(

@@ -218,10 +218,7 @@ final class AccessBenchmark implements Benchmark {
   /** One day of AAPL, 1000 quotes 86 s apart, with its day index and latest quote. */
   private static void writeDay(StackAddresses stack) {
     try (CqlSession session = CassandraWriteBaseline.session(stack)) {
-      for (String statement :
-          CqlSchema.statements(KEYSPACE, "{'class': 'SimpleStrategy', 'replication_factor': 1}")) {
-        CassandraWriteBaseline.ddl(session, statement);
-      }
+      CqlSchema.apply(session, KEYSPACE, "{'class': 'SimpleStrategy', 'replication_factor': 1}");
       PreparedStatement quote =
           session.prepare(
               "INSERT INTO "

@@ -3,12 +3,10 @@ package io.smack.bench;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.smack.common.CqlSchema;
 import io.smack.common.Quote;
 import io.smack.localstack.StackAddresses;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -41,10 +39,7 @@ final class CassandraWriteBaseline implements Benchmark {
     int count = options.scale(300_000);
     String keyspace = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     try (CqlSession session = session(stack)) {
-      for (String statement :
-          CqlSchema.statements(keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}")) {
-        ddl(session, statement);
-      }
+      CqlSchema.apply(session, keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}");
       PreparedStatement insert =
           session.prepare(
               "INSERT INTO "
@@ -55,7 +50,7 @@ final class CassandraWriteBaseline implements Benchmark {
       long start = System.nanoTime();
       write(session, insert, count, count / 10);
       double seconds = (System.nanoTime() - start) / 1e9;
-      ddl(session, "DROP KEYSPACE " + keyspace);
+      CqlSchema.execute(session, "DROP KEYSPACE " + keyspace);
       return List.of(Figure.raw(ROWS, count / seconds, "rows/s"));
     }
   }
@@ -110,11 +105,6 @@ final class CassandraWriteBaseline implements Benchmark {
     if (failure.get() != null) {
       throw new IllegalStateException("a write failed", failure.get());
     }
-  }
-
-  /** A schema change, given the time it takes on a node busy with writes. */
-  static void ddl(CqlSession session, String cql) {
-    session.execute(SimpleStatement.newInstance(cql).setTimeout(Duration.ofSeconds(60)));
   }
 
   static CqlSession session(StackAddresses stack) {

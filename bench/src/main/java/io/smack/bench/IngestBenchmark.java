@@ -201,7 +201,7 @@ final class IngestBenchmark implements Benchmark {
             .orElseThrow();
     double rate =
         (count - first.getLong("input_rows")) / (Duration.between(warm, done).toMillis() / 1000.0);
-    CassandraWriteBaseline.ddl(session, "DROP KEYSPACE " + world.keyspace);
+    CqlSchema.execute(session, "DROP KEYSPACE " + world.keyspace);
     KafkaProducerBaseline.deleteTopic(stack, world.topic);
     KafkaProducerBaseline.deleteTopic(stack, world.deadLetters);
     return new JobRound(
@@ -266,9 +266,7 @@ final class IngestBenchmark implements Benchmark {
     // quote_days and latest_quote: one row per symbol in each quotes batch
     int perBatch = job.quotesBatches() * SYMBOLS;
     String keyspace = "bench_raw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-    for (String statement : CqlSchema.statements(keyspace, REPLICATION)) {
-      CassandraWriteBaseline.ddl(session, statement);
-    }
+    CqlSchema.apply(session, keyspace, REPLICATION);
     PreparedStatement quote =
         session.prepare(
             "INSERT INTO "
@@ -325,7 +323,7 @@ final class IngestBenchmark implements Benchmark {
               q.symbol(), q.ts(), q.price(), q.volume(), q.source(), q.ts().toEpochMilli() * 1000);
         });
     double seconds = (System.nanoTime() - began) / 1e9;
-    CassandraWriteBaseline.ddl(session, "DROP KEYSPACE " + keyspace);
+    CqlSchema.execute(session, "DROP KEYSPACE " + keyspace);
     return quotes / seconds;
   }
 
@@ -505,9 +503,7 @@ final class IngestBenchmark implements Benchmark {
                   .toAbsolutePath());
       KafkaProducerBaseline.createTopic(stack, world.topic);
       KafkaProducerBaseline.createTopic(stack, world.deadLetters);
-      for (String statement : CqlSchema.statements(world.keyspace, REPLICATION)) {
-        CassandraWriteBaseline.ddl(session, statement);
-      }
+      CqlSchema.apply(session, world.keyspace, REPLICATION);
       return world;
     }
 

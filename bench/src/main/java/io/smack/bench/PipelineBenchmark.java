@@ -153,9 +153,7 @@ final class PipelineBenchmark implements Benchmark {
       this.keyspace = "bench_pipeline_" + suffix;
       this.work = Path.of("target", "bench", "pipeline-" + name + "-" + suffix).toAbsolutePath();
       this.session = CassandraWriteBaseline.session(stack);
-      for (String statement : CqlSchema.statements(keyspace, REPLICATION)) {
-        CassandraWriteBaseline.ddl(session, statement);
-      }
+      CqlSchema.apply(session, keyspace, REPLICATION);
       String topic = "bench-pipeline-" + suffix;
       KafkaProducerBaseline.createTopic(stack, topic);
       KafkaProducerBaseline.createTopic(stack, topic + ".dlq");
@@ -238,7 +236,7 @@ final class PipelineBenchmark implements Benchmark {
     public void close() throws Exception {
       access.close();
       ingest.close();
-      CassandraWriteBaseline.ddl(session, "DROP KEYSPACE " + keyspace);
+      CqlSchema.execute(session, "DROP KEYSPACE " + keyspace);
       session.close();
     }
   }

@@ -51,9 +51,7 @@ final class TrainingBenchmark implements Benchmark {
         String label = rows >= 1_000_000 ? rows / 1_000_000 + "M" : rows / 1_000 + "k";
         String keyspace =
             "bench_train_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        for (String statement : CqlSchema.statements(keyspace, REPLICATION)) {
-          CassandraWriteBaseline.ddl(session, statement);
-        }
+        CqlSchema.apply(session, keyspace, REPLICATION);
         fill(session, keyspace, rows);
         Path log = Path.of("target", "bench", "training-" + label + ".log").toAbsolutePath();
         long start = System.nanoTime();
@@ -87,7 +85,7 @@ final class TrainingBenchmark implements Benchmark {
         figures.add(Figure.raw("training." + label + ".seconds", seconds, "s"));
         figures.add(Figure.raw("training." + label + ".rows", rows / seconds, "rows/s"));
         figures.add(Figure.raw("training." + label + ".peak-rss", peakKb / 1024.0, "MiB"));
-        CassandraWriteBaseline.ddl(session, "DROP KEYSPACE " + keyspace);
+        CqlSchema.execute(session, "DROP KEYSPACE " + keyspace);
       }
     }
     return figures;

@@ -1,19 +1,32 @@
 package io.smack.common;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The statements of {@code cql/schema.cql} for one keyspace and replication, ready to execute one
- * by one with whatever session the caller has (the driver in services, the connector in Spark
- * jobs).
+ * The statements of {@code cql/schema.cql} for one keyspace and replication, and their application
+ * with whatever session the caller has (the driver's in services, the connector's in Spark jobs:
+ * the same API, which is why this module compiles against the driver without bringing it).
  */
 public final class CqlSchema {
+
+  /**
+   * How long one schema change may take: a node busy with writes, or a ring agreeing on a new
+   * table, takes seconds where the driver's request timeout (2 s) is made for reads and writes.
+   */
+  public static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Tries of a schema change that timed out on the client (it may have been applied anyway). */
+  private static final int DDL_ATTEMPTS = 3;
 
   private static final String RESOURCE = "/cql/schema.cql";
   private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
@@ -40,6 +53,67 @@ public final class CqlSchema {
         .map(statement -> statement.strip().replaceAll("\\s+", " "))
         .filter(statement -> !statement.isEmpty())
         .toList();
+  }
+
+  /**
+   * Creates the keyspace and the tables that are missing, each statement with {@link #DDL_TIMEOUT}
+   * and tried again when it timed out, then waits (as long again) until every node has the same
+   * schema, so that a writer started next finds every table on whichever node it asks.
+   *
+   * <p>Why a loop of our own: the driver's retry policy never retries a request that timed out on
+   * the client, and a schema change is not retried by the driver at all. Every statement is {@code
+   * IF NOT EXISTS}, so running it again is harmless.
+   *
+   * @throws IllegalStateException when a statement timed out {@value #DDL_ATTEMPTS} times, or the
+   *     nodes did not agree in time
+   */
+  public static void apply(CqlSession session, String keyspace, String replication) {
+    for (String statement : statements(keyspace, replication)) {
+      execute(session, statement);
+    }
+    long deadline = System.nanoTime() + DDL_TIMEOUT.toNanos();
+    while (!session.checkSchemaAgreement()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the Cassandra nodes did not agree on keyspace "
+                + keyspace
+                + "'s schema in "
+                + DDL_TIMEOUT);
+      }
+      sleep(Duration.ofMillis(500));
+    }
+  }
+
+  /** One schema change, with {@link #DDL_TIMEOUT} and tried again when it timed out. */
+  public static void execute(CqlSession session, String statement) {
+    SimpleStatement ddl =
+        SimpleStatement.newInstance(statement).setTimeout(DDL_TIMEOUT).setIdempotent(true);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        session.execute(ddl);
+        return;
+      } catch (DriverTimeoutException e) {
+        if (attempt == DDL_ATTEMPTS) {
+          throw new IllegalStateException(
+              "schema change timed out "
+                  + attempt
+                  + " times ("
+                  + DDL_TIMEOUT
+                  + " each): "
+                  + statement,
+              e);
+        }
+      }
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for schema agreement", e);
+    }
   }
 
   private static String resource() {

@@ -48,6 +48,40 @@ class DeploymentPolicyTest {
   }
 
   @Test
+  void should_read_and_write_at_local_quorum_and_create_the_keyspace_as_the_deployment_does() {
+    Map<String, Map<String, String>> cassandraUsers = new LinkedHashMap<>();
+    for (String name : List.of("ingest-streaming", "access-service")) {
+      Map<String, String> env = new LinkedHashMap<>();
+      marathonApp(name)
+          .get("env")
+          .fields()
+          .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+      cassandraUsers.put("marathon " + name, env);
+    }
+    Map<String, String> training = new LinkedHashMap<>();
+    chronosJob("model-training")
+        .get("environmentVariables")
+        .forEach(v -> training.put(v.get("name").asText(), v.get("value").asText()));
+    cassandraUsers.put("chronos model-training", training);
+
+    for (Map.Entry<String, Map<String, String>> user : cassandraUsers.entrySet()) {
+      Map<String, String> env = user.getValue();
+      assertThat(env.get("CASSANDRA_CONSISTENCY")).as(user.getKey()).isEqualTo("LOCAL_QUORUM");
+    }
+    // every part that may create the keyspace (the jobs do, when it is missing) asks for the same
+    // replication: NetworkTopologyStrategy, three replicas in the data centre it reads from
+    for (String creator : List.of("marathon ingest-streaming", "chronos model-training")) {
+      Map<String, String> env = cassandraUsers.get(creator);
+      assertThat(env.get("CASSANDRA_REPLICATION_STRATEGY"))
+          .as(creator)
+          .isEqualTo("NetworkTopologyStrategy");
+      assertThat(env.get("CASSANDRA_REPLICATION_DATA_CENTERS"))
+          .as(creator)
+          .isEqualTo(env.get("CASSANDRA_LOCAL_DC") + ":3");
+    }
+  }
+
+  @Test
   void should_give_every_app_a_health_check_that_waits_for_its_jvm() {
     for (String name : List.of("ingest-streaming", "access-service", "collector")) {
       JsonNode check = marathonApp(name).get("healthChecks").get(0);

@@ -114,9 +114,7 @@ final class IngestJob {
   static void createSchema(CassandraConnector connector, String keyspace, String replication) {
     connector.withSessionDo(
         session -> {
-          for (String statement : CqlSchema.statements(keyspace, replication)) {
-            session.execute(statement);
-          }
+          CqlSchema.apply(session, keyspace, replication);
           return null;
         });
   }

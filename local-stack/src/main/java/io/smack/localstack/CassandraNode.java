@@ -107,9 +107,7 @@ final class CassandraNode implements AutoCloseable {
   /** Creates the keyspace and tables of {@code cql/schema.cql} if they do not exist. */
   void applySchema(String keyspace, String replication) {
     try (CqlSession session = session()) {
-      for (String statement : CqlSchema.statements(keyspace, replication)) {
-        session.execute(statement);
-      }
+      CqlSchema.apply(session, keyspace, replication);
     }
   }
 

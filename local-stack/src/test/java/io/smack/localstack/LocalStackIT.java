@@ -126,9 +126,7 @@ class LocalStackIT {
     List<Quote> sent = quotes(50);
 
     try (CqlSession session = session()) {
-      for (String statement : CqlSchema.statements(keyspace, settings().replication())) {
-        session.execute(statement);
-      }
+      CqlSchema.apply(session, keyspace, settings().replication());
       PreparedStatement insert =
           session.prepare(
               "INSERT INTO "

@@ -60,11 +60,8 @@ public final class TrainingMain {
       if (settings.createSchema()) {
         connector.withSessionDo(
             session -> {
-              for (String statement :
-                  CqlSchema.statements(
-                      settings.cassandra().keyspace(), settings.cassandra().replication())) {
-                session.execute(statement);
-              }
+              CqlSchema.apply(
+                  session, settings.cassandra().keyspace(), settings.cassandra().replication());
               return null;
             });
       }

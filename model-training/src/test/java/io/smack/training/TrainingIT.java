@@ -58,10 +58,7 @@ class TrainingIT {
     cassandra = CassandraConnector.apply(TrainingMain.sparkConf(settings));
     cassandra.withSessionDo(
         session -> {
-          for (String statement :
-              CqlSchema.statements(keyspace, settings.cassandra().replication())) {
-            session.execute(statement);
-          }
+          CqlSchema.apply(session, keyspace, settings.cassandra().replication());
           return null;
         });
     // the five symbols of stocks.csv (GOOG has 68 months, the others 123), and one of 30 prices
