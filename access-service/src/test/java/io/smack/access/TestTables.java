@@ -33,10 +33,9 @@ final class TestTables implements AutoCloseable {
 
   TestTables(StackAddresses stack, String keyspace) {
     this.keyspace = keyspace;
-    String[] hostPort = stack.cassandraContactPoint().split(":");
     this.session =
         CqlSession.builder()
-            .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
+            .addContactPoint(new InetSocketAddress(stack.cassandraHost(), stack.cassandraPort()))
             .withLocalDatacenter(stack.cassandraDatacenter())
             .build();
     CqlSchema.apply(session, keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}");

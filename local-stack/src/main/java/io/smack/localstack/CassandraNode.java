@@ -1,19 +1,54 @@
 package io.smack.localstack;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
 import io.smack.common.CqlSchema;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
- * A single Cassandra node from the {@code cassandra-all} artifact, in a JVM of its own, with the
- * JVM options of Cassandra's own {@code jvm17-server.options} (it does not start on Java 17 without
- * them). Its data survives restarts in its folder.
+ * A Cassandra node from the {@code cassandra-all} artifact, in a JVM of its own, with the JVM
+ * options of Cassandra's own {@code jvm17-server.options} (it does not start on Java 17 without
+ * them): alone, or one node of a {@link Ring}, each on its own loopback address. Its data survives
+ * restarts in its folder.
  */
 final class CassandraNode implements AutoCloseable {
+
+  /**
+   * The nodes of one ring: node {@code i} listens on {@link Ports#host}(i), on the same CQL and
+   * storage ports as the others; the first is the seed. Each owns one token, evenly spaced, so that
+   * with a replica per node every node holds every row.
+   */
+  record Ring(int nodes, int port, int storagePort) {
+
+    String host(int node) {
+      return Ports.host(node);
+    }
+
+    /** The CQL address of every node, {@code host:port,...}. */
+    String contactPoints() {
+      return IntStream.range(0, nodes)
+          .mapToObj(node -> host(node) + ":" + port)
+          .collect(Collectors.joining(","));
+    }
+
+    /** Node {@code node}'s token: 0 alone (as the single node always had), else evenly spaced. */
+    String token(int node) {
+      if (nodes == 1) {
+        return "0";
+      }
+      BigInteger range = BigInteger.TWO.pow(64);
+      return BigInteger.valueOf(Long.MIN_VALUE)
+          .add(range.multiply(BigInteger.valueOf(node)).divide(BigInteger.valueOf(nodes)))
+          .toString();
+    }
+  }
 
   static final String DATACENTER = "datacenter1";
   private static final String CLASSPATH = "/io/smack/localstack/cassandra.classpath";
@@ -49,18 +84,20 @@ final class CassandraNode implements AutoCloseable {
           "-XX:+UseG1GC");
 
   private final ServerProcess process;
-  private final int port;
+  private final Ring ring;
+  private final int node;
 
-  private CassandraNode(ServerProcess process, int port) {
+  private CassandraNode(ServerProcess process, Ring ring, int node) {
     this.process = process;
-    this.port = port;
+    this.ring = ring;
+    this.node = node;
   }
 
-  /** Starts the node; does not wait for it. */
-  static CassandraNode start(Path home, int port, int storagePort, String heap) {
+  /** Starts node {@code node} of {@code ring}; does not wait for it. */
+  static CassandraNode start(Path home, Ring ring, int node, String heap) {
     Path config = home.resolve("cassandra.yaml");
     Path logback = home.resolve("logback.xml");
-    StackFiles.write(config, yaml(home, port, storagePort));
+    StackFiles.write(config, yaml(home, ring, node));
     StackFiles.write(logback, LOGBACK);
     List<String> jvm = new ArrayList<>(JAVA_17_OPTIONS);
     jvm.addAll(
@@ -72,27 +109,36 @@ final class CassandraNode implements AutoCloseable {
             "-Dcassandra.storagedir=" + home.resolve("data"),
             "-Dcassandra.logdir=" + home,
             "-Dlogback.configurationFile=" + logback,
-            // one node: nobody to gossip with, nothing to wait for
+            // alone, nobody to gossip with; in a new ring, nothing to stream (auto_bootstrap off)
             "-Dcassandra.skip_wait_for_gossip_to_settle=0",
             "-Dcassandra.ring_delay_ms=0",
             "-Dcassandra.superuser_setup_delay_ms=0"));
     ServerProcess process =
         ServerProcess.start(
-            "Cassandra",
+            ring.nodes() == 1 ? "Cassandra" : "Cassandra node " + (node + 1),
             CLASSPATH,
             jvm,
             "org.apache.cassandra.service.CassandraDaemon",
             List.of(),
             home.resolve("cassandra.log"));
-    return new CassandraNode(process, port);
+    return new CassandraNode(process, ring, node);
   }
 
   int port() {
-    return port;
+    return ring.port();
   }
 
+  Ring ring() {
+    return ring;
+  }
+
+  int node() {
+    return node;
+  }
+
+  /** This node's CQL address, {@code host:port}. */
   String contactPoint() {
-    return Ports.HOST + ":" + port;
+    return ring.host(node) + ":" + ring.port();
   }
 
   ServerProcess process() {
@@ -101,7 +147,13 @@ final class CassandraNode implements AutoCloseable {
 
   /** Waits until the node accepts a CQL session. */
   void awaitReady(Duration timeout) {
-    process.awaitReady(timeout, () -> Ports.listening(port) && acceptsSession());
+    process.awaitReady(
+        timeout, () -> Ports.listening(ring.host(node), ring.port()) && acceptsSession());
+  }
+
+  /** Waits until this node's session sees every node of the ring up. */
+  void awaitRing(Duration timeout) {
+    process.awaitReady(timeout, this::seesRingUp);
   }
 
   /** Creates the keyspace and tables of {@code cql/schema.cql} if they do not exist. */
@@ -116,6 +168,17 @@ final class CassandraNode implements AutoCloseable {
     process.close();
   }
 
+  private boolean seesRingUp() {
+    try (CqlSession session = session()) {
+      return session.getMetadata().getNodes().values().stream()
+              .filter(n -> n.getState() == NodeState.UP)
+              .count()
+          == ring.nodes();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   private boolean acceptsSession() {
     try (CqlSession session = session()) {
       return session.execute("SELECT release_version FROM system.local").one() != null;
@@ -126,18 +189,21 @@ final class CassandraNode implements AutoCloseable {
 
   private CqlSession session() {
     return CqlSession.builder()
-        .addContactPoint(new InetSocketAddress(Ports.HOST, port))
+        .addContactPoint(new InetSocketAddress(ring.host(node), ring.port()))
         .withLocalDatacenter(DATACENTER)
         .build();
   }
 
-  private static String yaml(Path home, int port, int storagePort) {
+  private static String yaml(Path home, Ring ring, int node) {
+    String host = ring.host(node);
     return String.join(
         "\n",
         "# Written by the local stack at each start; edits are overwritten.",
         "cluster_name: smack-local",
         "num_tokens: 1",
-        "initial_token: 0",
+        "initial_token: " + ring.token(node),
+        // a new ring has nothing to stream; a node that joins later would need it on
+        "auto_bootstrap: " + (ring.nodes() == 1),
         "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
         "data_file_directories: [" + home.resolve("data/data") + "]",
         "commitlog_directory: " + home.resolve("data/commitlog"),
@@ -149,11 +215,11 @@ final class CassandraNode implements AutoCloseable {
         "seed_provider:",
         "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
         "    parameters:",
-        "      - seeds: \"" + Ports.HOST + ":" + storagePort + "\"",
-        "listen_address: " + Ports.HOST,
-        "rpc_address: " + Ports.HOST,
-        "storage_port: " + storagePort,
-        "native_transport_port: " + port,
+        "      - seeds: \"" + ring.host(0) + ":" + ring.storagePort() + "\"",
+        "listen_address: " + host,
+        "rpc_address: " + host,
+        "storage_port: " + ring.storagePort(),
+        "native_transport_port: " + ring.port(),
         "start_native_transport: true",
         "endpoint_snitch: SimpleSnitch",
         // small machine: keep memory and background work small

@@ -1,5 +1,8 @@
 package io.smack.localstack;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,32 +12,74 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A Kafka broker in KRaft mode, one node that is both broker and controller, from the {@code
- * kafka_2.13} artifact, in a JVM of its own. Its data survives restarts in its folder.
+ * A Kafka node in KRaft mode, both broker and controller, from the {@code kafka_2.13} artifact, in
+ * a JVM of its own: alone, or one of the {@link Quorum}'s nodes, each on its own loopback address.
+ * Its data survives restarts in its folder.
  */
 final class KafkaNode implements AutoCloseable {
 
   private static final String CLASSPATH = "/io/smack/localstack/kafka.classpath";
 
-  private final ServerProcess process;
-  private final int port;
+  /**
+   * The nodes of one Kafka cluster: node {@code i} (id {@code i + 1}) listens on {@link
+   * Ports#host}(i), on the same client and controller ports as the others; every node votes. Topics
+   * get a replica per node, at most three, and need two in sync to accept a write when there are
+   * several.
+   */
+  record Quorum(int nodes, int port, int controllerPort) {
 
-  private KafkaNode(ServerProcess process, int port) {
-    this.process = process;
-    this.port = port;
+    String host(int node) {
+      return Ports.host(node);
+    }
+
+    String voters() {
+      return IntStream.range(0, nodes)
+          .mapToObj(node -> (node + 1) + "@" + host(node) + ":" + controllerPort)
+          .collect(Collectors.joining(","));
+    }
+
+    String bootstrapServers() {
+      return IntStream.range(0, nodes)
+          .mapToObj(node -> host(node) + ":" + port)
+          .collect(Collectors.joining(","));
+    }
+
+    short replicas() {
+      return (short) Math.min(3, nodes);
+    }
+
+    int minInSync() {
+      return Math.min(2, replicas());
+    }
   }
 
-  /** Formats the storage on first use, then starts the broker; does not wait for it. */
-  static KafkaNode start(Path home, int port, int controllerPort, String heap, Duration timeout) {
+  private final ServerProcess process;
+  private final Quorum quorum;
+  private final int node;
+
+  private KafkaNode(ServerProcess process, Quorum quorum, int node) {
+    this.process = process;
+    this.quorum = quorum;
+    this.node = node;
+  }
+
+  /**
+   * Formats the storage on first use (every node of a cluster with the same {@code clusterId}),
+   * then starts node {@code node} of {@code quorum}; does not wait for it.
+   */
+  static KafkaNode start(
+      Path home, Quorum quorum, int node, String heap, String clusterId, Duration timeout) {
     Path data = home.resolve("data");
     Path config = home.resolve("server.properties");
     Path log4j = home.resolve("log4j.properties");
-    writeConfig(config, data, port, controllerPort);
+    writeConfig(config, data, quorum, node);
     writeLog4j(log4j);
     List<String> jvm =
         List.of("-Xms" + heap, "-Xmx" + heap, "-Dlog4j.configuration=" + log4j.toUri());
@@ -44,42 +89,89 @@ final class KafkaNode implements AutoCloseable {
           CLASSPATH,
           List.of("-Xmx128m", "-Dlog4j.configuration=" + log4j.toUri()),
           "kafka.tools.StorageTool",
-          List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
+          List.of("format", "-t", clusterId, "-c", config.toString()),
           home.resolve("format.log"),
           timeout);
     }
     ServerProcess process =
         ServerProcess.start(
-            "Kafka",
+            quorum.nodes() == 1 ? "Kafka" : "Kafka node " + (node + 1),
             CLASSPATH,
             jvm,
             "kafka.Kafka",
             List.of(config.toString()),
             home.resolve("kafka.log"));
-    return new KafkaNode(process, port);
+    return new KafkaNode(process, quorum, node);
   }
 
+  /**
+   * The cluster id the storage under {@code home} was formatted with, or a new one when it was not
+   * formatted yet.
+   */
+  static String clusterId(Path home) {
+    Path meta = home.resolve("data").resolve("meta.properties");
+    if (Files.exists(meta)) {
+      Properties properties = new Properties();
+      try (Reader in = Files.newBufferedReader(meta)) {
+        properties.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading " + meta + " failed", e);
+      }
+      String id = properties.getProperty("cluster.id");
+      if (id != null) {
+        return id;
+      }
+    }
+    return Uuid.randomUuid().toString();
+  }
+
+  /** This node's own address, {@code host:port}. */
+  String address() {
+    return quorum.host(node) + ":" + quorum.port();
+  }
+
+  /** Every node of the cluster, for a client. */
   String bootstrapServers() {
-    return Ports.HOST + ":" + port;
+    return quorum.bootstrapServers();
+  }
+
+  /** The broker id of this node. */
+  int brokerId() {
+    return node + 1;
+  }
+
+  Quorum quorum() {
+    return quorum;
+  }
+
+  int node() {
+    return node;
   }
 
   int port() {
-    return port;
+    return quorum.port();
   }
 
   ServerProcess process() {
     return process;
   }
 
-  /** Waits until the broker answers a metadata request. */
+  /**
+   * Waits until this node listens and the cluster it belongs to answers a metadata request with all
+   * its brokers.
+   */
   void awaitReady(Duration timeout) {
-    process.awaitReady(timeout, () -> Ports.listening(port) && answersMetadata());
+    process.awaitReady(
+        timeout, () -> Ports.listening(quorum.host(node), quorum.port()) && answersMetadata());
   }
 
-  /** Creates the topics that do not exist yet (name to partition count), ready to produce to. */
+  /**
+   * Creates the topics that do not exist yet (name to partition count), with a replica per node (at
+   * most three), ready to produce to.
+   */
   void createTopics(Map<String, Integer> topics) {
     try {
-      NewTopics.create(bootstrapServers(), topics, Duration.ofSeconds(30));
+      NewTopics.create(bootstrapServers(), topics, Duration.ofSeconds(60));
     } catch (IllegalStateException e) {
       throw new StackStartException(e.getMessage(), e);
     }
@@ -92,7 +184,7 @@ final class KafkaNode implements AutoCloseable {
 
   private boolean answersMetadata() {
     try (Admin admin = admin()) {
-      return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+      return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == quorum.nodes();
     } catch (ExecutionException | TimeoutException e) {
       return false;
     } catch (InterruptedException e) {
@@ -103,41 +195,47 @@ final class KafkaNode implements AutoCloseable {
 
   private Admin admin() {
     Properties properties = new Properties();
-    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address());
     properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
     properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
     return Admin.create(properties);
   }
 
-  private static void writeConfig(Path config, Path data, int port, int controllerPort) {
-    String host = Ports.HOST;
+  private static void writeConfig(Path config, Path data, Quorum quorum, int node) {
+    String host = quorum.host(node);
+    int replicas = quorum.replicas();
     StackFiles.write(
         config,
         String.join(
             "\n",
             "# Written by the local stack at each start; edits are overwritten.",
             "process.roles=broker,controller",
-            "node.id=1",
-            "controller.quorum.voters=1@" + host + ":" + controllerPort,
+            "node.id=" + (node + 1),
+            "controller.quorum.voters=" + quorum.voters(),
             "listeners=PLAINTEXT://"
                 + host
                 + ":"
-                + port
+                + quorum.port()
                 + ",CONTROLLER://"
                 + host
                 + ":"
-                + controllerPort,
-            "advertised.listeners=PLAINTEXT://" + host + ":" + port,
+                + quorum.controllerPort(),
+            "advertised.listeners=PLAINTEXT://" + host + ":" + quorum.port(),
             "inter.broker.listener.name=PLAINTEXT",
             "controller.listener.names=CONTROLLER",
             "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             "log.dirs=" + data,
             "num.partitions=1",
             "auto.create.topics.enable=false",
-            "offsets.topic.replication.factor=1",
+            // a replica per node (at most three), two in sync for a write on a cluster, and never
+            // a leader that may have missed acknowledged records
+            "default.replication.factor=" + replicas,
+            "min.insync.replicas=" + quorum.minInSync(),
+            "unclean.leader.election.enable=false",
+            "offsets.topic.replication.factor=" + replicas,
             "offsets.topic.num.partitions=6",
-            "transaction.state.log.replication.factor=1",
-            "transaction.state.log.min.isr=1",
+            "transaction.state.log.replication.factor=" + replicas,
+            "transaction.state.log.min.isr=" + quorum.minInSync(),
             "group.initial.rebalance.delay.ms=0",
             "log.retention.hours=168",
             ""));

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +22,11 @@ public final class LauncherProcess implements AutoCloseable {
   private static final String LOGBACK = "io/smack/localstack/launcher-logback.xml";
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
 
+  /**
+   * A cluster starts its Cassandra nodes one after the seed, each up to a few minutes when busy.
+   */
+  private static final Duration CLUSTER_READY_TIMEOUT = Duration.ofMinutes(10);
+
   private final Process process;
   private final StackAddresses addresses;
 
@@ -31,30 +37,45 @@ public final class LauncherProcess implements AutoCloseable {
 
   /** Starts a stack with its data under {@code dir} and waits until it is ready. */
   public static LauncherProcess start(Path dir) {
+    return start(dir, false);
+  }
+
+  /**
+   * Starts a stack, or with {@code cluster} the local cluster ({@code LocalStackMain --cluster}),
+   * with its data under {@code dir}, and waits until it is ready.
+   */
+  public static LauncherProcess start(Path dir, boolean cluster) {
     Path readyFile = dir.resolve("stack.properties");
     Path log = dir.resolve("launcher.log");
     try {
       Files.createDirectories(dir);
       Files.deleteIfExists(readyFile);
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Classpaths.java(),
+                  "-Xmx256m",
+                  "-Dlogback.configurationFile=" + LOGBACK,
+                  "-cp",
+                  Classpaths.withOwnClasses(Classpaths.of(CLASSPATH)),
+                  ExitWithParent.class.getName(),
+                  LocalStackMain.class.getName(),
+                  "--free-ports",
+                  "--dir",
+                  dir.toAbsolutePath().toString(),
+                  "--ready-file",
+                  readyFile.toAbsolutePath().toString()));
+      if (cluster) {
+        command.add("--cluster");
+      }
       Process process =
-          new ProcessBuilder(
-                  List.of(
-                      Classpaths.java(),
-                      "-Xmx256m",
-                      "-Dlogback.configurationFile=" + LOGBACK,
-                      "-cp",
-                      Classpaths.withOwnClasses(Classpaths.of(CLASSPATH)),
-                      ExitWithParent.class.getName(),
-                      LocalStackMain.class.getName(),
-                      "--free-ports",
-                      "--dir",
-                      dir.toAbsolutePath().toString(),
-                      "--ready-file",
-                      readyFile.toAbsolutePath().toString()))
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
-      return new LauncherProcess(process, awaitReady(process, readyFile, log));
+      return new LauncherProcess(
+          process,
+          awaitReady(process, readyFile, log, cluster ? CLUSTER_READY_TIMEOUT : READY_TIMEOUT));
     } catch (IOException e) {
       throw new StackStartException("could not start the local stack: " + e.getMessage(), e);
     }
@@ -78,8 +99,9 @@ public final class LauncherProcess implements AutoCloseable {
     }
   }
 
-  private static StackAddresses awaitReady(Process process, Path readyFile, Path log) {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+  private static StackAddresses awaitReady(
+      Process process, Path readyFile, Path log, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
       while (!Files.exists(readyFile)) {
         if (process.waitFor(250, TimeUnit.MILLISECONDS)) {
@@ -89,7 +111,7 @@ public final class LauncherProcess implements AutoCloseable {
         if (System.nanoTime() > deadline) {
           process.destroy();
           throw new StackStartException(
-              "the local stack was not ready within " + READY_TIMEOUT + "; " + tail(log));
+              "the local stack was not ready within " + timeout + "; " + tail(log));
         }
       }
     } catch (InterruptedException e) {

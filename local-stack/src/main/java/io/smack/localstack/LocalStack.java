@@ -3,34 +3,40 @@ package io.smack.localstack;
 import io.smack.common.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Kafka broker and a real Cassandra node, each in a JVM of its own, on 127.0.0.1, with the
- * pipeline's topics and schema created. Closing it stops both.
+ * Real Kafka and Cassandra, each node in a JVM of its own, with the pipeline's topics and schema
+ * created: one broker and one node on 127.0.0.1, or a cluster of {@code nodes} of each, node {@code
+ * i} on 127.0.0.(i + 1) (a KRaft quorum whose nodes are brokers and controllers, and one Cassandra
+ * ring). Closing it stops them all.
  */
 public final class LocalStack implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
 
   private final LocalStackSettings settings;
-  private final int kafkaControllerPort;
-  private final int cassandraStoragePort;
-  private volatile KafkaNode kafka;
-  private volatile CassandraNode cassandra;
+  private final KafkaNode.Quorum quorum;
+  private final CassandraNode.Ring ring;
+  private final String kafkaClusterId;
+  private final List<KafkaNode> kafka;
+  private final List<CassandraNode> cassandra;
 
   private LocalStack(
       LocalStackSettings settings,
-      int kafkaControllerPort,
-      int cassandraStoragePort,
-      KafkaNode kafka,
-      CassandraNode cassandra) {
+      KafkaNode.Quorum quorum,
+      CassandraNode.Ring ring,
+      String kafkaClusterId,
+      List<KafkaNode> kafka,
+      List<CassandraNode> cassandra) {
     this.settings = settings;
-    this.kafkaControllerPort = kafkaControllerPort;
-    this.cassandraStoragePort = cassandraStoragePort;
+    this.quorum = quorum;
+    this.ring = ring;
+    this.kafkaClusterId = kafkaClusterId;
     this.kafka = kafka;
     this.cassandra = cassandra;
   }
@@ -44,11 +50,15 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * Starts both servers side by side, waits until each answers, creates the topics and applies the
-   * schema. On any failure, stops what was started and throws {@link StackStartException}.
+   * Starts the servers, waits until each answers, creates the topics and applies the schema. A
+   * cluster starts its Kafka nodes together (they elect a controller among themselves), its first
+   * Cassandra node (the seed) beside them, then the other Cassandra nodes once the seed answers,
+   * and waits until every Cassandra node is up before the schema. On any failure, stops what was
+   * started and throws {@link StackStartException}.
    */
   static LocalStack start(LocalStackSettings settings) {
     long started = System.nanoTime();
+    int nodes = settings.nodes();
     // Claim every port before starting anything, so that a clash fails at once and cleanly.
     List<Integer> ports =
         Ports.claim(
@@ -57,35 +67,46 @@ public final class LocalStack implements AutoCloseable {
                 settings.kafkaControllerPort(),
                 settings.cassandraPort(),
                 settings.cassandraStoragePort()),
-            List.of("Kafka", "the Kafka controller", "Cassandra (CQL)", "Cassandra (storage)"));
-    int kafkaPort = ports.get(0);
-    int controllerPort = ports.get(1);
-    int cqlPort = ports.get(2);
-    int storagePort = ports.get(3);
+            List.of("Kafka", "the Kafka controller", "Cassandra (CQL)", "Cassandra (storage)"),
+            nodes);
+    KafkaNode.Quorum quorum = new KafkaNode.Quorum(nodes, ports.get(0), ports.get(1));
+    CassandraNode.Ring ring = new CassandraNode.Ring(nodes, ports.get(2), ports.get(3));
+    String clusterId = KafkaNode.clusterId(kafkaHome(settings, 0));
     Duration timeout = settings.startTimeout();
-    CassandraNode cassandra = null;
-    KafkaNode kafka = null;
+    List<KafkaNode> kafka = new ArrayList<>();
+    List<CassandraNode> cassandra = new ArrayList<>();
     try {
-      cassandra =
-          CassandraNode.start(
-              settings.dir().resolve("cassandra"), cqlPort, storagePort, settings.cassandraHeap());
-      kafka =
-          KafkaNode.start(
-              settings.dir().resolve("kafka"),
-              kafkaPort,
-              controllerPort,
-              settings.kafkaHeap(),
-              timeout);
-      kafka.awaitReady(timeout);
-      kafka.createTopics(settings.topics());
+      cassandra.add(startCassandra(settings, ring, 0));
+      for (int node = 0; node < nodes; node++) {
+        kafka.add(startKafka(settings, quorum, node, clusterId));
+      }
+      for (KafkaNode node : kafka) {
+        node.awaitReady(timeout);
+      }
+      kafka.get(0).createTopics(settings.topics());
       LOG.info(
-          "Kafka ready at {}, topics {}", kafka.bootstrapServers(), settings.topics().keySet());
-      cassandra.awaitReady(timeout);
-      cassandra.applySchema(settings.keyspace(), settings.replication());
-      LOG.info("Cassandra ready at {}, keyspace {}", cassandra.contactPoint(), settings.keyspace());
+          "Kafka ready at {}, topics {}",
+          kafka.get(0).bootstrapServers(),
+          settings.topics().keySet());
+      cassandra.get(0).awaitReady(timeout);
+      for (int node = 1; node < nodes; node++) {
+        cassandra.add(startCassandra(settings, ring, node));
+      }
+      for (CassandraNode node : cassandra) {
+        node.awaitReady(timeout);
+      }
+      cassandra.get(0).awaitRing(timeout);
+      cassandra.get(0).applySchema(settings.keyspace(), settings.replication());
       LOG.info(
-          "local stack ready in {} s", Duration.ofNanos(System.nanoTime() - started).toSeconds());
-      return new LocalStack(settings, controllerPort, storagePort, kafka, cassandra);
+          "Cassandra ready at {}, keyspace {} ({})",
+          ring.contactPoints(),
+          settings.keyspace(),
+          settings.replication());
+      LOG.info(
+          "local {} ready in {} s",
+          settings.cluster() ? "cluster" : "stack",
+          Duration.ofNanos(System.nanoTime() - started).toSeconds());
+      return new LocalStack(settings, quorum, ring, clusterId, kafka, cassandra);
     } catch (RuntimeException e) {
       closeAll(kafka, cassandra);
       throw e;
@@ -94,73 +115,122 @@ public final class LocalStack implements AutoCloseable {
 
   public StackAddresses addresses() {
     return new StackAddresses(
-        kafka.bootstrapServers(), cassandra.contactPoint(), CassandraNode.DATACENTER);
+        quorum.bootstrapServers(),
+        ring.contactPoints(),
+        CassandraNode.DATACENTER,
+        Math.min(3, settings.nodes()));
+  }
+
+  /** How many nodes of each server the stack runs. */
+  public int nodes() {
+    return settings.nodes();
   }
 
   /** Stops the Kafka broker, as a crash or a rolling restart would, keeping its data. */
   public void stopKafka() {
-    kafka.close();
+    stopKafka(0);
+  }
+
+  /** Stops Kafka node {@code node} (0-based), keeping its data. */
+  public void stopKafka(int node) {
+    kafka.get(node).close();
+  }
+
+  /** Kills Kafka node {@code node} (SIGKILL), as a crash would; its data stays. */
+  public void killKafka(int node) {
+    kafka.get(node).process().kill();
   }
 
   /** Starts the broker again on the same ports and data, and waits until it answers. */
   public void startKafka() {
-    int port = kafka.port();
-    KafkaNode restarted =
-        KafkaNode.start(
-            settings.dir().resolve("kafka"),
-            port,
-            kafkaControllerPort,
-            settings.kafkaHeap(),
-            settings.startTimeout());
+    startKafka(0);
+  }
+
+  /** Starts Kafka node {@code node} again on its ports and data, and waits until it answers. */
+  public void startKafka(int node) {
+    KafkaNode restarted = startKafka(settings, quorum, node, kafkaClusterId);
     restarted.awaitReady(settings.startTimeout());
-    kafka = restarted;
+    kafka.set(node, restarted);
   }
 
   /** Stops the Cassandra node, as a crash or a rolling restart would, keeping its data. */
   public void stopCassandra() {
-    cassandra.close();
+    stopCassandra(0);
+  }
+
+  /** Stops Cassandra node {@code node} (0-based), keeping its data. */
+  public void stopCassandra(int node) {
+    cassandra.get(node).close();
+  }
+
+  /** Kills Cassandra node {@code node} (SIGKILL), as a crash would; its data stays. */
+  public void killCassandra(int node) {
+    cassandra.get(node).process().kill();
   }
 
   /** Starts the node again on the same ports and data, and waits until it answers. */
   public void startCassandra() {
-    CassandraNode restarted =
-        CassandraNode.start(
-            settings.dir().resolve("cassandra"),
-            cassandra.port(),
-            cassandraStoragePort,
-            settings.cassandraHeap());
+    startCassandra(0);
+  }
+
+  /** Starts Cassandra node {@code node} again on its ports and data, and waits until it answers. */
+  public void startCassandra(int node) {
+    CassandraNode restarted = startCassandra(settings, ring, node);
     restarted.awaitReady(settings.startTimeout());
-    cassandra = restarted;
+    cassandra.set(node, restarted);
   }
 
   /** Creates topics that do not exist yet: name to partition count. */
   public void createTopics(Map<String, Integer> topics) {
-    kafka.createTopics(topics);
+    kafka.get(0).createTopics(topics);
   }
 
-  /** The server processes, for their pids and logs. */
+  /** The server processes, Kafka's nodes first, for their pids and logs. */
   List<ServerProcess> processes() {
-    return List.of(kafka.process(), cassandra.process());
+    List<ServerProcess> processes = new ArrayList<>();
+    kafka.forEach(node -> processes.add(node.process()));
+    cassandra.forEach(node -> processes.add(node.process()));
+    return processes;
   }
 
-  /** Stops both servers, side by side, and waits for them. */
+  /** Stops every server, side by side, and waits for them. */
   @Override
   public void close() {
     closeAll(kafka, cassandra);
   }
 
-  private static void closeAll(KafkaNode kafka, CassandraNode cassandra) {
-    if (kafka != null) {
-      kafka.process().requestStop();
-    }
-    if (cassandra != null) {
-      cassandra.process().requestStop();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-    if (cassandra != null) {
-      cassandra.close();
-    }
+  private static KafkaNode startKafka(
+      LocalStackSettings settings, KafkaNode.Quorum quorum, int node, String clusterId) {
+    return KafkaNode.start(
+        kafkaHome(settings, node),
+        quorum,
+        node,
+        settings.kafkaHeap(),
+        clusterId,
+        settings.startTimeout());
+  }
+
+  private static CassandraNode startCassandra(
+      LocalStackSettings settings, CassandraNode.Ring ring, int node) {
+    return CassandraNode.start(
+        home(settings, "cassandra", node), ring, node, settings.cassandraHeap());
+  }
+
+  private static Path kafkaHome(LocalStackSettings settings, int node) {
+    return home(settings, "kafka", node);
+  }
+
+  /** {@code dir/kafka} alone (where a single node always kept its data), {@code dir/kafka-1}... */
+  private static Path home(LocalStackSettings settings, String server, int node) {
+    return settings.cluster()
+        ? settings.dir().resolve(server + "-" + (node + 1))
+        : settings.dir().resolve(server);
+  }
+
+  private static void closeAll(List<KafkaNode> kafka, List<CassandraNode> cassandra) {
+    kafka.forEach(node -> node.process().requestStop());
+    cassandra.forEach(node -> node.process().requestStop());
+    kafka.forEach(KafkaNode::close);
+    cassandra.forEach(CassandraNode::close);
   }
 }

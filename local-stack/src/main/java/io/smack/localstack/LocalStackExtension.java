@@ -14,8 +14,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>The stack starts once per test JVM, on free ports so that a developer's running stack does not
  * collide, with its data under {@code target/local-stack}, and stops when the JVM's tests are done.
  * With {@code -Dsmack.stack.file=PATH} the tests use an already running stack instead (the ready
- * file {@code bin/smack up --ready-file} writes). Tests share the stack: each uses topics and a
- * keyspace with a name of its own.
+ * file {@code bin/smack up --ready-file} writes), and with {@code -Dsmack.stack.cluster=true} on
+ * the local cluster ({@code bin/smack up --cluster}: three Kafka and three Cassandra nodes, where
+ * the pipeline's parts run at {@code LOCAL_QUORUM}; {@link StackAddresses#environment()} says so).
+ * Tests share the stack: each uses topics and a keyspace with a name of its own.
  *
  * <p>Uses the JDK and JUnit only: the stack's libraries never reach the test's classpath.
  */
@@ -23,6 +25,7 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
 
   private static final Namespace NAMESPACE = Namespace.create(LocalStackExtension.class);
   private static final String STACK_FILE = "smack.stack.file";
+  private static final String CLUSTER = "smack.stack.cluster";
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -52,7 +55,10 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
     if (file != null && !file.isBlank()) {
       return new RunningStack(StackAddresses.readFrom(Path.of(file)), null);
     }
-    LauncherProcess launcher = LauncherProcess.start(Path.of("target", "local-stack"));
+    boolean cluster = Boolean.getBoolean(CLUSTER);
+    LauncherProcess launcher =
+        LauncherProcess.start(
+            Path.of("target", cluster ? "local-cluster" : "local-stack"), cluster);
     return new RunningStack(launcher.addresses(), launcher);
   }
 

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Runs the local stack in the foreground until Ctrl-C or SIGTERM, then stops it.
  *
  * <pre>
- * LocalStackMain [--free-ports] [--dir DIR] [--ready-file FILE]
+ * LocalStackMain [--cluster] [--free-ports] [--dir DIR] [--ready-file FILE]
+ *   --cluster          three Kafka nodes and three Cassandra nodes, on 127.0.0.1 to 127.0.0.3
  *   --free-ports       let the OS pick every port (to run beside another stack)
  *   --dir DIR          data, configuration and logs (default: smack.local-stack.dir)
  *   --ready-file FILE  write the addresses there once ready (see StackAddresses)
@@ -34,11 +37,14 @@ public final class LocalStackMain {
 
   public static void main(String[] args) throws InterruptedException {
     Deque<String> options = new ArrayDeque<>(List.of(args));
-    LocalStackSettings settings = LocalStackSettings.from(Settings.load());
+    LocalStackSettings settings = settings(args);
     Optional<Path> readyFile = Optional.empty();
     while (!options.isEmpty()) {
       String option = options.pop();
       switch (option) {
+        case "--cluster" -> {
+          // read by settings(args)
+        }
         case "--free-ports" -> settings = settings.withFreePorts();
         case "--dir" -> settings = settings.withDir(Path.of(value(option, options)));
         case "--ready-file" -> readyFile = Optional.of(Path.of(value(option, options)));
@@ -46,6 +52,18 @@ public final class LocalStackMain {
       }
     }
     run(settings, readyFile);
+  }
+
+  /**
+   * The stack's settings from the configuration, with {@link LocalStackSettings#CLUSTER_NODES}
+   * nodes (and the cluster's heaps and replication) when {@code args} hold {@code --cluster}.
+   */
+  static LocalStackSettings settings(String[] args) {
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    if (List.of(args).contains("--cluster")) {
+      environment.put("SMACK_STACK_NODES", String.valueOf(LocalStackSettings.CLUSTER_NODES));
+    }
+    return LocalStackSettings.from(Settings.load(environment));
   }
 
   private static void run(LocalStackSettings settings, Optional<Path> readyFile)
@@ -66,8 +84,11 @@ public final class LocalStackMain {
                 "stop-local-stack"));
     StackAddresses addresses = stack.addresses();
     readyFile.ifPresent(addresses::writeTo);
-    LOG.info("Kafka      {}   (log {})", addresses.kafkaBootstrapServers(), logOf(stack, 0));
-    LOG.info("Cassandra  {}   (log {})", addresses.cassandraContactPoint(), logOf(stack, 1));
+    for (ServerProcess server : stack.processes()) {
+      LOG.info("{} (process {}, log {})", server.name(), server.pid(), server.logFile());
+    }
+    LOG.info("Kafka      {}", addresses.kafkaBootstrapServers());
+    LOG.info("Cassandra  {}", addresses.cassandraContactPoints());
     LOG.info("running; press Ctrl-C to stop");
     while (!stopped.await(1, TimeUnit.SECONDS)) {
       for (ServerProcess server : stack.processes()) {
@@ -79,16 +100,20 @@ public final class LocalStackMain {
     }
   }
 
-  private static Path logOf(LocalStack stack, int index) {
-    return stack.processes().get(index).logFile();
-  }
-
   /**
    * Starts the stack, or logs why it could not in one line (with the log to read) rather than a
    * stack trace and exits 1; nothing is left running.
    */
   static LocalStack startOrExit(LocalStackSettings settings) {
-    LOG.info("starting Kafka and Cassandra in {}", settings.dir());
+    LOG.info(
+        settings.cluster()
+            ? "starting "
+                + settings.nodes()
+                + " Kafka nodes and "
+                + settings.nodes()
+                + " Cassandra nodes in {}"
+            : "starting Kafka and Cassandra in {}",
+        settings.dir());
     try {
       return LocalStack.start(settings);
     } catch (RuntimeException e) {

@@ -16,6 +16,7 @@ import java.util.Map;
  */
 record LocalStackSettings(
     Path dir,
+    int nodes,
     int kafkaPort,
     int kafkaControllerPort,
     String kafkaHeap,
@@ -27,8 +28,19 @@ record LocalStackSettings(
     String keyspace,
     String replication) {
 
+  /** How many nodes of each server {@code bin/smack up --cluster} runs. */
+  static final int CLUSTER_NODES = 3;
+
   LocalStackSettings {
     topics = Collections.unmodifiableMap(new LinkedHashMap<>(topics));
+    if (nodes < 1 || nodes > 9) {
+      throw new IllegalArgumentException("smack.local-stack.nodes: " + nodes + " is not 1 to 9");
+    }
+  }
+
+  /** Whether this is a cluster: several nodes of each server. */
+  boolean cluster() {
+    return nodes > 1;
   }
 
   static LocalStackSettings from(Config config) {
@@ -38,29 +50,53 @@ record LocalStackSettings(
     Map<String, Integer> topics = new LinkedHashMap<>();
     topics.put(kafka.quotesTopic(), Topics.QUOTES_PARTITIONS);
     topics.put(kafka.deadLetterTopic(), 1);
+    int nodes = stack.getInt("nodes");
+    boolean cluster = nodes > 1;
     return new LocalStackSettings(
         Path.of(stack.getString("dir")).toAbsolutePath(),
+        nodes,
         stack.getInt("kafka.port"),
         stack.getInt("kafka.controller-port"),
-        stack.getString("kafka.heap"),
+        stack.getString(cluster ? "cluster.kafka-heap" : "kafka.heap"),
         stack.getInt("cassandra.port"),
         stack.getInt("cassandra.storage-port"),
-        stack.getString("cassandra.heap"),
+        stack.getString(cluster ? "cluster.cassandra-heap" : "cassandra.heap"),
         stack.getDuration("start-timeout"),
         topics,
         cassandra.keyspace(),
-        cassandra.replication());
+        cluster ? clusterReplication(nodes) : cassandra.replication());
+  }
+
+  /** A replica on each node, at most three, in the one data centre of the local ring. */
+  private static String clusterReplication(int nodes) {
+    return "{'class': 'NetworkTopologyStrategy', '"
+        + CassandraNode.DATACENTER
+        + "': "
+        + Math.min(3, nodes)
+        + "}";
   }
 
   /** The same stack on ports that the OS picks, so that it runs beside another one. */
   LocalStackSettings withFreePorts() {
     return new LocalStackSettings(
-        dir, 0, 0, kafkaHeap, 0, 0, cassandraHeap, startTimeout, topics, keyspace, replication);
+        dir,
+        nodes,
+        0,
+        0,
+        kafkaHeap,
+        0,
+        0,
+        cassandraHeap,
+        startTimeout,
+        topics,
+        keyspace,
+        replication);
   }
 
   LocalStackSettings withDir(Path newDir) {
     return new LocalStackSettings(
         newDir.toAbsolutePath(),
+        nodes,
         kafkaPort,
         kafkaControllerPort,
         kafkaHeap,

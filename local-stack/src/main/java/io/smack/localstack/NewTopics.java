@@ -3,6 +3,7 @@ package io.smack.localstack;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates topics and returns once the broker leads every partition of them, so that records may be
+ * Creates topics and returns once a broker leads every partition of them, so that records may be
  * produced at once.
  *
  * <p>Why wait: the controller acknowledges a new topic before the broker has applied it. An
@@ -34,8 +35,9 @@ public final class NewTopics {
   private NewTopics() {}
 
   /**
-   * Creates each topic (name to partition count) that does not exist yet, with one replica, and
-   * waits until the broker leads all their partitions.
+   * Creates each topic (name to partition count) that does not exist yet, with the brokers'
+   * replication ({@code default.replication.factor}, {@code min.insync.replicas}: one on a single
+   * broker, three and two on the local cluster), and waits until a leader serves every partition.
    *
    * @throws IllegalStateException if that takes longer than {@code timeout}
    */
@@ -48,7 +50,10 @@ public final class NewTopics {
       for (Map.Entry<String, Integer> topic : partitions.entrySet()) {
         try {
           admin
-              .createTopics(List.of(new NewTopic(topic.getKey(), topic.getValue(), (short) 1)))
+              .createTopics(
+                  List.of(
+                      new NewTopic(
+                          topic.getKey(), Optional.of(topic.getValue()), Optional.empty())))
               .all()
               .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -91,7 +91,7 @@ final class Pipeline {
   void start() {
     options.readyFile().ifPresent(stack.addresses()::writeTo);
     LOG.info("Kafka      {}", stack.addresses().kafkaBootstrapServers());
-    LOG.info("Cassandra  {}", stack.addresses().cassandraContactPoint());
+    LOG.info("Cassandra  {}", stack.addresses().cassandraContactPoints());
     ModuleProcess access =
         started(
             ModuleProcess.service(

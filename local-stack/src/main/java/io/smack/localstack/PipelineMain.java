@@ -1,6 +1,5 @@
 package io.smack.localstack;
 
-import io.smack.common.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -17,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * then — with its progress on the console and each part's log under one folder.
  *
  * <pre>
- * PipelineMain [--free-ports] [--dir DIR] [--source sim|csv=PATH] [--train-every DURATION]
+ * PipelineMain [--cluster] [--free-ports] [--dir DIR] [--source sim|csv=PATH] [--train-every DURATION]
  *              [--ready-file FILE] [--stack-only]
+ *   --cluster              three Kafka and three Cassandra nodes (127.0.0.1 to .3), LOCAL_QUORUM
  *   --free-ports           let the OS pick every port (to run beside another pipeline)
  *   --dir DIR              data, checkpoints and logs (default: smack.local-stack.dir)
  *   --source S             the collector's source: sim (default, the market simulator) or
@@ -40,13 +40,16 @@ public final class PipelineMain {
 
   public static void main(String[] args) throws InterruptedException {
     Deque<String> options = new ArrayDeque<>(List.of(args));
-    LocalStackSettings settings = LocalStackSettings.from(Settings.load());
+    LocalStackSettings settings = LocalStackMain.settings(args);
     Pipeline.Options pipeline = Pipeline.Options.defaults();
     boolean stackOnly = false;
     try {
       while (!options.isEmpty()) {
         String option = options.pop();
         switch (option) {
+          case "--cluster" -> {
+            // read by LocalStackMain.settings
+          }
           case "--free-ports" -> {
             settings = settings.withFreePorts();
             pipeline = pipeline.withFreePorts();

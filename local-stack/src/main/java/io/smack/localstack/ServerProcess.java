@@ -154,6 +154,16 @@ final class ServerProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Kills the server (SIGKILL), as a crash would, and waits until it is gone. */
+  void kill() {
+    try {
+      process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("{} killed", name);
+  }
+
   /** Asks the server to stop (SIGTERM) without waiting. */
   void requestStop() {
     process.destroy();

@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * Where a running local stack answers. The launcher writes it to a file once everything is ready;
@@ -17,42 +19,66 @@ import java.util.Properties;
  *
  * <p>Uses the JDK only, like everything the JUnit extension touches.
  *
- * @param kafkaBootstrapServers {@code host:port} of the broker
- * @param cassandraContactPoint {@code host:port} of the node's CQL port
- * @param cassandraDatacenter the node's data centre, for the driver's load balancing
+ * @param kafkaBootstrapServers {@code host:port} of every broker, comma-separated
+ * @param cassandraContactPoints {@code host:port} of every node's CQL port, comma-separated
+ * @param cassandraDatacenter the nodes' data centre, for the driver's load balancing
+ * @param cassandraReplicas the keyspace's replicas: 1 on a single node, 3 on the cluster, where the
+ *     pipeline reads and writes at {@code LOCAL_QUORUM}
  */
 public record StackAddresses(
-    String kafkaBootstrapServers, String cassandraContactPoint, String cassandraDatacenter) {
+    String kafkaBootstrapServers,
+    String cassandraContactPoints,
+    String cassandraDatacenter,
+    int cassandraReplicas) {
 
   private static final String KAFKA = "kafka.bootstrap-servers";
-  private static final String CASSANDRA = "cassandra.contact-point";
+  private static final String CASSANDRA = "cassandra.contact-points";
   private static final String DATACENTER = "cassandra.datacenter";
+  private static final String REPLICAS = "cassandra.replicas";
 
-  /** The environment variables that point a service of the pipeline at this stack. */
+  /**
+   * The environment variables that point a service of the pipeline at this stack; on a cluster also
+   * its consistency ({@code LOCAL_QUORUM}) and the keyspace's replication, as the Marathon apps set
+   * them.
+   */
   public Map<String, String> environment() {
-    return Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers,
-        "CASSANDRA_CONTACT_POINTS", cassandraContactPoint,
-        "CASSANDRA_LOCAL_DC", cassandraDatacenter);
+    Map<String, String> environment = new TreeMap<>();
+    environment.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers);
+    environment.put("CASSANDRA_CONTACT_POINTS", cassandraContactPoints);
+    environment.put("CASSANDRA_LOCAL_DC", cassandraDatacenter);
+    if (cassandraReplicas > 1) {
+      environment.put("CASSANDRA_CONSISTENCY", "LOCAL_QUORUM");
+      environment.put("CASSANDRA_REPLICATION_STRATEGY", "NetworkTopologyStrategy");
+      environment.put(
+          "CASSANDRA_REPLICATION_DATA_CENTERS", cassandraDatacenter + ":" + cassandraReplicas);
+    }
+    return Collections.unmodifiableMap(environment);
   }
 
-  /** The CQL port of {@link #cassandraContactPoint()}. */
+  /** The CQL port of the first of {@link #cassandraContactPoints()}. */
   public int cassandraPort() {
-    return Integer.parseInt(
-        cassandraContactPoint.substring(cassandraContactPoint.lastIndexOf(':') + 1));
+    String first = firstContactPoint();
+    return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
   }
 
-  /** The host of {@link #cassandraContactPoint()}. */
+  /** The host of the first of {@link #cassandraContactPoints()}. */
   public String cassandraHost() {
-    return cassandraContactPoint.substring(0, cassandraContactPoint.lastIndexOf(':'));
+    String first = firstContactPoint();
+    return first.substring(0, first.lastIndexOf(':'));
+  }
+
+  private String firstContactPoint() {
+    int comma = cassandraContactPoints.indexOf(',');
+    return comma < 0 ? cassandraContactPoints : cassandraContactPoints.substring(0, comma);
   }
 
   /** Writes the file in one step, so that a reader never sees half of it. */
   public void writeTo(Path file) {
     Properties properties = new Properties();
     properties.setProperty(KAFKA, kafkaBootstrapServers);
-    properties.setProperty(CASSANDRA, cassandraContactPoint);
+    properties.setProperty(CASSANDRA, cassandraContactPoints);
     properties.setProperty(DATACENTER, cassandraDatacenter);
+    properties.setProperty(REPLICAS, String.valueOf(cassandraReplicas));
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Path partial = file.resolveSibling(file.getFileName() + ".partial");
@@ -77,7 +103,8 @@ public record StackAddresses(
     return new StackAddresses(
         required(properties, KAFKA, file),
         required(properties, CASSANDRA, file),
-        required(properties, DATACENTER, file));
+        required(properties, DATACENTER, file),
+        Integer.parseInt(required(properties, REPLICAS, file)));
   }
 
   private static String required(Properties properties, String key, Path file) {

@@ -180,6 +180,7 @@ class LocalStackIT {
       LocalStackSettings clashing =
           new LocalStackSettings(
               Path.of("target", "it-clash"),
+              1,
               port,
               0,
               "256m",
