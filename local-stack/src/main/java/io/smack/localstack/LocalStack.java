@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,8 +76,9 @@ public final class LocalStack implements AutoCloseable {
     CassandraNode.Ring ring = new CassandraNode.Ring(nodes, ports.get(2), ports.get(3));
     String clusterId = KafkaNode.clusterId(kafkaHome(settings, 0));
     Duration timeout = settings.startTimeout();
-    List<KafkaNode> kafka = new ArrayList<>();
-    List<CassandraNode> cassandra = new ArrayList<>();
+    // written by a restart on the supervisor's thread, read by the loop that watches them
+    List<KafkaNode> kafka = new CopyOnWriteArrayList<>();
+    List<CassandraNode> cassandra = new CopyOnWriteArrayList<>();
     try {
       cassandra.add(startCassandra(settings, ring, 0));
       for (int node = 0; node < nodes; node++) {
@@ -149,7 +153,12 @@ public final class LocalStack implements AutoCloseable {
   /** Starts Kafka node {@code node} again on its ports and data, and waits until it answers. */
   public void startKafka(int node) {
     KafkaNode restarted = startKafka(settings, quorum, node, kafkaClusterId);
-    restarted.awaitReady(settings.startTimeout());
+    try {
+      restarted.awaitReady(settings.startTimeout());
+    } catch (RuntimeException e) {
+      restarted.close();
+      throw e;
+    }
     kafka.set(node, restarted);
   }
 
@@ -176,8 +185,60 @@ public final class LocalStack implements AutoCloseable {
   /** Starts Cassandra node {@code node} again on its ports and data, and waits until it answers. */
   public void startCassandra(int node) {
     CassandraNode restarted = startCassandra(settings, ring, node);
-    restarted.awaitReady(settings.startTimeout());
+    try {
+      restarted.awaitReady(settings.startTimeout());
+    } catch (RuntimeException e) {
+      restarted.close();
+      throw e;
+    }
     cassandra.set(node, restarted);
+  }
+
+  /**
+   * Every server as a {@link Supervisor.Part}: the current process of each node, restarted on its
+   * ports and data.
+   */
+  List<Supervisor.Part> servers() {
+    List<Supervisor.Part> servers = new ArrayList<>();
+    for (int i = 0; i < kafka.size(); i++) {
+      int node = i;
+      servers.add(new Server(() -> kafka.get(node).process(), () -> startKafka(node)));
+    }
+    for (int i = 0; i < cassandra.size(); i++) {
+      int node = i;
+      servers.add(new Server(() -> cassandra.get(node).process(), () -> startCassandra(node)));
+    }
+    return servers;
+  }
+
+  /** A node's current process, and how to start it again. */
+  private record Server(Supplier<ServerProcess> process, Runnable start)
+      implements Supervisor.Part {
+
+    @Override
+    public String name() {
+      return process.get().name();
+    }
+
+    @Override
+    public boolean isAlive() {
+      return process.get().isAlive();
+    }
+
+    @Override
+    public OptionalInt exitCode() {
+      return process.get().exitCode();
+    }
+
+    @Override
+    public Path logFile() {
+      return process.get().logFile();
+    }
+
+    @Override
+    public void restart() {
+      start.run();
+    }
   }
 
   /** Creates topics that do not exist yet: name to partition count. */

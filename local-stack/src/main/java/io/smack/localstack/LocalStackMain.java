@@ -4,6 +4,7 @@ import io.smack.common.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *   --ready-file FILE  write the addresses there once ready (see StackAddresses)
  * </pre>
  *
- * Exits 0 after a clean stop, 1 when the stack cannot start or a server dies while it runs.
+ * A server that dies while it runs is started again on its data, with Marathon's backoff ({@link
+ * Supervisor}). Exits 0 after a clean stop, 1 when the stack cannot start.
  */
 public final class LocalStackMain {
 
@@ -89,12 +91,12 @@ public final class LocalStackMain {
     }
     LOG.info("Kafka      {}", addresses.kafkaBootstrapServers());
     LOG.info("Cassandra  {}", addresses.cassandraContactPoints());
-    LOG.info("running; press Ctrl-C to stop");
-    while (!stopped.await(1, TimeUnit.SECONDS)) {
-      for (ServerProcess server : stack.processes()) {
-        if (!server.isAlive() && !stopping.get()) {
-          LOG.error("a server exited on its own; read {}", server.logFile());
-          System.exit(1);
+    LOG.info("running; a server that dies is started again; press Ctrl-C to stop");
+    try (Supervisor supervisor = new Supervisor()) {
+      stack.servers().forEach(supervisor::watch);
+      while (!stopped.await(1, TimeUnit.SECONDS)) {
+        if (!stopping.get()) {
+          supervisor.check(Instant.now());
         }
       }
     }

@@ -91,6 +91,11 @@ public final class ModuleProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The exit code (128 + the signal when a signal killed it), once the process has exited. */
+  public OptionalInt exitCode() {
+    return process.exitCode();
+  }
+
   public String name() {
     return process.name();
   }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * The pipeline's parts on a running local stack, started in the order data flows backwards (the
  * access service, the streaming job, then the collector) so that nothing a part produces waits for
  * its reader, and stopped in the order it flows (the collector first, so that what it accepted is
- * flushed and read). Watches them, prints the access service's verdict on whether data flows, and
- * runs the training job now and then.
+ * flushed and read). Restarts what dies (servers and parts, {@link Supervisor}), prints the access
+ * service's verdict on whether data flows, and runs the training job now and then.
  */
 final class Pipeline {
 
@@ -71,7 +72,8 @@ final class Pipeline {
   private final int accessPort;
   private final int collectorPort;
   private final int ingestPort;
-  private final List<ModuleProcess> running = new ArrayList<>();
+  private final List<Part> running = new ArrayList<>();
+  private final Supervisor supervisor = new Supervisor();
   private volatile boolean stopping;
   private ModuleProcess training;
   private Instant nextTraining;
@@ -92,57 +94,63 @@ final class Pipeline {
     options.readyFile().ifPresent(stack.addresses()::writeTo);
     LOG.info("Kafka      {}", stack.addresses().kafkaBootstrapServers());
     LOG.info("Cassandra  {}", stack.addresses().cassandraContactPoints());
-    ModuleProcess access =
+    stack.servers().forEach(supervisor::watch);
+    Part access =
         started(
-            ModuleProcess.service(
-                ROOT,
-                "access-service",
-                "access.classpath",
-                "io.smack.access.AccessMain",
-                List.of(),
-                environment(Map.of("HTTP_PORT", String.valueOf(accessPort))),
-                log("access-service")));
-    ModuleProcess ingest =
+            () ->
+                ModuleProcess.service(
+                    ROOT,
+                    "access-service",
+                    "access.classpath",
+                    "io.smack.access.AccessMain",
+                    List.of(),
+                    environment(Map.of("HTTP_PORT", String.valueOf(accessPort))),
+                    log("access-service")));
+    // a restart resumes from the same checkpoints
+    Part ingest =
         started(
-            ModuleProcess.sparkJob(
-                ROOT,
-                "ingest-streaming",
-                "io.smack.ingest.IngestMain",
-                List.of(),
-                environment(
-                    Map.of(
-                        "HTTP_PORT", String.valueOf(ingestPort),
-                        "INGEST_CHECKPOINT_DIR", dir.resolve("checkpoints/ingest").toString())),
-                log("ingest-streaming")));
-    access.awaitOk(accessUrl("/health/ready"), SERVICE_START);
+            () ->
+                ModuleProcess.sparkJob(
+                    ROOT,
+                    "ingest-streaming",
+                    "io.smack.ingest.IngestMain",
+                    List.of(),
+                    environment(
+                        Map.of(
+                            "HTTP_PORT", String.valueOf(ingestPort),
+                            "INGEST_CHECKPOINT_DIR", dir.resolve("checkpoints/ingest").toString())),
+                    log("ingest-streaming")));
+    access.current().awaitOk(accessUrl("/health/ready"), SERVICE_START);
     LOG.info("access service ready at {}", accessUrl(""));
-    ingest.awaitOk(url(ingestPort, "/health"), SPARK_START);
+    ingest.current().awaitOk(url(ingestPort, "/health"), SPARK_START);
     LOG.info("streaming job ready (health {})", url(ingestPort, "/health"));
-    ModuleProcess collector =
+    Part collector =
         started(
-            ModuleProcess.service(
-                ROOT,
-                "collector",
-                "collector.classpath",
-                "io.smack.collector.CollectorMain",
-                List.of(),
-                environment(collectorEnvironment()),
-                log("collector")));
-    collector.awaitOk(url(collectorPort, "/health"), SERVICE_START);
+            () ->
+                ModuleProcess.service(
+                    ROOT,
+                    "collector",
+                    "collector.classpath",
+                    "io.smack.collector.CollectorMain",
+                    List.of(),
+                    environment(collectorEnvironment()),
+                    log("collector")));
+    collector.current().awaitOk(url(collectorPort, "/health"), SERVICE_START);
+    running.forEach(supervisor::watch);
     LOG.info(
         "collector ready, source {} (health {})", options.source(), url(collectorPort, "/health"));
     nextTraining = Instant.now().plus(FIRST_TRAINING_AFTER);
     printWelcome();
   }
 
-  /** Until {@code stopped}: checks the parts, prints the verdict, runs the training job. */
+  /**
+   * Until {@code stopped}: restarts what died (the stack's servers and the parts; {@link
+   * Supervisor}), prints the verdict, runs the training job.
+   */
   void watch(CountDownLatch stopped) throws InterruptedException {
     while (!stopped.await(5, TimeUnit.SECONDS)) {
-      for (ModuleProcess part : List.copyOf(running)) {
-        if (!part.isAlive() && !stopping) {
-          throw new IllegalStateException(
-              part.name() + " exited on its own; read " + part.logFile());
-        }
+      if (!stopping) {
+        supervisor.check(Instant.now());
       }
       Optional<JsonNode> status = HttpProbe.json(accessUrl("/status"));
       status.ifPresent(this::report);
@@ -153,14 +161,15 @@ final class Pipeline {
   /** Stops the parts in the order data flows, each flushing what it holds. */
   void stop() {
     stopping = true;
+    supervisor.close();
     if (training != null) {
       training.close();
     }
-    List<ModuleProcess> newestFirst = new ArrayList<>(running);
+    List<Part> newestFirst = new ArrayList<>(running);
     Collections.reverse(newestFirst);
-    for (ModuleProcess part : newestFirst) {
+    for (Part part : newestFirst) {
       LOG.info("stopping the {}", part.name());
-      part.close();
+      part.current().close();
     }
   }
 
@@ -251,9 +260,51 @@ final class Pipeline {
     LOG.info("  models:           curl -s {}/models/AAPL", base);
   }
 
-  private ModuleProcess started(ModuleProcess part) {
+  private Part started(Supplier<ModuleProcess> start) {
+    Part part = new Part(start);
     running.add(part);
     return part;
+  }
+
+  /** A part of the pipeline: its current process, started again by the supervisor. */
+  private static final class Part implements Supervisor.Part {
+
+    private final Supplier<ModuleProcess> start;
+    private volatile ModuleProcess current;
+
+    Part(Supplier<ModuleProcess> start) {
+      this.start = start;
+      this.current = start.get();
+    }
+
+    ModuleProcess current() {
+      return current;
+    }
+
+    @Override
+    public String name() {
+      return current.name();
+    }
+
+    @Override
+    public boolean isAlive() {
+      return current.isAlive();
+    }
+
+    @Override
+    public OptionalInt exitCode() {
+      return current.exitCode();
+    }
+
+    @Override
+    public Path logFile() {
+      return current.logFile();
+    }
+
+    @Override
+    public void restart() {
+      current = start.get();
+    }
   }
 
   private Map<String, String> environment(Map<String, String> own) {

@@ -73,7 +73,10 @@ final class ServerProcess implements AutoCloseable {
     try {
       Files.createDirectories(logFile.getParent());
       ProcessBuilder builder =
-          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              // appended: a process started again after a crash keeps the crash's log above it
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
       builder.environment().putAll(environment);
       Process process = builder.start();
       LOG.info("{} started as process {}, log {}", name, process.pid(), logFile);
@@ -152,6 +155,11 @@ final class ServerProcess implements AutoCloseable {
 
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** The exit code (128 + the signal when a signal killed it), once the process has exited. */
+  OptionalInt exitCode() {
+    return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
   }
 
   /** Kills the server (SIGKILL), as a crash would, and waits until it is gone. */

@@ -1,0 +1,171 @@
+package io.smack.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smack.localstack.Await;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bin/smack up} supervises like Marathon: its launcher ({@code PipelineMain}, as {@code
+ * bin/smack up --free-ports} runs it) on a stack of its own; the streaming job and the Kafka broker
+ * are killed with SIGKILL in turn, and each time the launcher names the signal, starts the part
+ * again, and quotes reach {@code latest_quote} again, while nothing else is stopped.
+ */
+class SupervisionIT {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Path WORK = Path.of("target", "up-supervision").toAbsolutePath();
+  private static final Pattern STARTED = Pattern.compile("(\\S+) started as process (\\d+)");
+  private static final Pattern ACCESS = Pattern.compile("access service ready at (\\S+)");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static Process up;
+  private static Path log;
+  private static String api;
+
+  @BeforeAll
+  static void startUp() throws Exception {
+    Files.createDirectories(WORK);
+    log = WORK.resolve("up.log");
+    Path launcher = ROOT.resolve("local-stack/target/classes");
+    String classpath =
+        launcher
+            + ":"
+            + Files.readString(launcher.resolve("io/smack/localstack/launcher.classpath")).strip();
+    up =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Dlogback.configurationFile=io/smack/localstack/launcher-logback.xml",
+                "-cp",
+                classpath,
+                "io.smack.localstack.PipelineMain",
+                "--free-ports",
+                "--dir",
+                WORK.toString(),
+                "--train-every",
+                "60m")
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    Await.until(() -> logged("the pipeline runs") || !up.isAlive(), Duration.ofMinutes(8));
+    assertThat(up.isAlive()).as("bin/smack up runs; see " + log).isTrue();
+    Matcher access = ACCESS.matcher(Files.readString(log));
+    assertThat(access.find()).isTrue();
+    api = access.group(1);
+  }
+
+  @AfterAll
+  static void stopUp() throws InterruptedException {
+    if (up != null) {
+      up.destroy(); // SIGTERM, as Ctrl-C: everything stops
+      if (!up.waitFor(2, TimeUnit.MINUTES)) {
+        up.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void should_restart_a_killed_part_and_a_killed_server_while_the_rest_runs() throws Exception {
+    for (String part : List.of("ingest-streaming", "Kafka")) {
+      // given: quotes flowing
+      Instant before = awaitNewerQuote(Instant.EPOCH);
+      long accessPid = pidOf("access-service");
+
+      // when: the part is killed
+      long pid = pidOf(part);
+      ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+      // then: the launcher says how it ended, starts it again, and quotes flow again
+      Await.until(
+          () -> logged(part + " was killed by SIGKILL (exit code 137)"), Duration.ofSeconds(60));
+      Await.until(() -> pidOf(part) != pid, Duration.ofSeconds(60));
+      Instant after = awaitNewerQuote(before.plusSeconds(5));
+      assertThat(after).isAfter(before);
+      assertThat(pidOf("access-service")).as("nothing else restarted").isEqualTo(accessPid);
+      assertThat(up.isAlive()).isTrue();
+      System.out.printf(
+          "killed %s (pid %d) under bin/smack up: restarted as pid %d, quotes flow again%n",
+          part, pid, pidOf(part));
+    }
+  }
+
+  /** Waits (up to 4 minutes) until AAPL's latest quote is newer than {@code than}. */
+  private static Instant awaitNewerQuote(Instant than) throws InterruptedException {
+    Instant[] newest = {Instant.EPOCH};
+    Await.until(
+        () -> {
+          latest().ifPresent(ts -> newest[0] = ts);
+          return newest[0].isAfter(than);
+        },
+        Duration.ofMinutes(4));
+    return newest[0];
+  }
+
+  private static Optional<Instant> latest() {
+    try {
+      HttpResponse<String> answer =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(api + "/quotes/AAPL/latest"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != 200) {
+        return Optional.empty();
+      }
+      JsonNode quote = JSON.readTree(answer.body());
+      return Optional.of(Instant.parse(quote.path("ts").asText()));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** The pid the launcher last logged for {@code part}. */
+  private static long pidOf(String part) {
+    List<Long> pids = new ArrayList<>();
+    Matcher started = STARTED.matcher(readLog());
+    while (started.find()) {
+      if (started.group(1).equals(part)) {
+        pids.add(Long.parseLong(started.group(2)));
+      }
+    }
+    assertThat(pids).as(part + " in " + log).isNotEmpty();
+    return pids.get(pids.size() - 1);
+  }
+
+  private static boolean logged(String text) {
+    return readLog().contains(text);
+  }
+
+  private static String readLog() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}
