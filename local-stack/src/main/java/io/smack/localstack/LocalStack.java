@@ -6,9 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,6 +175,16 @@ public final class LocalStack implements AutoCloseable {
     cassandra.get(node).process().kill();
   }
 
+  /** Freezes Cassandra node {@code node} (SIGSTOP): its sockets stay open, it answers nothing. */
+  public void freezeCassandra(int node) {
+    cassandra.get(node).process().signal("STOP");
+  }
+
+  /** Lets a frozen Cassandra node go on (SIGCONT). */
+  public void thawCassandra(int node) {
+    cassandra.get(node).process().signal("CONT");
+  }
+
   /** Starts the node again on the same ports and data, and waits until it answers. */
   public void startCassandra() {
     startCassandra(0);
@@ -202,43 +210,14 @@ public final class LocalStack implements AutoCloseable {
     List<Supervisor.Part> servers = new ArrayList<>();
     for (int i = 0; i < kafka.size(); i++) {
       int node = i;
-      servers.add(new Server(() -> kafka.get(node).process(), () -> startKafka(node)));
+      servers.add(new Supervisor.Part(() -> kafka.get(node).process(), () -> startKafka(node)));
     }
     for (int i = 0; i < cassandra.size(); i++) {
       int node = i;
-      servers.add(new Server(() -> cassandra.get(node).process(), () -> startCassandra(node)));
+      servers.add(
+          new Supervisor.Part(() -> cassandra.get(node).process(), () -> startCassandra(node)));
     }
     return servers;
-  }
-
-  /** A node's current process, and how to start it again. */
-  private record Server(Supplier<ServerProcess> process, Runnable start)
-      implements Supervisor.Part {
-
-    @Override
-    public String name() {
-      return process.get().name();
-    }
-
-    @Override
-    public boolean isAlive() {
-      return process.get().isAlive();
-    }
-
-    @Override
-    public OptionalInt exitCode() {
-      return process.get().exitCode();
-    }
-
-    @Override
-    public Path logFile() {
-      return process.get().logFile();
-    }
-
-    @Override
-    public void restart() {
-      start.run();
-    }
   }
 
   /** Creates topics that do not exist yet: name to partition count. */

@@ -18,7 +18,7 @@ import java.util.OptionalInt;
  * in the environment and its output in a log file; it exits with the process that started it. For
  * {@code bin/smack up} and the end-to-end tests.
  */
-public final class ModuleProcess implements AutoCloseable {
+public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
 
   private final ServerProcess process;
 
@@ -87,19 +87,26 @@ public final class ModuleProcess implements AutoCloseable {
     return process.awaitExit(timeout);
   }
 
+  @Override
   public boolean isAlive() {
     return process.isAlive();
   }
 
-  /** The exit code (128 + the signal when a signal killed it), once the process has exited. */
+  @Override
   public OptionalInt exitCode() {
     return process.exitCode();
   }
 
+  @Override
   public String name() {
     return process.name();
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
   public Path logFile() {
     return process.logFile();
   }

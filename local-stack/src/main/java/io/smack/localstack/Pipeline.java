@@ -3,6 +3,7 @@ package io.smack.localstack;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,6 +75,7 @@ final class Pipeline {
   private final int ingestPort;
   private final List<Part> running = new ArrayList<>();
   private final Supervisor supervisor = new Supervisor();
+  private volatile Haproxy haproxy;
   private volatile boolean stopping;
   private ModuleProcess training;
   private Instant nextTraining;
@@ -95,17 +97,23 @@ final class Pipeline {
     LOG.info("Kafka      {}", stack.addresses().kafkaBootstrapServers());
     LOG.info("Cassandra  {}", stack.addresses().cassandraContactPoints());
     stack.servers().forEach(supervisor::watch);
-    Part access =
-        started(
-            () ->
-                ModuleProcess.service(
-                    ROOT,
-                    "access-service",
-                    "access.classpath",
-                    "io.smack.access.AccessMain",
-                    List.of(),
-                    environment(Map.of("HTTP_PORT", String.valueOf(accessPort))),
-                    log("access-service")));
+    List<Part> access = new ArrayList<>();
+    List<Integer> instancePorts = accessInstancePorts();
+    for (int i = 0; i < instancePorts.size(); i++) {
+      int port = instancePorts.get(i);
+      String name = instancePorts.size() == 1 ? "access-service" : "access-service-" + (i + 1);
+      access.add(
+          started(
+              () ->
+                  ModuleProcess.service(
+                      ROOT,
+                      "access-service",
+                      "access.classpath",
+                      "io.smack.access.AccessMain",
+                      List.of(),
+                      environment(Map.of("HTTP_PORT", String.valueOf(port))),
+                      log(name))));
+    }
     // a restart resumes from the same checkpoints
     Part ingest =
         started(
@@ -120,8 +128,19 @@ final class Pipeline {
                             "HTTP_PORT", String.valueOf(ingestPort),
                             "INGEST_CHECKPOINT_DIR", dir.resolve("checkpoints/ingest").toString())),
                     log("ingest-streaming")));
-    access.current().awaitOk(accessUrl("/health/ready"), SERVICE_START);
-    LOG.info("access service ready at {}", accessUrl(""));
+    for (int i = 0; i < access.size(); i++) {
+      access.get(i).current().awaitOk(url(instancePorts.get(i), "/health/ready"), SERVICE_START);
+    }
+    if (instancePorts.size() > 1) {
+      startHaproxy(instancePorts);
+      LOG.info(
+          "access service ready at {} (HAProxy in front of {} instances on ports {})",
+          accessUrl(""),
+          instancePorts.size(),
+          instancePorts);
+    } else {
+      LOG.info("access service ready at {}", accessUrl(""));
+    }
     ingest.current().awaitOk(url(ingestPort, "/health"), SPARK_START);
     LOG.info("streaming job ready (health {})", url(ingestPort, "/health"));
     Part collector =
@@ -136,7 +155,7 @@ final class Pipeline {
                     environment(collectorEnvironment()),
                     log("collector")));
     collector.current().awaitOk(url(collectorPort, "/health"), SERVICE_START);
-    running.forEach(supervisor::watch);
+    running.forEach(part -> supervisor.watch(part.supervised()));
     LOG.info(
         "collector ready, source {} (health {})", options.source(), url(collectorPort, "/health"));
     nextTraining = Instant.now().plus(FIRST_TRAINING_AFTER);
@@ -158,6 +177,34 @@ final class Pipeline {
     }
   }
 
+  /**
+   * The ports of the access instances: one on the access port alone; on a cluster with HAProxy
+   * installed, two on ports of their own, HAProxy on the access port in front of them, as
+   * marathon-lb serves the instances Marathon runs.
+   */
+  private List<Integer> accessInstancePorts() {
+    if (stack.nodes() == 1) {
+      return List.of(accessPort);
+    }
+    if (Haproxy.binary().isEmpty()) {
+      LOG.warn("haproxy is not installed (apt-get install haproxy): one access instance serves");
+      return List.of(accessPort);
+    }
+    return List.of(freePort(), freePort());
+  }
+
+  private void startHaproxy(List<Integer> instancePorts) {
+    List<InetSocketAddress> servers =
+        instancePorts.stream()
+            .map(p -> InetSocketAddress.createUnresolved("127.0.0.1", p))
+            .toList();
+    haproxy = Haproxy.start(dir.resolve("haproxy"), accessPort, servers);
+    supervisor.watch(
+        new Supervisor.Part(
+            () -> haproxy,
+            () -> haproxy = Haproxy.start(dir.resolve("haproxy"), accessPort, servers)));
+  }
+
   /** Stops the parts in the order data flows, each flushing what it holds. */
   void stop() {
     stopping = true;
@@ -170,6 +217,9 @@ final class Pipeline {
     for (Part part : newestFirst) {
       LOG.info("stopping the {}", part.name());
       part.current().close();
+    }
+    if (haproxy != null) {
+      haproxy.close();
     }
   }
 
@@ -267,7 +317,7 @@ final class Pipeline {
   }
 
   /** A part of the pipeline: its current process, started again by the supervisor. */
-  private static final class Part implements Supervisor.Part {
+  private static final class Part {
 
     private final Supplier<ModuleProcess> start;
     private volatile ModuleProcess current;
@@ -281,29 +331,12 @@ final class Pipeline {
       return current;
     }
 
-    @Override
-    public String name() {
+    String name() {
       return current.name();
     }
 
-    @Override
-    public boolean isAlive() {
-      return current.isAlive();
-    }
-
-    @Override
-    public OptionalInt exitCode() {
-      return current.exitCode();
-    }
-
-    @Override
-    public Path logFile() {
-      return current.logFile();
-    }
-
-    @Override
-    public void restart() {
-      current = start.get();
+    Supervisor.Part supervised() {
+      return new Supervisor.Part(this::current, () -> current = start.get());
     }
   }
 

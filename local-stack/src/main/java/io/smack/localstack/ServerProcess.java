@@ -1,6 +1,7 @@
 package io.smack.localstack;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * One server JVM of the local stack: started with its own classpath through {@link ExitWithParent},
  * its output in a log file, stopped with SIGTERM (then killed if it hangs).
  */
-final class ServerProcess implements AutoCloseable {
+final class ServerProcess implements AutoCloseable, Supervisor.Running {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServerProcess.class);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -86,7 +87,8 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  String name() {
+  @Override
+  public String name() {
     return name;
   }
 
@@ -149,16 +151,18 @@ final class ServerProcess implements AutoCloseable {
     return process.pid();
   }
 
-  Path logFile() {
+  @Override
+  public Path logFile() {
     return logFile;
   }
 
-  boolean isAlive() {
+  @Override
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  /** The exit code (128 + the signal when a signal killed it), once the process has exited. */
-  OptionalInt exitCode() {
+  @Override
+  public OptionalInt exitCode() {
     return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
   }
 
@@ -170,6 +174,25 @@ final class ServerProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     LOG.info("{} killed", name);
+  }
+
+  /**
+   * Sends {@code signal} (e.g. {@code STOP}, {@code CONT}) with the system's {@code kill}: a
+   * process frozen with STOP keeps its sockets open but answers nothing, a gray failure.
+   */
+  void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("kill -" + signal + " " + pid() + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    LOG.info("{} sent SIG{}", name, signal);
   }
 
   /** Asks the server to stop (SIGTERM) without waiting. */

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,21 +31,28 @@ final class Supervisor implements AutoCloseable {
   static final Duration MAX_DELAY = Duration.ofMinutes(5);
   static final Duration STABLE = Duration.ofMinutes(5);
 
-  /** Something supervised: a server of the stack or a part of the pipeline. */
-  interface Part {
+  /** A process as the supervisor sees it. */
+  interface Running {
 
     String name();
 
-    /** Whether the current process runs. */
     boolean isAlive();
 
-    /** The exit code of the current process, once it has exited. */
+    /** The exit code (128 + the signal when a signal killed it), once the process has exited. */
     OptionalInt exitCode();
 
     Path logFile();
+  }
 
-    /** Starts the part again (may block until it is ready). */
-    void restart();
+  /**
+   * Something supervised, a server of the stack or a part of the pipeline: its current process, and
+   * how to start it again (which may block until it is ready, and replaces the current one).
+   */
+  record Part(Supplier<? extends Running> current, Runnable restart) {
+
+    String name() {
+      return current.get().name();
+    }
   }
 
   private final class Watched {
@@ -84,7 +92,8 @@ final class Supervisor implements AutoCloseable {
         w.restarting = null;
         w.startedAt = now;
       }
-      if (w.part.isAlive()) {
+      Running process = w.part.current().get();
+      if (process.isAlive()) {
         if (w.failures > 0 && Duration.between(w.startedAt, now).compareTo(STABLE) >= 0) {
           w.failures = 0;
         }
@@ -96,12 +105,12 @@ final class Supervisor implements AutoCloseable {
         w.restartAt = now.plus(delay);
         LOG.error(
             "{} {} after {} s; restarting it in {} s (failure {} in a row); its log: {}",
-            w.part.name(),
-            describe(w.part.exitCode()),
+            process.name(),
+            describe(process.exitCode()),
             Duration.between(w.startedAt, now).toSeconds(),
             Math.max(1, delay.toSeconds()),
             w.failures,
-            w.part.logFile());
+            process.logFile());
       } else if (!now.isBefore(w.restartAt)) {
         w.restartAt = null;
         Part part = w.part;
@@ -110,7 +119,7 @@ final class Supervisor implements AutoCloseable {
                 () -> {
                   LOG.info("restarting {}", part.name());
                   try {
-                    part.restart();
+                    part.restart().run();
                   } catch (RuntimeException e) {
                     LOG.error("{} did not start again: {}", part.name(), e.getMessage());
                   }

@@ -36,8 +36,8 @@ class SupervisorTest {
     FakePart dying = new FakePart("dying");
     FakePart steady = new FakePart("steady");
     try (Supervisor supervisor = new Supervisor()) {
-      supervisor.watch(dying);
-      supervisor.watch(steady);
+      supervisor.watch(new Supervisor.Part(() -> dying, dying::restart));
+      supervisor.watch(new Supervisor.Part(() -> steady, steady::restart));
       dying.alive.set(false);
 
       // when: checked at once, then after the first delay
@@ -54,7 +54,7 @@ class SupervisorTest {
     }
   }
 
-  private static final class FakePart implements Supervisor.Part {
+  private static final class FakePart implements Supervisor.Running {
     final String name;
     final AtomicBoolean alive = new AtomicBoolean(true);
     final AtomicInteger restarts = new AtomicInteger();
@@ -83,8 +83,7 @@ class SupervisorTest {
       return Path.of(name + ".log");
     }
 
-    @Override
-    public void restart() {
+    void restart() {
       restarts.incrementAndGet();
       alive.set(true);
     }
