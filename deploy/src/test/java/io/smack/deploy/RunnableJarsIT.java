@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
+import io.smack.localstack.SparkHome;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -26,8 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -151,48 +150,23 @@ class RunnableJarsIT {
   }
 
   /**
-   * A SPARK_HOME whose {@code bin/spark-submit} runs {@code org.apache.spark.deploy.SparkSubmit} on
-   * Spark's jars and the libraries its distribution ships: the job module's provided class path and
-   * the artifacts the parent pom keeps out of the job's jar for that reason.
+   * A SPARK_HOME laid out as a Spark distribution ({@link SparkHome}: Spark's jars and the
+   * libraries its distribution ships, which the job's jar leaves out), whose {@code
+   * bin/spark-submit} runs Spark's own {@code SparkSubmit} on them.
    */
   private static Path sparkDistribution(String job) throws IOException {
-    Path target = ROOT.resolve(job).resolve("target");
-    List<String> jars =
-        new ArrayList<>(
-            List.of(Files.readString(target.resolve("spark.classpath")).strip().split(":")));
-    List<String> shippedBySpark = excludedFromJobJars();
-    for (String jar : Files.readString(target.resolve("job.classpath")).strip().split(":")) {
-      if (shippedBySpark.stream().anyMatch(jar::contains)) {
-        jars.add(jar);
-      }
-    }
-    Path home = WORK.resolve("spark-" + job);
+    Path home = SparkHome.assemble(ROOT, List.of(job), WORK.resolve("spark-" + job));
     Files.createDirectories(home.resolve("bin"));
     Path submit = home.resolve("bin/spark-submit");
     Files.writeString(
         submit,
         "#!/bin/sh\nexec java "
-            + Files.readString(target.resolve("spark-jvm.flags")).strip()
+            + String.join(" ", SparkHome.jvmFlags(ROOT, job))
             + " -cp '"
-            + String.join(":", jars)
+            + SparkHome.classpath(home)
             + "' org.apache.spark.deploy.SparkSubmit \"$@\"\n");
     Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
     return home;
-  }
-
-  /** The parent pom's artifactSet excludes of the Spark jobs' jars, as repository path parts. */
-  private static List<String> excludedFromJobJars() throws IOException {
-    String pom = Files.readString(ROOT.resolve("pom.xml"));
-    String jobProfile = pom.substring(pom.indexOf("<id>spark-job</id>"));
-    Matcher excludes = Pattern.compile("<exclude>([^:<]+):([^<]+)</exclude>").matcher(jobProfile);
-    List<String> parts = new ArrayList<>();
-    while (excludes.find()) {
-      String group = "/" + excludes.group(1).replace('.', '/') + "/";
-      String artifact = excludes.group(2).replace("${scala.binary.version}", "2.13");
-      parts.add(artifact.equals("*") ? group : group + artifact + "/");
-    }
-    assertThat(parts).isNotEmpty();
-    return parts;
   }
 
   private static List<String> csvRows() {

@@ -9,7 +9,6 @@ import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.StackAddresses;
 import java.io.File;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -55,23 +53,19 @@ class IngestRestartIT {
             "first");
 
     // when: the rest flows in while the job runs, and the job is killed after a few batches
-    Await.until(() -> progressRows(world) >= 1, Duration.ofSeconds(120));
+    Await.until(() -> world.batches() >= 1, Duration.ofSeconds(120));
     CompletableFuture<Void> flowing =
         CompletableFuture.runAsync(
             () ->
-                trickle(
-                    world,
-                    quotes.subList(10_000, quotes.size()),
-                    500,
-                    200,
-                    new AtomicBoolean(true)));
-    Await.until(() -> progressRows(world) >= 3, Duration.ofSeconds(120));
+                world.trickle(
+                    quotes.subList(10_000, quotes.size()), 500, 200, new AtomicBoolean(true)));
+    Await.until(() -> world.batches() >= 3, Duration.ofSeconds(120));
     // in the middle of a batch of each query: its offsets are in the checkpoint, its commit is not
     Await.until(
-        () -> newest(world, "quotes/offsets") > newest(world, "quotes/commits"),
+        () -> world.newestBatch("quotes/offsets") > world.newestBatch("quotes/commits"),
         Duration.ofSeconds(60));
     Await.until(
-        () -> newest(world, "bars/offsets") > newest(world, "bars/commits"),
+        () -> world.newestBatch("bars/offsets") > world.newestBatch("bars/commits"),
         Duration.ofSeconds(60));
     first.destroyForcibly(); // SIGKILL
     assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -119,16 +113,16 @@ class IngestRestartIT {
             41);
     AtomicBoolean sending = new AtomicBoolean(true);
     CompletableFuture<Integer> flowing =
-        CompletableFuture.supplyAsync(() -> trickle(world, available, 200, 250, sending));
+        CompletableFuture.supplyAsync(() -> world.trickle(available, 200, 250, sending));
     Map<String, String> live = Map.of("INGEST_TRIGGER", "250ms", "INGEST_BARS_TRIGGER", "1s");
 
     // when: the job is killed with SIGKILL three times while quotes flow, each time after it has
     // run a few more batches, and started again on its checkpoints
     for (int kill = 1; kill <= 3; kill++) {
-      long before = progressRows(world);
+      long before = world.batches();
       Process job = start(world, live, "kill-" + kill);
       try {
-        Await.until(() -> progressRows(world) >= before + 4, Duration.ofSeconds(180));
+        Await.until(() -> world.batches() >= before + 4, Duration.ofSeconds(180));
       } finally {
         job.destroyForcibly();
         assertThat(job.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -155,47 +149,6 @@ class IngestRestartIT {
         .isEqualTo(ExpectedTables.distinct(quotes).keySet());
     assertThat(IngestTables.bars(world)).isEqualTo(ExpectedTables.bars(quotes));
     assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(quotes));
-  }
-
-  /** The newest batch id in a folder of the checkpoints (quotes/offsets, ...), -1 for none. */
-  private static long newest(IngestWorld world, String folder) {
-    try (Stream<Path> files = Files.list(world.checkpoint.resolve(folder))) {
-      return files
-          .map(f -> f.getFileName().toString())
-          .filter(n -> n.matches("[0-9]+"))
-          .mapToLong(Long::parseLong)
-          .max()
-          .orElse(-1);
-    } catch (IOException e) {
-      return -1;
-    }
-  }
-
-  private static long progressRows(IngestWorld world) {
-    return world.rows(Tables.INGEST_BATCHES, "batch_id").size();
-  }
-
-  /**
-   * Sends the quotes {@code chunk} at a time, a chunk every {@code everyMillis}, while {@code
-   * sending} holds.
-   *
-   * @return how many were sent (and acknowledged)
-   */
-  private static int trickle(
-      IngestWorld world, List<Quote> quotes, int chunk, long everyMillis, AtomicBoolean sending) {
-    int sent = 0;
-    try {
-      while (sending.get() && sent < quotes.size()) {
-        int next = Math.min(quotes.size(), sent + chunk);
-        world.produce(quotes.subList(sent, next));
-        sent = next;
-        TimeUnit.MILLISECONDS.sleep(everyMillis);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return sent;
   }
 
   /** The job's main class in a JVM of its own, with Spark's flags, logging to target/. */

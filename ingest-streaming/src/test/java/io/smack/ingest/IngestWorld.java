@@ -5,9 +5,12 @@ import com.datastax.spark.connector.cql.CassandraConnector;
 import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.common.Settings;
+import io.smack.common.Tables;
 import io.smack.localstack.NewTopics;
 import io.smack.localstack.StackAddresses;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +20,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -138,5 +143,46 @@ final class IngestWorld {
       consumer.poll(Duration.ofMillis(500)).forEach(r -> letters.add(r.value()));
     }
     return letters;
+  }
+
+  /** The newest batch id in a folder of the checkpoints (quotes/offsets, ...), -1 for none. */
+  long newestBatch(String folder) {
+    try (Stream<Path> files = Files.list(checkpoint.resolve(folder))) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.matches("[0-9]+"))
+          .mapToLong(Long::parseLong)
+          .max()
+          .orElse(-1);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** How many batches the job has recorded in {@code ingest_batches}. */
+  long batches() {
+    return rows(Tables.INGEST_BATCHES, "batch_id").size();
+  }
+
+  /**
+   * Sends the quotes {@code chunk} at a time, a chunk every {@code everyMillis}, while {@code
+   * sending} holds.
+   *
+   * @return how many were sent (and acknowledged)
+   */
+  int trickle(List<Quote> quotes, int chunk, long everyMillis, AtomicBoolean sending) {
+    int sent = 0;
+    try {
+      while (sending.get() && sent < quotes.size()) {
+        int next = Math.min(quotes.size(), sent + chunk);
+        produce(quotes.subList(sent, next));
+        sent = next;
+        TimeUnit.MILLISECONDS.sleep(everyMillis);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return sent;
   }
 }

@@ -14,12 +14,18 @@ public final class Await {
 
   public static void until(BooleanSupplier condition, Duration timeout)
       throws InterruptedException {
+    until(condition, timeout, Duration.ofMillis(20));
+  }
+
+  /** As {@link #until(BooleanSupplier, Duration)}, asking every {@code poll}: for costly checks. */
+  public static void until(BooleanSupplier condition, Duration timeout, Duration poll)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("not true within " + timeout);
       }
-      TimeUnit.MILLISECONDS.sleep(20);
+      TimeUnit.MILLISECONDS.sleep(poll.toMillis());
     }
   }
 }

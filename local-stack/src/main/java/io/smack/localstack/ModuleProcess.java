@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -75,6 +76,58 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
     jvm.addAll(Arrays.asList(read(target.resolve("spark-jvm.flags")).split("\\s+")));
     return new ModuleProcess(
         ServerProcess.start(module, classpath, jvm, environment, mainClass, args, log));
+  }
+
+  /**
+   * A Spark job submitted to a standalone cluster in client mode, as its image's {@code
+   * spark-job.sh} submits it on Mesos: Spark's own {@code SparkSubmit} on the cluster's Spark home
+   * runs the driver in this JVM, with the job's jar (the one its image holds), and the master
+   * starts one executor of one core on each worker.
+   */
+  public static ModuleProcess sparkSubmit(
+      Path root,
+      String module,
+      String mainClass,
+      SparkCluster cluster,
+      Map<String, String> environment,
+      Path log) {
+    Path jar = root.resolve(module).resolve("target").resolve("smack-" + module + ".jar");
+    if (!Files.exists(jar)) {
+      throw new StackStartException(
+          jar + " is missing: build the module first (mvn package -pl " + module + " -am)");
+    }
+    List<String> jvm = new ArrayList<>(List.of("-Xmx768m"));
+    jvm.addAll(cluster.jvmFlags());
+    List<String> args =
+        List.of(
+            "--master",
+            cluster.masterUrl(),
+            "--deploy-mode",
+            "client",
+            "--name",
+            module,
+            "--class",
+            mainClass,
+            "--conf",
+            "spark.driver.host=" + Ports.HOST,
+            "--conf",
+            "spark.executor.cores=1",
+            "--conf",
+            "spark.cores.max=" + cluster.workers(),
+            "--conf",
+            "spark.executor.memory=" + SparkCluster.EXECUTOR_MEMORY,
+            jar.toAbsolutePath().toString());
+    Map<String, String> env = new HashMap<>(environment);
+    env.put("SPARK_HOME", cluster.home().toAbsolutePath().toString());
+    return new ModuleProcess(
+        ServerProcess.start(
+            module,
+            SparkHome.classpath(cluster.home()),
+            jvm,
+            env,
+            "org.apache.spark.deploy.SparkSubmit",
+            args,
+            log));
   }
 
   /** Polls {@code url} until it answers 200; fails, quoting the log, if the process dies first. */

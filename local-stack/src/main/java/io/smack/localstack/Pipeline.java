@@ -76,6 +76,7 @@ final class Pipeline {
   private final List<Part> running = new ArrayList<>();
   private final Supervisor supervisor = new Supervisor();
   private volatile Haproxy haproxy;
+  private SparkCluster spark;
   private volatile boolean stopping;
   private ModuleProcess training;
   private Instant nextTraining;
@@ -97,6 +98,18 @@ final class Pipeline {
     LOG.info("Kafka      {}", stack.addresses().kafkaBootstrapServers());
     LOG.info("Cassandra  {}", stack.addresses().cassandraContactPoints());
     stack.servers().forEach(supervisor::watch);
+    if (stack.nodes() > 1) {
+      spark =
+          SparkCluster.start(
+              ROOT,
+              SparkHome.JOBS,
+              dir.resolve("spark"),
+              SparkCluster.WORKERS,
+              options.freePorts() ? freePort() : 7077,
+              options.freePorts() ? freePort() : 8090,
+              SPARK_START);
+      spark.servers().forEach(supervisor::watch);
+    }
     List<Part> access = new ArrayList<>();
     List<Integer> instancePorts = accessInstancePorts();
     for (int i = 0; i < instancePorts.size(); i++) {
@@ -118,11 +131,9 @@ final class Pipeline {
     Part ingest =
         started(
             () ->
-                ModuleProcess.sparkJob(
-                    ROOT,
+                sparkJob(
                     "ingest-streaming",
                     "io.smack.ingest.IngestMain",
-                    List.of(),
                     environment(
                         Map.of(
                             "HTTP_PORT", String.valueOf(ingestPort),
@@ -221,6 +232,20 @@ final class Pipeline {
     if (haproxy != null) {
       haproxy.close();
     }
+    if (spark != null) {
+      spark.close();
+    }
+  }
+
+  /**
+   * A Spark job on Spark local in one JVM, or on a cluster submitted to its Spark master, with
+   * executors on the workers.
+   */
+  private ModuleProcess sparkJob(
+      String module, String mainClass, Map<String, String> environment, Path log) {
+    return spark == null
+        ? ModuleProcess.sparkJob(ROOT, module, mainClass, List.of(), environment, log)
+        : ModuleProcess.sparkSubmit(ROOT, module, mainClass, spark, environment, log);
   }
 
   private void report(JsonNode status) {
@@ -274,11 +299,9 @@ final class Pipeline {
       // Locally every model is served, even one that does not beat the naive forecast (none
       // does on the simulator's random walks), so that predictions show; see model-training.
       training =
-          ModuleProcess.sparkJob(
-              ROOT,
+          sparkJob(
               "model-training",
               "io.smack.training.TrainingMain",
-              List.of(),
               environment(Map.of("TRAINING_PROMOTE_WORSE", "true")),
               log("model-training"));
     }

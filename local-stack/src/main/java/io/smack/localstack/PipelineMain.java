@@ -12,13 +12,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code bin/smack up}: the whole pipeline on this machine until Ctrl-C — Kafka and Cassandra, the
- * collector, the streaming job on Spark local, the access service, and the training job now and
- * then — with its progress on the console and each part's log under one folder.
+ * collector, the streaming job on Spark local (or a Spark standalone cluster), the access service,
+ * and the training job now and then — with its progress on the console and each part's log under
+ * one folder.
  *
  * <pre>
  * PipelineMain [--cluster] [--free-ports] [--dir DIR] [--source sim|csv=PATH] [--train-every DURATION]
  *              [--ready-file FILE] [--stack-only]
- *   --cluster              three Kafka and three Cassandra nodes (127.0.0.1 to .3), LOCAL_QUORUM
+ *   --cluster              three Kafka and three Cassandra nodes (127.0.0.1 to .3), LOCAL_QUORUM,
+ *                          a Spark master and two workers the jobs are submitted to, two access
+ *                          instances behind HAProxy
  *   --free-ports           let the OS pick every port (to run beside another pipeline)
  *   --dir DIR              data, checkpoints and logs (default: smack.local-stack.dir)
  *   --source S             the collector's source: sim (default, the market simulator) or
