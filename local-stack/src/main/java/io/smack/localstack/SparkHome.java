@@ -29,9 +29,6 @@ public final class SparkHome {
   /** The pipeline's Spark jobs, whose jars run on a home. */
   public static final List<String> JOBS = List.of("ingest-streaming", "model-training");
 
-  private static final Pattern REPOSITORY_JAR =
-      Pattern.compile(".*/repository/(.+)/([^/]+)/([^/]+)/[^/]+\\.jar");
-
   /** Dotted versions compared part by part, numerically where both parts are numbers. */
   static final Comparator<String> VERSIONS =
       (a, b) -> {
@@ -73,14 +70,10 @@ public final class SparkHome {
         }
       }
       for (String jar : jars) {
-        Matcher parts = REPOSITORY_JAR.matcher(jar);
-        if (!parts.matches()) {
-          throw new StackStartException(jar + " is not a jar of a Maven repository");
-        }
-        String artifact = parts.group(1) + "/" + parts.group(2);
-        Path candidate = Path.of(jar);
+        // a repository keeps GROUP/ARTIFACT/VERSION/ARTIFACT-VERSION.jar, wherever it is
+        Path candidate = Path.of(jar).toAbsolutePath();
         byArtifact.merge(
-            artifact,
+            candidate.getParent().getParent().toString(),
             candidate,
             (kept, other) -> VERSIONS.compare(version(kept), version(other)) >= 0 ? kept : other);
       }
