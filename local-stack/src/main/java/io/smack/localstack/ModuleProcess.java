@@ -182,7 +182,8 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
     return target;
   }
 
-  private static String read(Path file) {
+  /** The file's text, stripped. */
+  static String read(Path file) {
     try {
       return Files.readString(file).strip();
     } catch (IOException e) {

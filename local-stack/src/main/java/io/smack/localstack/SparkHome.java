@@ -63,8 +63,9 @@ public final class SparkHome {
     for (String job : jobs) {
       Path target = built(root, job);
       List<String> jars =
-          new ArrayList<>(List.of(read(target.resolve("spark.classpath")).split(":")));
-      for (String jar : read(target.resolve("job.classpath")).split(":")) {
+          new ArrayList<>(
+              List.of(ModuleProcess.read(target.resolve("spark.classpath")).split(":")));
+      for (String jar : ModuleProcess.read(target.resolve("job.classpath")).split(":")) {
         if (shippedBySpark.stream().anyMatch(jar::contains)) {
           jars.add(jar);
         }
@@ -102,7 +103,7 @@ public final class SparkHome {
 
   /** The JVM flags Spark needs on Java 17, as the job's build writes them. */
   public static List<String> jvmFlags(Path root, String job) {
-    return List.of(read(built(root, job).resolve("spark-jvm.flags")).split("\\s+"));
+    return List.of(ModuleProcess.read(built(root, job).resolve("spark-jvm.flags")).split("\\s+"));
   }
 
   /** The class path of a JVM that runs Spark from {@code home}, as Spark's launchers give it. */
@@ -112,7 +113,7 @@ public final class SparkHome {
 
   /** The parent pom's artifactSet excludes of the Spark jobs' jars, as repository path parts. */
   private static List<String> excludedFromJobJars(Path root) {
-    String pom = read(root.resolve("pom.xml"));
+    String pom = ModuleProcess.read(root.resolve("pom.xml"));
     int profile = pom.indexOf("<id>spark-job</id>");
     if (profile < 0) {
       throw new StackStartException(root.resolve("pom.xml") + " has no spark-job profile");
@@ -140,13 +141,5 @@ public final class SparkHome {
               + " is missing: build the Spark jobs first (bin/smack up builds them; mvn package)");
     }
     return target;
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file).strip();
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading " + file + " failed", e);
-    }
   }
 }
