@@ -8,9 +8,9 @@ import io.smack.common.CqlSchema;
 import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.common.Tables;
+import io.smack.localstack.Ports;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -335,7 +335,7 @@ final class IngestBenchmark implements Benchmark {
       StackAddresses stack, CqlSession session, double offered, int seconds, String name)
       throws Exception {
     World world = World.create(stack, session, "latency");
-    int port = freePort();
+    int port = Ports.free();
     Process job =
         SparkJobProcess.start(
             MODULE, List.of(MAIN), "1g", world.environment(stack, "250ms", port), world.log);
@@ -470,12 +470,6 @@ final class IngestBenchmark implements Benchmark {
       sleep(200);
     }
     throw new IllegalStateException("the job was not running within 3 minutes; see " + log);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static void sleep(long millis) {

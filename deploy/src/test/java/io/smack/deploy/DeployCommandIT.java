@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smack.localstack.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -132,7 +132,7 @@ class DeployCommandIT {
 
   @Test
   void should_say_which_endpoint_it_cannot_reach() throws Exception {
-    String closed = "http://127.0.0.1:" + freePort();
+    String closed = "http://127.0.0.1:" + Ports.free();
     try (RecordingServer marathon = new RecordingServer(200, "{}")) {
 
       Run noMarathon = deploy(Map.of("MARATHON_URL", closed, "CHRONOS_URL", closed));
@@ -179,11 +179,5 @@ class DeployCommandIT {
     byte[] output = process.getInputStream().readAllBytes();
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("bin/smack deploy ended").isTrue();
     return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

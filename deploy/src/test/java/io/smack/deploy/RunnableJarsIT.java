@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
+import io.smack.localstack.Ports;
 import io.smack.localstack.SparkHome;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,7 +91,7 @@ class RunnableJarsIT {
     }
 
     // then the access service serves the series and the model
-    int port = freePort();
+    int port = Ports.free();
     Map<String, String> accessEnv = new HashMap<>(env);
     accessEnv.put("HTTP_PORT", String.valueOf(port));
     try (ImageProcess access =
@@ -217,11 +217,5 @@ class RunnableJarsIT {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(url + " " + response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

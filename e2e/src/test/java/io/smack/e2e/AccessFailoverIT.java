@@ -9,10 +9,10 @@ import io.smack.localstack.Await;
 import io.smack.localstack.Haproxy;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.ModuleProcess;
+import io.smack.localstack.Ports;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,19 +67,13 @@ class AccessFailoverIT {
     List<InetSocketAddress> servers = new ArrayList<>();
     try {
       for (int i = 1; i <= 2; i++) {
-        int port = freePort();
+        int port = Ports.free();
         Map<String, String> env = new HashMap<>(stack.environment());
         env.put("CASSANDRA_KEYSPACE", keyspace);
         env.put("HTTP_PORT", String.valueOf(port));
         instances.add(
-            ModuleProcess.service(
-                ROOT,
-                "access-service",
-                "access.classpath",
-                "io.smack.access.AccessMain",
-                List.of(),
-                env,
-                WORK.resolve("access-" + i + ".log")));
+            ModuleProcess.accessService(
+                ROOT, "access-service-" + i, env, WORK.resolve("access-" + i + ".log")));
         servers.add(InetSocketAddress.createUnresolved("127.0.0.1", port));
       }
       for (int i = 0; i < 2; i++) {
@@ -89,7 +83,7 @@ class AccessFailoverIT {
                 "http://127.0.0.1:" + servers.get(i).getPort() + "/health/ready",
                 Duration.ofMinutes(2));
       }
-      try (Haproxy haproxy = Haproxy.start(WORK.resolve("haproxy"), freePort(), servers)) {
+      try (Haproxy haproxy = Haproxy.start(WORK.resolve("haproxy"), Ports.free(), servers)) {
         String latest = haproxy.url() + "/quotes/AAPL/latest";
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Await.until(() -> status(http, latest) == 200, Duration.ofSeconds(30));
@@ -158,12 +152,6 @@ class AccessFailoverIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.ModuleProcess;
+import io.smack.localstack.Ports;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,8 +67,8 @@ class PipelineIT {
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     Map<String, String> env = new HashMap<>(stack.environment());
     env.put("CASSANDRA_KEYSPACE", "e2e_" + suffix);
-    int ingestPort = freePort();
-    int accessPort = freePort();
+    int ingestPort = Ports.free();
+    int accessPort = Ports.free();
     Map<String, String> ingestEnv = new HashMap<>(env);
     ingestEnv.put("HTTP_PORT", String.valueOf(ingestPort));
     ingestEnv.put("INGEST_CHECKPOINT_DIR", WORK.resolve("checkpoint-" + suffix).toString());
@@ -86,20 +86,14 @@ class PipelineIT {
     accessEnv.put("HTTP_PORT", String.valueOf(accessPort));
     ModuleProcess access =
         started(
-            ModuleProcess.service(
-                ROOT,
-                "access-service",
-                "access.classpath",
-                "io.smack.access.AccessMain",
-                List.of(),
-                accessEnv,
-                WORK.resolve("access-service.log")));
+            ModuleProcess.accessService(
+                ROOT, "access-service", accessEnv, WORK.resolve("access-service.log")));
     api = new Api("http://127.0.0.1:" + accessPort);
     access.awaitOk(api.url("/health/ready"), Duration.ofMinutes(2));
 
     // the replay and a burst of simulated quotes, then the collector exits once Kafka has them
     Map<String, String> collectorEnv = new HashMap<>(env);
-    collectorEnv.put("HTTP_PORT", String.valueOf(freePort()));
+    collectorEnv.put("HTTP_PORT", String.valueOf(Ports.free()));
     collectorEnv.put("COLLECTOR_SOURCES", "stocks,sim");
     collectorEnv.put("CSV_PATH", stocks.toString());
     collectorEnv.put("SIMULATOR_SYMBOLS", "SIMA:100,SIMB:50");
@@ -231,11 +225,5 @@ class PipelineIT {
   private static ModuleProcess started(ModuleProcess process) {
     running.add(process);
     return process;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -8,11 +8,9 @@ import io.smack.common.Tables;
 import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.ModuleProcess;
+import io.smack.localstack.Ports;
 import io.smack.localstack.SparkCluster;
 import io.smack.localstack.StackAddresses;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,8 +56,8 @@ class IngestOnSparkClusterIT {
             List.of("ingest-streaming"),
             WORK,
             SparkCluster.WORKERS,
-            freePort(),
-            freePort(),
+            Ports.free(),
+            Ports.free(),
             Duration.ofMinutes(3));
   }
 
@@ -218,13 +216,5 @@ class IngestOnSparkClusterIT {
       running += spark.executorsOf(worker).size();
     }
     return running;
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port", e);
-    }
   }
 }

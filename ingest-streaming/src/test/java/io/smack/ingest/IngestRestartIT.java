@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -98,7 +99,10 @@ class IngestRestartIT {
     assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(quotes));
   }
 
+  // three kills under a steady load take about three minutes here: bin/smack chaos runs it, with
+  // the same fault on remote executors (IngestOnSparkClusterIT); bin/smack test has the one above
   @Test
+  @Tag("chaos")
   void should_end_with_every_quote_once_after_three_kills_under_a_steady_load(StackAddresses stack)
       throws Exception {
     // given: quotes of three symbols, each (symbol, ts) once, sent at up to 800 a second until

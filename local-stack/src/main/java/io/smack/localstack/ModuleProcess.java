@@ -43,6 +43,18 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
       List<String> jvmOptions,
       Map<String, String> environment,
       Path log) {
+    return service(root, module, classpathFile, mainClass, module, jvmOptions, environment, log);
+  }
+
+  private static ModuleProcess service(
+      Path root,
+      String module,
+      String classpathFile,
+      String mainClass,
+      String name,
+      List<String> jvmOptions,
+      Map<String, String> environment,
+      Path log) {
     Path target = built(root, module, classpathFile);
     String classpath =
         target.resolve("classes").toAbsolutePath()
@@ -51,7 +63,26 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
     List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
     jvm.addAll(jvmOptions);
     return new ModuleProcess(
-        ServerProcess.start(module, classpath, jvm, environment, mainClass, List.of(), log));
+        ServerProcess.start(name, classpath, jvm, environment, mainClass, List.of(), log));
+  }
+
+  /**
+   * The access service, as {@code bin/smack access} starts it, named {@code name} in the stack's
+   * log (e.g. {@code access-service-2} for the second of several instances).
+   *
+   * @param environment its settings, {@code HTTP_PORT} among them
+   */
+  public static ModuleProcess accessService(
+      Path root, String name, Map<String, String> environment, Path log) {
+    return service(
+        root,
+        "access-service",
+        "access.classpath",
+        "io.smack.access.AccessMain",
+        name,
+        List.of(),
+        environment,
+        log);
   }
 
   /**

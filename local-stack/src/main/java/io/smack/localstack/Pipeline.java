@@ -1,10 +1,7 @@
 package io.smack.localstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,9 +84,9 @@ final class Pipeline {
     this.stack = stack;
     this.dir = dir.toAbsolutePath();
     this.options = options;
-    this.accessPort = options.freePorts() ? freePort() : 8080;
-    this.collectorPort = options.freePorts() ? freePort() : 8081;
-    this.ingestPort = options.freePorts() ? freePort() : 8082;
+    this.accessPort = options.freePorts() ? Ports.free() : 8080;
+    this.collectorPort = options.freePorts() ? Ports.free() : 8081;
+    this.ingestPort = options.freePorts() ? Ports.free() : 8082;
   }
 
   /** Starts every part and waits until each is ready; throws, naming the log, if one is not. */
@@ -105,8 +102,8 @@ final class Pipeline {
               SparkHome.JOBS,
               dir.resolve("spark"),
               SparkCluster.WORKERS,
-              options.freePorts() ? freePort() : 7077,
-              options.freePorts() ? freePort() : 8090,
+              options.freePorts() ? Ports.free() : 7077,
+              options.freePorts() ? Ports.free() : 8090,
               SPARK_START);
       spark.servers().forEach(supervisor::watch);
     }
@@ -118,12 +115,9 @@ final class Pipeline {
       access.add(
           started(
               () ->
-                  ModuleProcess.service(
+                  ModuleProcess.accessService(
                       ROOT,
-                      "access-service",
-                      "access.classpath",
-                      "io.smack.access.AccessMain",
-                      List.of(),
+                      name,
                       environment(Map.of("HTTP_PORT", String.valueOf(port))),
                       log(name))));
     }
@@ -201,7 +195,7 @@ final class Pipeline {
       LOG.warn("haproxy is not installed (apt-get install haproxy): one access instance serves");
       return List.of(accessPort);
     }
-    return List.of(freePort(), freePort());
+    return List.of(Ports.free(), Ports.free());
   }
 
   private void startHaproxy(List<Integer> instancePorts) {
@@ -379,13 +373,5 @@ final class Pipeline {
 
   private static String url(int port, String path) {
     return "http://127.0.0.1:" + port + path;
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port", e);
-    }
   }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * serves without set-up, on the same ports as every other node; claiming free or given ports;
  * waiting for one to listen.
  */
-final class Ports {
+public final class Ports {
 
   static final String HOST = "127.0.0.1";
 
@@ -20,6 +20,14 @@ final class Ports {
   private static final int ATTEMPTS = 20;
 
   private Ports() {}
+
+  /**
+   * A port free on {@link #HOST} a moment ago, for a service or server started next (another
+   * process may take it meanwhile, which that start then reports).
+   */
+  public static int free() {
+    return claim(List.of(0), List.of("a free port")).get(0);
+  }
 
   /** The loopback address of node {@code node} (0-based) of a cluster. */
   static String host(int node) {
