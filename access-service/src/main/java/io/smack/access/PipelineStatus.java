@@ -101,9 +101,22 @@ final class PipelineStatus {
               + thresholds.staleAfter().toSeconds()
               + " s): the streaming job or the collector stopped, or no quote comes in");
     }
-    Duration sinceBars =
-        barsBatches.isEmpty() ? null : Duration.between(barsBatches.get(0).at(), now);
-    if (sinceBars == null || sinceBars.compareTo(thresholds.staleAfter()) > 0) {
+    if (barsBatches.isEmpty()) {
+      // both queries start together: the bars query is late only once the quotes query has run
+      // for longer than staleAfter (the oldest batch at hand is at most as old as its first)
+      Duration sinceFirst = Duration.between(batches.get(batches.size() - 1).at(), now);
+      if (sinceFirst.compareTo(thresholds.staleAfter()) > 0) {
+        return Optional.of(
+            "the bars query '"
+                + thresholds.barsQuery()
+                + "' has run no batch in the "
+                + sinceFirst.toSeconds()
+                + " s since the quotes query's first (more than "
+                + thresholds.staleAfter().toSeconds()
+                + " s): bars are not updated");
+      }
+    } else if (Duration.between(barsBatches.get(0).at(), now).compareTo(thresholds.staleAfter())
+        > 0) {
       return Optional.of(
           "the bars query '"
               + thresholds.barsQuery()

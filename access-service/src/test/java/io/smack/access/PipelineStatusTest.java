@@ -92,6 +92,30 @@ class PipelineStatusTest {
   }
 
   @Test
+  void should_not_call_the_bars_query_stale_before_it_could_have_run_once() {
+    // given: the job started 20 s ago; its bars query, started with it, has not finished a batch
+    List<Batch> starting = List.of(batch(1, NOW, 0, 0L), batch(0, NOW.minusSeconds(20), 0, 0L));
+
+    // when
+    Status justStarted = PipelineStatus.of(starting, List.of(), AAPL, NOW, THRESHOLDS);
+    Status neverRan =
+        PipelineStatus.of(
+            List.of(batch(9, NOW, 0, 0L), batch(0, NOW.minusSeconds(200), 0, 0L)),
+            List.of(),
+            AAPL,
+            NOW,
+            THRESHOLDS);
+
+    // then
+    assertThat(justStarted.verdict()).isEqualTo("ok");
+    assertThat(neverRan.verdict()).isEqualTo("stale");
+    assertThat(neverRan.reason())
+        .isEqualTo(
+            "the bars query 'ingest-bars' has run no batch in the 200 s since the quotes query's"
+                + " first (more than 120 s): bars are not updated");
+  }
+
+  @Test
   void should_be_degraded_when_a_newest_quote_lies_in_the_future_or_most_quotes_come_late() {
     // given: AAPL's newest quote 23 h ahead of the clock, as a source with a wrong clock makes it
     List<SymbolStatus> aheadOfTheClock =

@@ -15,12 +15,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.actor.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The broker stops in the middle of a run and comes back: the idempotent producer retries what was
- * in flight, the sources wait meanwhile, and every quote ends in the topic exactly once.
+ * in flight, the sources wait meanwhile, and every quote ends in the topic exactly once. Tagged
+ * {@code chaos} (a stack of its own): {@code bin/smack chaos} runs it; {@code bin/smack test} has
+ * the leader broker of a three-node cluster killed mid-send ({@code LocalClusterIT}).
  */
+@Tag("chaos")
 class BrokerRestartIT {
 
   private static final Instant NOW = Instant.parse("2026-11-23T15:00:00Z");

@@ -28,14 +28,18 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two access-service instances behind a real HAProxy, configured as marathon-lb balances them: one
  * instance killed (SIGKILL) under a steady load through HAProxy, and the other answers every
- * request, the ones in flight at the kill included (HAProxy sends them again).
+ * request, the ones in flight at the kill included (HAProxy sends them again). Tagged {@code
+ * chaos}: {@code bin/smack chaos} runs it; {@code HaproxyTest} has HAProxy check the same
+ * configuration in {@code bin/smack test}.
  */
+@Tag("chaos")
 @ExtendWith(LocalStackExtension.class)
 class AccessFailoverIT {
 

@@ -22,14 +22,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code bin/smack up} supervises like Marathon: its launcher ({@code PipelineMain}, as {@code
  * bin/smack up --free-ports} runs it) on a stack of its own; the streaming job and the Kafka broker
  * are killed with SIGKILL in turn, and each time the launcher names the signal, starts the part
- * again, and quotes reach {@code latest_quote} again, while nothing else is stopped.
+ * again, and quotes reach {@code latest_quote} again, while nothing else is stopped. Tagged {@code
+ * chaos} (a whole {@code bin/smack up} of its own, about two and a half minutes): {@code bin/smack
+ * chaos} runs it.
  */
+@Tag("chaos")
 class SupervisionIT {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();

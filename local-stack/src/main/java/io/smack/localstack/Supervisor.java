@@ -78,8 +78,13 @@ final class Supervisor implements AutoCloseable {
           });
 
   /** Watches {@code part} from now on. */
-  synchronized void watch(Part part) {
-    watched.add(new Watched(part, Instant.now()));
+  void watch(Part part) {
+    watch(part, Instant.now());
+  }
+
+  /** Watches {@code part}, started at {@code now} on the clock that {@link #check} is given. */
+  synchronized void watch(Part part, Instant now) {
+    watched.add(new Watched(part, now));
   }
 
   /** Reports the parts that died since the last call and restarts those whose delay is over. */

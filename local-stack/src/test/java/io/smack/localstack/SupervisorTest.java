@@ -36,8 +36,8 @@ class SupervisorTest {
     FakePart dying = new FakePart("dying");
     FakePart steady = new FakePart("steady");
     try (Supervisor supervisor = new Supervisor()) {
-      supervisor.watch(new Supervisor.Part(() -> dying, dying::restart));
-      supervisor.watch(new Supervisor.Part(() -> steady, steady::restart));
+      supervisor.watch(new Supervisor.Part(() -> dying, dying::restart), T0);
+      supervisor.watch(new Supervisor.Part(() -> steady, steady::restart), T0);
       dying.alive.set(false);
 
       // when: checked at once, then after the first delay
