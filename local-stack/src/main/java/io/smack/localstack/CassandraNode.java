@@ -51,6 +51,10 @@ final class CassandraNode implements AutoCloseable {
   }
 
   static final String DATACENTER = "datacenter1";
+
+  /** A ring's node waits twice this for a seed's answer when it starts. */
+  private static final Duration RING_DELAY = Duration.ofSeconds(30);
+
   private static final String CLASSPATH = "/io/smack/localstack/cassandra.classpath";
 
   /** The module exports and opens of Cassandra 5.0's conf/jvm17-server.options. */
@@ -111,7 +115,10 @@ final class CassandraNode implements AutoCloseable {
             "-Dlogback.configurationFile=" + logback,
             // alone, nobody to gossip with; in a new ring, nothing to stream (auto_bootstrap off)
             "-Dcassandra.skip_wait_for_gossip_to_settle=0",
-            "-Dcassandra.ring_delay_ms=0",
+            // Alone, no ring to wait for. In a ring, the ring delay is also how long a node that is
+            // not a seed waits (twice it) for a seed's answer before it gives up with "Unable to
+            // gossip with any peers": on a busy machine the seed can take many seconds to answer.
+            "-Dcassandra.ring_delay_ms=" + (ring.nodes() == 1 ? 0 : RING_DELAY.toMillis()),
             "-Dcassandra.superuser_setup_delay_ms=0"));
     ServerProcess process =
         ServerProcess.start(
