@@ -2,6 +2,7 @@ package io.smack.access;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
 import com.datastax.oss.driver.api.core.servererrors.QueryExecutionException;
 import io.smack.access.Views.Error;
 import java.util.concurrent.CompletionException;
@@ -43,6 +44,8 @@ final class ApiErrors {
     }
     if (error instanceof AllNodesFailedException
         || error instanceof DriverTimeoutException
+        // a node that went away mid-request, when the driver could not send it elsewhere
+        || error instanceof ClosedConnectionException
         || error instanceof QueryExecutionException) {
       metrics.cassandraError(error);
       return response(

@@ -112,6 +112,10 @@ final class CassandraConnection implements AutoCloseable {
         DriverConfigLoader.programmaticBuilder()
             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, timeout)
             .withString(DefaultDriverOption.REQUEST_CONSISTENCY, cassandra.consistency())
+            // Every statement of the service is a read or an upsert of a whole prediction row:
+            // running one twice changes nothing, so the driver may send it to the next replica
+            // when its node goes away mid-request (a crash on a cluster), instead of failing it.
+            .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
             // Start without Cassandra and keep trying, instead of failing the service at start-up.
             .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, true)
             .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(200))
