@@ -46,7 +46,7 @@ public final class IngestMain {
             http.getPort());
         IngestJob.Queries queries = parts.start(spark, settings);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(queries), "ingest-stop"));
-        awaitBoth(queries);
+        awaitBoth(spark, queries);
       } catch (StreamingQueryException e) {
         LOG.error("a streaming query failed; a restart resumes from the checkpoints", e);
         exit = 1;
@@ -58,23 +58,31 @@ public final class IngestMain {
   }
 
   /**
-   * Returns when both queries have ended (available-now); the first failure stops the other and is
-   * thrown.
+   * Returns when both queries have ended (available-now); the first failure of either stops the
+   * other and is thrown at once. Spark's own wait for any of the session's queries: waiting on one
+   * query after the other would leave the job running half, with the other query dead and unseen (a
+   * bars query stopped by a Cassandra timeout while the quotes query went on).
    */
-  private static void awaitBoth(IngestJob.Queries queries) throws StreamingQueryException {
+  private static void awaitBoth(SparkSession spark, IngestJob.Queries queries)
+      throws StreamingQueryException {
     try {
-      for (StreamingQuery query : queries.both()) {
-        query.awaitTermination();
+      while (true) {
+        for (StreamingQuery query : queries.both()) {
+          if (query.exception().isDefined()) {
+            throw query.exception().get();
+          }
+        }
+        if (queries.both().stream().noneMatch(StreamingQuery::isActive)) {
+          return;
+        }
+        spark.streams().awaitAnyTermination();
+        // forget the one that ended well, so that the next wait is for the other; a failure in
+        // between is seen by the check above
+        spark.streams().resetTerminated();
       }
     } catch (StreamingQueryException e) {
       stop(queries);
       throw e;
-    }
-    // A query that failed while the other was awaited.
-    for (StreamingQuery query : queries.both()) {
-      if (query.exception().isDefined()) {
-        throw query.exception().get();
-      }
     }
   }
 
