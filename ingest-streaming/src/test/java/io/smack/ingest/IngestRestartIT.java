@@ -54,13 +54,14 @@ class IngestRestartIT {
             "first");
 
     // when: the rest flows in while the job runs, and the job is killed after a few batches
-    Await.until(() -> world.batches() >= 1, Duration.ofSeconds(120));
+    // a JVM and Spark starting on a busy 2-core machine can take minutes
+    Await.until(() -> world.batches() >= 1, Duration.ofMinutes(4));
     CompletableFuture<Void> flowing =
         CompletableFuture.runAsync(
             () ->
                 world.trickle(
                     quotes.subList(10_000, quotes.size()), 500, 200, new AtomicBoolean(true)));
-    Await.until(() -> world.batches() >= 3, Duration.ofSeconds(120));
+    Await.until(() -> world.batches() >= 3, Duration.ofMinutes(4));
     // in the middle of a batch of each query: its offsets are in the checkpoint, its commit is not
     Await.until(
         () -> world.newestBatch("quotes/offsets") > world.newestBatch("quotes/commits"),
