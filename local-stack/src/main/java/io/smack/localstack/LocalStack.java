@@ -51,6 +51,15 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
+   * A cluster of its own ({@code bin/smack up --cluster}: three nodes of each server), in this
+   * JVM's control, on free ports with its data under {@code dir}: for the fault tests, which kill
+   * and freeze its nodes.
+   */
+  public static LocalStack startClusterOnFreePorts(Path dir) {
+    return start(LocalStackMain.settings(new String[] {"--cluster"}).withFreePorts().withDir(dir));
+  }
+
+  /**
    * Starts the servers, waits until each answers, creates the topics and applies the schema. A
    * cluster starts its Kafka nodes together (they elect a controller among themselves), its first
    * Cassandra node (the seed) beside them, then the other Cassandra nodes once the seed answers,

@@ -1,0 +1,123 @@
+package io.smack.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Users asking the access service without pause while a fault is injected: {@code clients} threads
+ * each ask for a symbol's latest quote and its newest bars in turn (start it once the symbols have
+ * data: a 404 counts as a failure), and every answer is counted by its status ({@code none} when no
+ * answer came within the client's own timeout), with the slowest answer's time.
+ */
+final class ApiLoad implements AutoCloseable {
+
+  /** The client's own timeout: longer than any the service should take, to catch a hang. */
+  static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(15);
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
+  private final AtomicLong slowestNanos = new AtomicLong();
+  private final AtomicLong slowestFailureNanos = new AtomicLong();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final List<Thread> clients = new ArrayList<>();
+
+  private ApiLoad() {}
+
+  static ApiLoad start(Api api, List<String> symbols, int clients) {
+    ApiLoad load = new ApiLoad();
+    for (int c = 0; c < clients; c++) {
+      String symbol = symbols.get(c % symbols.size());
+      List<String> paths = List.of("/quotes/" + symbol + "/latest", "/bars/" + symbol + "?limit=5");
+      Thread client = new Thread(() -> load.ask(api, paths), "api-load-" + c);
+      client.setDaemon(true);
+      client.start();
+      load.clients.add(client);
+    }
+    return load;
+  }
+
+  private void ask(Api api, List<String> paths) {
+    for (int i = 0; running.get(); i++) {
+      String outcome;
+      long began = System.nanoTime();
+      try {
+        int status =
+            http.send(
+                    HttpRequest.newBuilder(URI.create(api.url(paths.get(i % paths.size()))))
+                        .timeout(CLIENT_TIMEOUT)
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+        outcome = String.valueOf(status);
+      } catch (IOException e) {
+        outcome = "none";
+      } catch (InterruptedException e) {
+        return;
+      }
+      long took = System.nanoTime() - began;
+      slowestNanos.accumulateAndGet(took, Math::max);
+      if (!outcome.startsWith("2")) {
+        slowestFailureNanos.accumulateAndGet(took, Math::max);
+      }
+      outcomes.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
+    }
+  }
+
+  /** Answers so far by status ("200", "503", ..., "none"). */
+  Map<String, Long> outcomes() {
+    Map<String, Long> counts = new TreeMap<>();
+    outcomes.forEach((status, count) -> counts.put(status, count.get()));
+    return counts;
+  }
+
+  long total() {
+    return outcomes().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Answers other than a 2xx, and requests that got no answer at all. */
+  long failures() {
+    return outcomes().entrySet().stream()
+        .filter(e -> !e.getKey().startsWith("2"))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
+  }
+
+  long count(String status) {
+    return outcomes().getOrDefault(status, 0L);
+  }
+
+  Duration slowest() {
+    return Duration.ofNanos(slowestNanos.get());
+  }
+
+  /** The slowest answer that was not a success: how long a failure made a user wait. */
+  Duration slowestFailure() {
+    return Duration.ofNanos(slowestFailureNanos.get());
+  }
+
+  /** "1234 requests {200=1200, 503=34}, slowest 812 ms". */
+  String summary() {
+    return String.format(
+        "%d requests %s, slowest %d ms", total(), outcomes(), slowest().toMillis());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running.set(false);
+    for (Thread client : clients) {
+      client.join(CLIENT_TIMEOUT.toMillis() * 2);
+    }
+  }
+}

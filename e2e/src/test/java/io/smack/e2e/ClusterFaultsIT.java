@@ -1,0 +1,633 @@
+package io.smack.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smack.common.Tables;
+import io.smack.common.Topics;
+import io.smack.localstack.Await;
+import io.smack.localstack.LocalStack;
+import io.smack.localstack.ModuleProcess;
+import io.smack.localstack.Ports;
+import io.smack.localstack.StackAddresses;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The faults a deployment must survive, each on the whole pipeline as it runs on Mesos: the local
+ * cluster (three KRaft nodes, replication 3 and two in sync; a three-node Cassandra ring at
+ * replication 3), the streaming job and the access service at {@code LOCAL_QUORUM}, the collector
+ * replaying a load the test knows quote by quote, users asking the API meanwhile. Each fault is
+ * injected with real signals on the real processes, and each test ends by counting: produced, in
+ * Kafka, stored (read at {@code ALL}), duplicates, lost, and the bars and latest quotes the API
+ * serves against the ones worked out from the load apart from the pipeline. Every test prints its
+ * counts in one line and fails on any loss or duplicate.
+ *
+ * <p>The streaming job runs on Spark local here, restarted from its checkpoint whenever it exits,
+ * as Marathon restarts it; the faults of Spark's own processes (a worker, the driver, with remote
+ * executors) are {@code IngestOnSparkClusterIT}'s. Tagged {@code chaos}: {@code bin/smack chaos}
+ * runs it.
+ */
+@Tag("chaos")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterFaultsIT {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Path WORK = Path.of("target", "cluster-faults").toAbsolutePath();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Quotes a second of each load, and how long it lasts. */
+  private static final int RATE = 300;
+
+  private static final Duration LOAD = Duration.ofSeconds(60);
+
+  /** The access service's request timeout (its default), which bounds a failure's wait. */
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+
+  /** What a loaded 2-core machine may add to a request's own time. */
+  private static final Duration SLACK = Duration.ofSeconds(4);
+
+  private static LocalStack cluster;
+  private static StackAddresses stack;
+  private static CqlSession cql;
+  private static RestartedJob ingest;
+  private static ModuleProcess access;
+  private static Api api;
+
+  @BeforeAll
+  static void start() throws IOException {
+    deleteRecursively(WORK);
+    long started = System.nanoTime();
+    cluster = LocalStack.startClusterOnFreePorts(WORK.resolve("cluster"));
+    System.out.printf(
+        "local cluster started in %d s%n",
+        Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    stack = cluster.addresses();
+    cql = session();
+
+    Map<String, String> ingestEnv = new HashMap<>(stack.environment());
+    int ingestPort = Ports.free();
+    ingestEnv.put("HTTP_PORT", String.valueOf(ingestPort));
+    ingestEnv.put("INGEST_CHECKPOINT_DIR", WORK.resolve("checkpoint").toString());
+    ingest =
+        new RestartedJob(
+            run ->
+                ModuleProcess.sparkJob(
+                    ROOT,
+                    "ingest-streaming",
+                    "io.smack.ingest.IngestMain",
+                    List.of(),
+                    ingestEnv,
+                    WORK.resolve("ingest-streaming-" + run + ".log")));
+    ingest.current().awaitOk("http://127.0.0.1:" + ingestPort + "/health", Duration.ofMinutes(4));
+
+    Map<String, String> accessEnv = new HashMap<>(stack.environment());
+    int accessPort = Ports.free();
+    accessEnv.put("HTTP_PORT", String.valueOf(accessPort));
+    access =
+        ModuleProcess.accessService(
+            ROOT, "access-service", accessEnv, WORK.resolve("access-service.log"));
+    api = new Api("http://127.0.0.1:" + accessPort);
+    access.awaitOk(api.url("/health/ready"), Duration.ofMinutes(2));
+  }
+
+  @AfterAll
+  static void stop() {
+    Stream.of(access, ingest, cql, cluster)
+        .filter(java.util.Objects::nonNull)
+        .forEach(
+            c -> {
+              try {
+                c.close();
+              } catch (Exception e) {
+                System.out.println("closing " + c + " failed: " + e);
+              }
+            });
+  }
+
+  @Test
+  @Order(1)
+  void should_lose_and_double_nothing_when_the_leader_broker_is_killed_twice() throws Exception {
+    KnownLoad load = load("KB", 1);
+    String busiest = load.symbols().get(0);
+    try (Collector collector = Collector.start(load, "leader-kill")) {
+      awaitFlowing(load);
+      for (int kill = 1; kill <= 2; kill++) {
+        // when: the broker leading the busiest symbol's partition is killed, and comes back later
+        int leader = leaderOf(busiest);
+        cluster.killKafka(leader - 1);
+        TimeUnit.SECONDS.sleep(10);
+        cluster.startKafka(leader - 1);
+        // as a rolling operation would: the next kill once every replica is in sync again
+        Await.until(ClusterFaultsIT::allInSync, Duration.ofMinutes(2), Duration.ofSeconds(1));
+      }
+      collector.awaitDone();
+    }
+    // then
+    countAndCheck(load, "kill the leader broker x2 at " + RATE + " quotes/s");
+  }
+
+  @Test
+  @Order(2)
+  void should_go_on_at_local_quorum_with_a_cassandra_node_killed_and_catch_it_up()
+      throws Exception {
+    KnownLoad load = load("KC", 2);
+    ApiLoad users;
+    try (Collector collector = Collector.start(load, "cassandra-kill")) {
+      awaitFlowing(load);
+      users = ApiLoad.start(api, load.symbols(), 4);
+      try (users) {
+        // when: the third node crashes under ingest and API load, and is started again 20 s later
+        cluster.killCassandra(2);
+        TimeUnit.SECONDS.sleep(20);
+        cluster.startCassandra(2);
+        collector.awaitDone();
+      }
+    }
+    // then: every request answered without a 5xx, and the node holds every row by itself (hints)
+    Counts counts = countAndCheck(load, "kill a Cassandra node at " + RATE + " quotes/s");
+    assertThat(users.failures()).as(users.summary()).isZero();
+    Duration catchUp = awaitOnNode(load, 2);
+    System.out.printf(
+        "  API meanwhile: %s; the killed node held all %d rows at ONE %d s after the counts%n",
+        users.summary(), counts.stored(), catchUp.toSeconds());
+  }
+
+  @Test
+  @Order(3)
+  void should_answer_or_fail_within_the_timeout_while_a_cassandra_node_is_frozen()
+      throws Exception {
+    KnownLoad load = load("KF", 3);
+    long threadsBefore = procStatus(access.pid(), "Threads");
+    long rssBefore = procStatus(access.pid(), "VmRSS");
+    ApiLoad users;
+    long threadsFrozen;
+    try (Collector collector = Collector.start(load, "cassandra-freeze")) {
+      awaitFlowing(load);
+      users = ApiLoad.start(api, load.symbols(), 4);
+      try (users) {
+        // when: the second node is frozen (SIGSTOP) for 30 s: it holds its sockets, answers nothing
+        cluster.freezeCassandra(1);
+        try {
+          TimeUnit.SECONDS.sleep(30);
+          threadsFrozen = procStatus(access.pid(), "Threads");
+        } finally {
+          cluster.thawCassandra(1);
+        }
+        collector.awaitDone();
+      }
+    }
+    long threadsAfter = procStatus(access.pid(), "Threads");
+    long rssAfter = procStatus(access.pid(), "VmRSS");
+    // then: every request got an answer, a failure no later than the request timeout allows
+    Counts counts = countAndCheck(load, "freeze a Cassandra node 30 s at " + RATE + " quotes/s");
+    System.out.printf(
+        "  API meanwhile: %s, slowest failure %d ms; access-service threads %d before, %d frozen,"
+            + " %d after; resident %d MB before, %d MB after%n",
+        users.summary(),
+        users.slowestFailure().toMillis(),
+        threadsBefore,
+        threadsFrozen,
+        threadsAfter,
+        rssBefore >> 10,
+        rssAfter >> 10);
+    assertThat(users.count("none")).as("requests with no answer: " + users.summary()).isZero();
+    assertThat(users.failures()).as("failures other than 503").isEqualTo(users.count("503"));
+    assertThat(users.slowestFailure()).isLessThan(REQUEST_TIMEOUT.plus(SLACK));
+    assertThat(threadsFrozen).as("no pile-up of threads").isLessThan(threadsBefore + 20);
+    assertThat(counts.stored()).isEqualTo(load.size());
+  }
+
+  @Test
+  @Order(4)
+  void should_refuse_fast_without_a_quorum_and_lose_nothing_once_it_is_back() throws Exception {
+    KnownLoad load = load("KQ", 4);
+    int restartsBefore = ingest.restarts();
+    ApiLoad withoutQuorum;
+    try (Collector collector = Collector.start(load, "quorum-loss")) {
+      awaitFlowing(load);
+      // when: two of the three nodes crash: no quorum of the three replicas
+      cluster.killCassandra(1);
+      cluster.killCassandra(2);
+      withoutQuorum = ApiLoad.start(api, load.symbols(), 2);
+      try (withoutQuorum) {
+        TimeUnit.SECONDS.sleep(30);
+      }
+      // and they come back together, as a ring does
+      Thread second = new Thread(() -> cluster.startCassandra(1));
+      second.start();
+      cluster.startCassandra(2);
+      second.join();
+      collector.awaitDone();
+    }
+    // then: without a quorum the API said 503, fast; the job's failed batches ran again after
+    // its restarts; nothing lost
+    Counts counts = countAndCheck(load, "lose the Cassandra quorum 30 s at " + RATE + " quotes/s");
+    System.out.printf(
+        "  API without a quorum: %s, slowest failure %d ms; the streaming job restarted %d"
+            + " time(s)%n",
+        withoutQuorum.summary(),
+        withoutQuorum.slowestFailure().toMillis(),
+        ingest.restarts() - restartsBefore);
+    assertThat(withoutQuorum.count("503")).as(withoutQuorum.summary()).isPositive();
+    assertThat(withoutQuorum.failures())
+        .as("failures other than 503: " + withoutQuorum.summary())
+        .isEqualTo(withoutQuorum.count("503"));
+    assertThat(withoutQuorum.slowestFailure()).isLessThan(REQUEST_TIMEOUT.plus(SLACK));
+    assertThat(counts.stored()).isEqualTo(load.size());
+  }
+
+  /** A load of its own symbols, stamped from now on. */
+  private static KnownLoad load(String prefix, long seed) {
+    return KnownLoad.of(prefix, RATE, LOAD, Instant.now(), seed);
+  }
+
+  /** Waits until the load's quotes reach Cassandra: the pipeline runs before the fault. */
+  private static void awaitFlowing(KnownLoad load) throws InterruptedException {
+    Await.until(
+        () -> {
+          try {
+            return api.json("/quotes/" + load.symbols().get(0) + "/latest").has("ts");
+          } catch (AssertionError notYet) {
+            return false;
+          }
+        },
+        Duration.ofMinutes(3),
+        Duration.ofSeconds(1));
+  }
+
+  /** What each stage holds of a load; {@code doubledInKafka} records beyond one per quote. */
+  record Counts(
+      long produced, long inKafka, long doubledInKafka, long stored, long duplicates, long lost) {}
+
+  /**
+   * Waits until the pipeline has stored the load, then counts it: Kafka's records, the rows read at
+   * {@code ALL}, the quotes the bars count (a quote counted twice would show there), and compares
+   * the API's bars and latest quotes with the load's. Prints the counts in one line.
+   */
+  private static Counts countAndCheck(KnownLoad load, String fault) throws InterruptedException {
+    Set<String> expected = load.rows().stream().map(KnownLoad.Row::key).collect(Collectors.toSet());
+    try {
+      Await.until(
+          () ->
+              stored(load, ConsistencyLevel.LOCAL_QUORUM).size() >= expected.size()
+                  && load.symbols().stream().allMatch(s -> bars(s).equals(load.bars(s))),
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(2));
+    } catch (AssertionError e) {
+      System.out.printf("%s: not all stored in 5 minutes (%s)%n", fault, e.getMessage());
+    }
+    List<String> records = kafkaRecords(load);
+    Set<String> stored = stored(load, ConsistencyLevel.ALL);
+    long counted = 0;
+    for (String symbol : load.symbols()) {
+      counted += bars(symbol).values().stream().mapToLong(KnownLoad.Bar::quotes).sum();
+    }
+    long lost = expected.stream().filter(k -> !stored.contains(k)).count();
+    Counts counts =
+        new Counts(
+            load.size(),
+            new HashSet<>(records).size(),
+            records.size() - new HashSet<>(records).size(),
+            stored.size(),
+            counted - stored.size(),
+            lost);
+    System.out.printf(
+        "%s: %,d produced, %,d in Kafka (%d doubled), %,d stored, %d duplicates, %d lost%n",
+        fault,
+        counts.produced(),
+        counts.inKafka(),
+        counts.doubledInKafka(),
+        counts.stored(),
+        counts.duplicates(),
+        counts.lost());
+    assertThat(counts.lost()).as("lost").isZero();
+    assertThat(counts.doubledInKafka()).as("records doubled in Kafka").isZero();
+    assertThat(counts.duplicates()).as("quotes counted twice in the bars").isZero();
+    assertThat(stored).isEqualTo(expected);
+    for (String symbol : load.symbols()) {
+      assertThat(bars(symbol)).as("bars of " + symbol).isEqualTo(load.bars(symbol));
+      JsonNode latest = api.json("/quotes/" + symbol + "/latest");
+      KnownLoad.Row last = load.latest(symbol);
+      assertThat(latest.get("ts").asText())
+          .as("latest of " + symbol)
+          .isEqualTo(last.ts().toString());
+      assertThat(latest.get("price").asDouble()).isEqualTo(Double.parseDouble(last.price()));
+    }
+    return counts;
+  }
+
+  /** The keys ("symbol@ts") of the load's stored quotes, read at {@code consistency}. */
+  private static Set<String> stored(KnownLoad load, ConsistencyLevel consistency) {
+    return stored(load, consistency, null);
+  }
+
+  private static Set<String> stored(KnownLoad load, ConsistencyLevel consistency, Node node) {
+    PreparedStatement select =
+        cql.prepare(
+            "SELECT symbol, ts FROM smack."
+                + Tables.QUOTES_BY_DAY
+                + " WHERE symbol = ? AND day = ?");
+    Set<String> keys = new HashSet<>();
+    try {
+      for (String symbol : load.symbols()) {
+        for (LocalDate day : load.days()) {
+          for (Row row :
+              cql.execute(
+                  select
+                      .bind(symbol, day)
+                      .setConsistencyLevel(consistency)
+                      .setNode(node)
+                      .setTimeout(Duration.ofSeconds(20)))) {
+            keys.add(row.getString("symbol") + "@" + row.getInstant("ts"));
+          }
+        }
+      }
+    } catch (DriverException notNow) {
+      return Set.of();
+    }
+    return keys;
+  }
+
+  /** Waits until node {@code node} alone (at {@code ONE}) holds every row of the load. */
+  private static Duration awaitOnNode(KnownLoad load, int node) throws InterruptedException {
+    long began = System.nanoTime();
+    Node target =
+        cql.getMetadata().getNodes().values().stream()
+            .filter(n -> n.getEndPoint().resolve().toString().contains("127.0.0." + (node + 1)))
+            .findFirst()
+            .orElseThrow();
+    Await.until(
+        () -> stored(load, ConsistencyLevel.ONE, target).size() == load.size(),
+        Duration.ofMinutes(3),
+        Duration.ofSeconds(2));
+    return Duration.ofNanos(System.nanoTime() - began);
+  }
+
+  /** Every bar of {@code symbol} the API serves, by minute (empty while it has none). */
+  private static Map<Instant, KnownLoad.Bar> bars(String symbol) {
+    Map<Instant, KnownLoad.Bar> bars = new TreeMap<>();
+    String next = null;
+    try {
+      do {
+        JsonNode page =
+            api.json("/bars/" + symbol + "?limit=1000" + (next == null ? "" : "&cursor=" + next));
+        for (JsonNode bar : page.get("bars")) {
+          Instant minute = Instant.parse(bar.get("minute").asText());
+          bars.put(
+              minute,
+              new KnownLoad.Bar(
+                  minute,
+                  bar.get("open").asDouble(),
+                  bar.get("high").asDouble(),
+                  bar.get("low").asDouble(),
+                  bar.get("close").asDouble(),
+                  bar.get("volume").asLong(),
+                  bar.get("quotes").asLong()));
+        }
+        next = page.get("next").isNull() ? null : page.get("next").asText();
+      } while (next != null);
+    } catch (AssertionError notYet) {
+      return Map.of();
+    }
+    return bars;
+  }
+
+  /** Every record of the quotes topic for the load's symbols, as "symbol@ts", doubles kept. */
+  private static List<String> kafkaRecords(KnownLoad load) {
+    Properties properties = new Properties();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<String> records = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(Topics.QUOTES).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        assertThat(System.nanoTime()).as("reading the topic to its end").isLessThan(deadline);
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          if (load.symbols().contains(record.key())) {
+            JsonNode quote = readJson(record.value());
+            records.add(
+                quote.get("symbol").asText() + "@" + Instant.parse(quote.get("ts").asText()));
+          }
+        }
+      }
+    }
+    return records;
+  }
+
+  /** The Kafka node id leading the partition that {@code symbol}'s quotes go to. */
+  private static int leaderOf(String symbol) throws Exception {
+    try (Admin admin = admin()) {
+      TopicDescription topic =
+          admin.describeTopics(List.of(Topics.QUOTES)).allTopicNames().get().get(Topics.QUOTES);
+      int partition =
+          Utils.toPositive(Utils.murmur2(symbol.getBytes(StandardCharsets.UTF_8)))
+              % topic.partitions().size();
+      return topic.partitions().get(partition).leader().id();
+    }
+  }
+
+  private static boolean allInSync() {
+    try (Admin admin = admin()) {
+      return admin
+          .describeTopics(List.of(Topics.QUOTES, Topics.QUOTES_DLQ))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .values()
+          .stream()
+          .flatMap(t -> t.partitions().stream())
+          .allMatch(p -> p.isr().size() == p.replicas().size());
+    } catch (Exception notYet) {
+      return false;
+    }
+  }
+
+  private static Admin admin() {
+    Properties properties = new Properties();
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+    return Admin.create(properties);
+  }
+
+  private static CqlSession session() {
+    var builder = CqlSession.builder().withLocalDatacenter(stack.cassandraDatacenter());
+    for (String point : stack.cassandraContactPoints().split(",")) {
+      int colon = point.lastIndexOf(':');
+      builder.addContactPoint(
+          new InetSocketAddress(
+              point.substring(0, colon), Integer.parseInt(point.substring(colon + 1))));
+    }
+    return builder.build();
+  }
+
+  private static JsonNode readJson(byte[] bytes) {
+    try {
+      return JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A line of {@code /proc/PID/status} as a number (kB for memory). */
+  private static long procStatus(long pid, String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+        if (line.startsWith(field + ":")) {
+          return Long.parseLong(line.replaceAll("\\D", ""));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new IllegalStateException("no " + field + " in /proc/" + pid + "/status");
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+  }
+
+  /** The collector replaying a load at its own pace; exits once Kafka acknowledged every quote. */
+  private static final class Collector implements AutoCloseable {
+
+    private final ModuleProcess process;
+
+    private Collector(ModuleProcess process) {
+      this.process = process;
+    }
+
+    static Collector start(KnownLoad load, String name) {
+      Path csv = load.writeCsv(WORK.resolve(name + ".csv"));
+      Map<String, String> env = new HashMap<>(stack.environment());
+      env.put("HTTP_PORT", String.valueOf(Ports.free()));
+      env.put("COLLECTOR_SOURCES", "stocks");
+      env.put("CSV_PATH", csv.toString());
+      env.put("CSV_SPEED", "1");
+      env.put("COLLECTOR_EXIT_WHEN_DONE", "true");
+      return new Collector(
+          ModuleProcess.service(
+              ROOT,
+              "collector",
+              "collector.classpath",
+              "io.smack.collector.CollectorMain",
+              List.of(
+                  "-Dsmack.collector.source.stocks.time-field=ts",
+                  "-Dsmack.collector.source.stocks.time-format=epoch-millis",
+                  "-Dsmack.collector.source.stocks.volume-field=volume"),
+              env,
+              WORK.resolve("collector-" + name + ".log")));
+    }
+
+    /** Waits until the replay is done and acknowledged: exit 0. */
+    void awaitDone() throws InterruptedException {
+      assertThat(process.awaitExit(LOAD.plus(Duration.ofMinutes(4))))
+          .as("the collector's exit; its log: " + process.logFile())
+          .hasValue(0);
+    }
+
+    @Override
+    public void close() {
+      process.close();
+    }
+  }
+
+  /**
+   * The streaming job, started again from its checkpoint a few seconds after it exits, as Marathon
+   * (and {@code bin/smack up}) restart it: a batch that failed runs again in the next run.
+   */
+  private static final class RestartedJob implements AutoCloseable {
+
+    private final IntFunction<ModuleProcess> start;
+    private final AtomicInteger restarts = new AtomicInteger();
+    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor();
+    private volatile ModuleProcess current;
+
+    RestartedJob(IntFunction<ModuleProcess> start) {
+      this.start = start;
+      this.current = start.apply(0);
+      watch.scheduleWithFixedDelay(this::restartIfExited, 5, 5, TimeUnit.SECONDS);
+    }
+
+    ModuleProcess current() {
+      return current;
+    }
+
+    int restarts() {
+      return restarts.get();
+    }
+
+    private void restartIfExited() {
+      if (!current.isAlive()) {
+        System.out.printf(
+            "the streaming job exited (%s); starting it again on its checkpoint%n",
+            current.exitCode());
+        current = start.apply(restarts.incrementAndGet());
+      }
+    }
+
+    @Override
+    public void close() {
+      watch.shutdownNow();
+      current.close();
+    }
+  }
+}
