@@ -289,16 +289,24 @@ class ClusterFaultsIT {
     return KnownLoad.of(prefix, RATE, LOAD, Instant.now(), seed);
   }
 
-  /** Waits until the load's quotes reach Cassandra: the pipeline runs before the fault. */
+  /**
+   * Waits until every symbol of the load has its latest quote and its first bars through the API:
+   * the pipeline runs before the fault, and the users ask for data that exists (a symbol without
+   * bars yet is a 404, which the load counts as a failure).
+   */
   private static void awaitFlowing(KnownLoad load) throws InterruptedException {
     Await.until(
-        () -> {
-          try {
-            return api.json("/quotes/" + load.symbols().get(0) + "/latest").has("ts");
-          } catch (AssertionError notYet) {
-            return false;
-          }
-        },
+        () ->
+            load.symbols().stream()
+                .allMatch(
+                    symbol -> {
+                      try {
+                        return api.json("/quotes/" + symbol + "/latest").has("ts")
+                            && !api.json("/bars/" + symbol + "?limit=1").get("bars").isEmpty();
+                      } catch (AssertionError notYet) {
+                        return false;
+                      }
+                    }),
         Duration.ofMinutes(3),
         Duration.ofSeconds(1));
   }
