@@ -12,21 +12,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The access service under wrk, side by side with a bare Pekko HTTP server answering the very same
  * bytes (its baseline): {@code /quotes/{symbol}/latest} and a one-day {@code /quotes} range of 1000
- * quotes, each at peak (the rounds interleaved, medians kept), then {@code /latest} at about 70 %
- * of its peak rate, where its p99 latency is the figure to watch. Both servers run in JVMs of their
- * own with the same heap, on the same machine as wrk and Cassandra.
+ * quotes, each at peak, in rounds whose order rotates; then {@code /latest} at about 70 % of its
+ * peak rate, where its p99 latency is the figure to watch. Both servers run in JVMs of their own
+ * with the same heap, on the same machine as wrk and Cassandra.
  */
 final class AccessBenchmark implements Benchmark {
 
@@ -49,12 +48,12 @@ final class AccessBenchmark implements Benchmark {
   }
 
   @Override
-  public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
+  public void run(StackAddresses stack, BenchOptions options, Consumer<Figure> out)
+      throws Exception {
     Path work = Path.of("target", "bench", "access");
     Wrk wrk = Wrk.ready(work);
     writeDay(stack);
     Duration length = Duration.ofSeconds(options.pick(3, 5, 10));
-    int rounds = options.pick(1, 2, 3);
 
     String range = "/quotes/AAPL?from=" + DAY + "&to=" + DAY.plusDays(1);
     // as configured (the latest quote kept 250 ms), and reading Cassandra on every request
@@ -86,70 +85,84 @@ final class AccessBenchmark implements Benchmark {
               work.resolve("bare.log"))) {
         bare.awaitOk("/1", Duration.ofSeconds(30));
         LOG.info(
-            "access: bodies {} B (latest) and {} B (one-day range); warming up",
+            "access: bodies {} B (latest) and {} B (one-day range)",
             Files.size(latestBody),
             Files.size(rangeBody));
-        for (String url :
-            List.of(
-                bare.url("/1"),
-                service.url("/quotes/AAPL/latest"),
-                uncached.url("/quotes/AAPL/latest"),
-                bare.url("/2"),
-                service.url(range))) {
-          wrk.peak(url, CONNECTIONS, length);
-        }
-        List<Report> bareSmall = new ArrayList<>();
-        List<Report> latest = new ArrayList<>();
-        List<Report> latestUncached = new ArrayList<>();
-        List<Report> bareLarge = new ArrayList<>();
-        List<Report> ranges = new ArrayList<>();
-        for (int round = 0; round < rounds; round++) {
-          bareSmall.add(wrk.peak(bare.url("/1"), CONNECTIONS, length));
-          latest.add(wrk.peak(service.url("/quotes/AAPL/latest"), CONNECTIONS, length));
-          latestUncached.add(wrk.peak(uncached.url("/quotes/AAPL/latest"), CONNECTIONS, length));
-          bareLarge.add(wrk.peak(bare.url("/2"), CONNECTIONS, length));
-          ranges.add(wrk.peak(service.url(range), CONNECTIONS, length));
-        }
-        Report latestPeak = median(latest);
-        Report at70 = at70PercentOf(wrk, service.url("/quotes/AAPL/latest"), latestPeak, length);
-        List<Figure> figures = new ArrayList<>();
-        figures.addAll(compare("access.latest", median(bareSmall), latestPeak));
-        Report uncachedPeak = median(latestUncached);
-        figures.add(
-            Figure.against(
-                figures.get(0), // access.latest.bare
-                "access.latest.uncached",
-                uncachedPeak.requestsPerSecond()));
-        figures.add(Figure.raw("access.latest.uncached.p99", uncachedPeak.p99(), "ms"));
-        figures.addAll(compare("access.range-1-day", median(bareLarge), median(ranges)));
-        Figure peakRate = Figure.raw("access.latest.peak", latestPeak.requestsPerSecond(), "req/s");
-        figures.add(Figure.against(peakRate, "access.latest.at-70%", at70.requestsPerSecond()));
-        figures.add(Figure.raw("access.latest.at-70%.p50", at70.p50(), "ms"));
-        figures.add(Figure.raw("access.latest.at-70%.p99", at70.p99(), "ms"));
-        long errors =
-            Stream.of(bareSmall, latest, latestUncached, bareLarge, ranges, List.of(at70))
-                .flatMap(List::stream)
-                .mapToLong(Report::errors)
+        Paired.Rounds rounds =
+            Paired.of(name())
+                .trial("latest", before -> peak(wrk, service.url("/quotes/AAPL/latest"), length))
+                .trial("bare-latest", before -> peak(wrk, bare.url("/1"), length))
+                .trial(
+                    "latest-uncached",
+                    before -> peak(wrk, uncached.url("/quotes/AAPL/latest"), length))
+                .trial("range", before -> peak(wrk, service.url(range), length))
+                .trial("bare-range", before -> peak(wrk, bare.url("/2"), length))
+                .rounds(options.rounds())
+                .run();
+        compare(rounds, "access.latest", "latest", "bare-latest").forEach(out);
+        Figure bareLatest = rounds.raw("access.latest.bare", "req/s", "bare-latest", "req/s");
+        out.accept(
+            rounds.against(bareLatest, "access.latest.uncached", "latest-uncached", "req/s"));
+        out.accept(rounds.raw("access.latest.uncached.p99", "ms", "latest-uncached", "p99"));
+        compare(rounds, "access.range-1-day", "range", "bare-range").forEach(out);
+
+        Figure peak = rounds.raw("access.latest.peak", "req/s", "latest", "req/s");
+        Paired.Rounds at70 =
+            at70PercentOf(wrk, service.url("/quotes/AAPL/latest"), peak, length, options);
+        Figure offered =
+            Figure.raw("access.latest.at-70%.offered", "req/s", at70.of("at-70%", "target"));
+        out.accept(offered);
+        out.accept(at70.against(offered, "access.latest.at-70%", "at-70%", "req/s"));
+        out.accept(at70.raw("access.latest.at-70%.p50", "ms", "at-70%", "p50"));
+        out.accept(at70.raw("access.latest.at-70%.p99", "ms", "at-70%", "p99"));
+        double errors =
+            Arrays.stream(
+                    new double[][] {
+                      rounds.of("latest", "errors"),
+                      rounds.of("bare-latest", "errors"),
+                      rounds.of("latest-uncached", "errors"),
+                      rounds.of("range", "errors"),
+                      rounds.of("bare-range", "errors"),
+                      at70.of("at-70%", "errors")
+                    })
+                .flatMapToDouble(Arrays::stream)
                 .sum();
         if (errors > 0) {
           throw new IllegalStateException(
-              errors + " requests failed under load; see " + work.resolve("access-service.log"));
+              (long) errors
+                  + " requests failed under load; see "
+                  + work.resolve("access-service.log"));
         }
-        return figures;
       }
     }
   }
 
+  private static Map<String, Double> peak(Wrk wrk, String url, Duration length) throws Exception {
+    return sample(wrk.peak(url, CONNECTIONS, length));
+  }
+
+  private static Map<String, Double> sample(Report report) {
+    return Map.of(
+        "req/s",
+        report.requestsPerSecond(),
+        "p50",
+        report.p50(),
+        "p99",
+        report.p99(),
+        "errors",
+        (double) report.errors());
+  }
+
   /**
-   * /latest offered about 70 % of its peak rate. wrk has no rate option, so each of about 100
-   * connections waits a fixed time before each request (about 100 / target seconds, in whole
-   * milliseconds as wrk takes it), and the number of connections is tuned in short runs until the
-   * achieved rate is within 5 % of the target (the wait plus the latency is one connection's
-   * cycle), then measured.
+   * /latest offered about 70 % of its median peak rate, in timed rounds. wrk has no rate option, so
+   * each of about 100 connections waits a fixed time before each request (about 100 / target
+   * seconds, in whole milliseconds as wrk takes it), and the number of connections is tuned in
+   * short runs until the achieved rate is within 5 % of the target (the wait plus the latency is
+   * one connection's cycle); the tuning runs are the rounds' warm-up.
    */
-  private static Report at70PercentOf(Wrk wrk, String url, Report peak, Duration length)
-      throws IOException, InterruptedException {
-    double target = 0.7 * peak.requestsPerSecond();
+  private static Paired.Rounds at70PercentOf(
+      Wrk wrk, String url, Figure peak, Duration length, BenchOptions options) throws Exception {
+    double target = 0.7 * peak.median();
     int waitMillis = (int) Math.max(1, Math.round(100_000 / target));
     int connections = (int) Math.max(8, Math.round(target * waitMillis / 1000));
     for (int attempt = 0; attempt < 5; attempt++) {
@@ -160,26 +173,34 @@ final class AccessBenchmark implements Benchmark {
       }
       connections = (int) Math.max(8, Math.min(400, Math.round(connections / ratio)));
     }
-    Report report = wrk.throttled(url, connections, waitMillis, length.multipliedBy(2));
-    LOG.info(
-        "access: at-70%: {} connections waiting {} ms → {} req/s ({} of peak)",
-        connections,
-        waitMillis,
-        Math.round(report.requestsPerSecond()),
-        String.format("%.2f", report.requestsPerSecond() / peak.requestsPerSecond()));
-    return report;
+    int tuned = connections;
+    LOG.info("access: at-70%: {} connections waiting {} ms each", tuned, waitMillis);
+    return Paired.of("access at-70%")
+        .trial(
+            "at-70%",
+            before -> {
+              Map<String, Double> sample =
+                  new HashMap<>(sample(wrk.throttled(url, tuned, waitMillis, length)));
+              sample.put("target", target);
+              return sample;
+            })
+        .warmUps(0)
+        .rounds(options.rounds())
+        .run();
   }
 
-  private static List<Figure> compare(String name, Report bare, Report service) {
-    Figure bareRate = Figure.raw(name + ".bare", bare.requestsPerSecond(), "req/s");
-    Figure bareP99 = Figure.raw(name + ".bare.p99", bare.p99(), "ms");
+  /** The service's rate and latencies against the bare server's, round by round. */
+  private static List<Figure> compare(
+      Paired.Rounds rounds, String name, String service, String bare) {
+    Figure bareRate = rounds.raw(name + ".bare", "req/s", bare, "req/s");
+    Figure bareP99 = rounds.raw(name + ".bare.p99", "ms", bare, "p99");
     return List.of(
         bareRate,
-        Figure.against(bareRate, name, service.requestsPerSecond()),
-        Figure.raw(name + ".bare.p50", bare.p50(), "ms"),
-        Figure.raw(name + ".p50", service.p50(), "ms"),
+        rounds.against(bareRate, name, service, "req/s"),
+        rounds.raw(name + ".bare.p50", "ms", bare, "p50"),
+        rounds.raw(name + ".p50", "ms", service, "p50"),
         bareP99,
-        Figure.against(bareP99, name + ".p99", service.p99()));
+        rounds.against(bareP99, name + ".p99", service, "p99"));
   }
 
   private static ServiceProcess startService(
@@ -196,13 +217,6 @@ final class AccessBenchmark implements Benchmark {
         env,
         port,
         log);
-  }
-
-  /** The round with the median rate. */
-  private static Report median(List<Report> reports) {
-    List<Report> sorted =
-        reports.stream().sorted(Comparator.comparingDouble(Report::requestsPerSecond)).toList();
-    return sorted.get(sorted.size() / 2);
   }
 
   private static byte[] body(ServiceProcess service, String path)

@@ -2,9 +2,21 @@ package io.smack.bench;
 
 /**
  * How much work each benchmark does: a quick look, the default run of a few minutes, or the full
- * run whose figures the READMEs report.
+ * run whose figures the READMEs report. The modes differ in the work per round; every mode runs
+ * {@code rounds} timed rounds, at least {@link Paired#MIN_ROUNDS}.
  */
-record BenchOptions(Mode mode) {
+record BenchOptions(Mode mode, int rounds) {
+
+  BenchOptions {
+    if (rounds < Paired.MIN_ROUNDS) {
+      throw new IllegalArgumentException(
+          "--rounds " + rounds + ": a figure rests on at least " + Paired.MIN_ROUNDS + " rounds");
+    }
+  }
+
+  BenchOptions(Mode mode) {
+    this(mode, Paired.MIN_ROUNDS);
+  }
 
   enum Mode {
     QUICK,
@@ -16,7 +28,6 @@ record BenchOptions(Mode mode) {
     return mode == Mode.QUICK;
   }
 
-  /** Adds the long measurements (the training job on 10 M stored quotes). */
   boolean full() {
     return mode == Mode.FULL;
   }

@@ -8,11 +8,12 @@ import io.smack.common.Quote;
 import io.smack.localstack.StackAddresses;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -34,25 +35,40 @@ final class CassandraWriteBaseline implements Benchmark {
     return "async prepared inserts of quote rows, " + IN_FLIGHT + " in flight (rows/s)";
   }
 
+  /**
+   * Each round writes {@code count} rows into a keyspace of its own after a tenth as warm-up, and
+   * drops it, so that no round writes into tables that earlier rounds filled.
+   */
   @Override
-  public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
+  public void run(StackAddresses stack, BenchOptions options, Consumer<Figure> out)
+      throws Exception {
     int count = options.scale(300_000);
-    String keyspace = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     try (CqlSession session = session(stack)) {
-      CqlSchema.apply(session, keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}");
-      PreparedStatement insert =
-          session.prepare(
-              "INSERT INTO "
-                  + keyspace
-                  + ".quotes_by_day (symbol, day, ts, price, volume, source)"
-                  + " VALUES (?, ?, ?, ?, ?, ?)");
-      write(session, insert, count / 10, 0); // warm-up
-      long start = System.nanoTime();
-      write(session, insert, count, count / 10);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      CqlSchema.execute(session, "DROP KEYSPACE " + keyspace);
-      return List.of(Figure.raw(ROWS, count / seconds, "rows/s"));
+      Paired.Rounds rounds =
+          Paired.of(name())
+              .trial("inserts", before -> Map.of("rows/s", rowsPerSecond(session, count)))
+              .rounds(options.rounds())
+              .run();
+      out.accept(rounds.raw(ROWS, "rows/s", "inserts", "rows/s"));
     }
+  }
+
+  /** Rows per second of {@code count} inserts of quote rows into a new keyspace. */
+  static double rowsPerSecond(CqlSession session, int count) throws Exception {
+    String keyspace = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    CqlSchema.apply(session, keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+    PreparedStatement insert =
+        session.prepare(
+            "INSERT INTO "
+                + keyspace
+                + ".quotes_by_day (symbol, day, ts, price, volume, source)"
+                + " VALUES (?, ?, ?, ?, ?, ?)");
+    write(session, insert, count / 10, 0); // warm-up
+    long start = System.nanoTime();
+    write(session, insert, count, count / 10);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    CqlSchema.execute(session, "DROP KEYSPACE " + keyspace);
+    return count / seconds;
   }
 
   private static void write(CqlSession session, PreparedStatement insert, int count, int offset)

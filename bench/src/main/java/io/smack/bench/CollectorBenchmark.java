@@ -3,36 +3,43 @@ package io.smack.bench;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.smack.collector.Collector;
+import io.smack.collector.MarketSimulator;
+import io.smack.common.Quote;
+import io.smack.common.QuoteCodec;
 import io.smack.common.Settings;
 import io.smack.localstack.StackAddresses;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ActorSystem;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The collector's sustained rate with the market simulator at full speed (generation, validation,
- * JSON encoding, batching, the idempotent producer), against the bare producer loop measured in the
- * same run.
+ * The collector's sustained rate with the market simulator at full speed, against two loops in the
+ * same JVM with the same producer settings, each timed the same way ({@link
+ * KafkaProducerBaseline#timedLoop}):
+ *
+ * <ul>
+ *   <li>the plain loop: the same simulator, the same quotes validated (the {@code Quote}
+ *       constructor), encoded and sent from one thread, without Pekko: what the collector's
+ *       architecture (streams, supervision, batching, a sending thread of its own) costs;
+ *   <li>the bare loop: pre-encoded records, only the producer's work: what Kafka can take.
+ * </ul>
+ *
+ * <p>With CPU nanoseconds per quote of each: the loops' one thread, the collector's sending thread
+ * and its sources' threads (generation, validation, encoding, batching).
  */
 final class CollectorBenchmark implements Benchmark {
 
-  private static final Logger LOG = LoggerFactory.getLogger(CollectorBenchmark.class);
-
   static final String QUOTES = "collector.quotes";
+  static final String PLAIN = "collector.plain-loop";
   static final String RAW = "collector.bare-producer";
-  static final String RAW_CPU = "collector.bare-producer.cpu";
-  static final String SEND_CPU = "collector.send.cpu";
-  static final String SOURCE_CPU = "collector.sources.cpu";
 
   private static final String SYSTEM = "bench-collector";
 
@@ -48,11 +55,13 @@ final class CollectorBenchmark implements Benchmark {
 
   @Override
   public String description() {
-    return "collector with the simulator at full speed, against the bare producer (quotes/s)";
+    return "collector with the simulator at full speed, against a plain loop doing the same work"
+        + " without Pekko and the bare producer (quotes/s, CPU ns/quote)";
   }
 
   @Override
-  public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
+  public void run(StackAddresses stack, BenchOptions options, Consumer<Figure> out)
+      throws Exception {
     int count = options.scale(1_000_000);
     ActorSystem system =
         ActorSystem.create(
@@ -60,103 +69,97 @@ final class CollectorBenchmark implements Benchmark {
             ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = off")
                 .withFallback(ConfigFactory.load()));
     try {
-      // a full untimed round of each first: the bare loop's first round ran at a third to a half
-      // of its later speed, which its own tenth's warm-up did not cure
-      KafkaProducerBaseline.round(stack, count);
-      sustainedRound(system, stack, count);
-      int rounds = options.pick(1, 3, 5);
-      KafkaProducerBaseline.Round[] raw = new KafkaProducerBaseline.Round[rounds];
-      Round[] collector = new Round[rounds];
-      for (int round = 0; round < rounds; round++) {
-        // which goes first alternates, so that a drift of the machine's speed favours neither
-        if (round % 2 == 0) {
-          raw[round] = KafkaProducerBaseline.round(stack, count);
-          collector[round] = sustainedRound(system, stack, count);
-        } else {
-          collector[round] = sustainedRound(system, stack, count);
-          raw[round] = KafkaProducerBaseline.round(stack, count);
-        }
-        LOG.info(
-            "round {}: bare producer {} records/s, collector {} quotes/s ({}); CPU per record: bare"
-                + " loop's thread {} ns, collector's sending thread {} ns, its sources' {} ns",
-            round + 1,
-            Math.round(raw[round].recordsPerSecond()),
-            Math.round(collector[round].quotesPerSecond()),
-            String.format(
-                "%.2f", collector[round].quotesPerSecond() / raw[round].recordsPerSecond()),
-            Math.round(raw[round].cpuNanosPerRecord()),
-            Math.round(collector[round].sendCpuNanos()),
-            Math.round(collector[round].sourceCpuNanos()));
-      }
-      Figure baseline =
-          Figure.raw(RAW, median(raw, KafkaProducerBaseline.Round::recordsPerSecond), "records/s");
-      Figure baselineCpu =
-          Figure.raw(
-              RAW_CPU, median(raw, KafkaProducerBaseline.Round::cpuNanosPerRecord), "ns/record");
-      return List.of(
-          baseline,
-          Figure.against(baseline, QUOTES, median(collector, Round::quotesPerSecond)),
-          baselineCpu,
-          Figure.against(baselineCpu, SEND_CPU, median(collector, Round::sendCpuNanos)),
-          Figure.against(baselineCpu, SOURCE_CPU, median(collector, Round::sourceCpuNanos)));
+      Paired.Rounds rounds =
+          Paired.of(name())
+              .trial("collector", before -> collectorRound(system, stack, count))
+              .trial("plain-loop", before -> plainLoopRound(stack, count).sample())
+              .trial("bare-loop", before -> KafkaProducerBaseline.round(stack, count).sample())
+              .rounds(options.rounds())
+              .run();
+      Figure bare = rounds.raw(RAW, "records/s", "bare-loop", "records/s");
+      Figure plain = rounds.against(bare, PLAIN, "plain-loop", "records/s");
+      out.accept(bare);
+      out.accept(plain);
+      out.accept(rounds.against(plain, QUOTES, "collector", "records/s"));
+      out.accept(rounds.against(bare, QUOTES + ".vs-bare", "collector", "records/s"));
+      Figure bareCpu = rounds.raw(RAW + ".cpu", "ns/quote", "bare-loop", "cpu-ns/record");
+      Figure plainCpu = rounds.against(bareCpu, PLAIN + ".cpu", "plain-loop", "cpu-ns/record");
+      out.accept(bareCpu);
+      out.accept(plainCpu);
+      out.accept(rounds.against(plainCpu, "collector.cpu", "collector", "cpu-ns/record"));
+      out.accept(rounds.against(plainCpu, "collector.send.cpu", "collector", "send-cpu"));
+      out.accept(rounds.against(plainCpu, "collector.sources.cpu", "collector", "sources-cpu"));
     } finally {
       system.terminate();
     }
   }
 
   /**
-   * A timed round of the collector: its rate, and the CPU time per quote of the thread its producer
-   * sends on (the bare loop's work) and of the threads its sources, validation, encoding and
-   * batching run on.
+   * The collector's simulator source at full speed for a tenth of {@code count} and {@code count}.
    */
-  record Round(double quotesPerSecond, double sendCpuNanos, double sourceCpuNanos) {}
-
-  /**
-   * Runs the collector on a new topic for a tenth of {@code count} and then {@code count} more
-   * quotes, and returns the rate of the latter: measured as the bare loop is, from a connected,
-   * warmed-up producer to the last acknowledgement, so that both are sustained rates. (Creating the
-   * topic, starting the collector and its first acknowledgement take ~0.2 s here, a sixth of a
-   * round's time, and would be counted against the collector only.)
-   */
-  private static Round sustainedRound(ActorSystem system, StackAddresses stack, int count)
-      throws Exception {
-    String topic = "bench-collector-" + UUID.randomUUID();
-    KafkaProducerBaseline.createTopic(stack, topic);
-    try {
-      return sustainedRound(system, stack, topic, count);
-    } finally {
-      KafkaProducerBaseline.deleteTopic(stack, topic);
-    }
+  private static Config simulator(StackAddresses stack, String topic, int count) {
+    return ConfigFactory.parseString(
+            """
+            smack.collector {
+              sources = "sim"
+              source.sim { rate = 0, limit = %d }
+            }
+            """
+                .formatted(count / 10 + count))
+        .withFallback(
+            Settings.load(
+                Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS",
+                    stack.kafkaBootstrapServers(),
+                    "KAFKA_QUOTES_TOPIC",
+                    topic,
+                    "KAFKA_DLQ_TOPIC",
+                    topic + "-dlq")))
+        .resolve();
   }
 
-  private static Round sustainedRound(
-      ActorSystem system, StackAddresses stack, String topic, int count) throws Exception {
+  /**
+   * The plain loop: the quotes the collector's simulator makes, each built (and so validated),
+   * encoded and sent on this thread, keyed by symbol as the collector keys them.
+   */
+  private static KafkaProducerBaseline.Round plainLoopRound(StackAddresses stack, int count)
+      throws Exception {
+    return KafkaProducerBaseline.onNewTopic(
+        stack,
+        topic -> {
+          MarketSimulator simulator =
+              MarketSimulator.of(simulator(stack, topic, count), "sim", Instant.now());
+          return KafkaProducerBaseline.timedLoop(
+              stack,
+              count,
+              i -> {
+                Quote quote = simulator.next();
+                return new ProducerRecord<>(topic, quote.symbol(), QuoteCodec.encode(quote));
+              });
+        });
+  }
+
+  private static Map<String, Double> collectorRound(
+      ActorSystem system, StackAddresses stack, int count) throws Exception {
+    return KafkaProducerBaseline.onNewTopic(
+        stack, topic -> collectorRound(system, simulator(stack, topic, count), count));
+  }
+
+  /**
+   * A timed round of the collector: its rate, timed as the loops are (the clock starts once a tenth
+   * is acknowledged and stops at the last acknowledgement), and the CPU time per quote of the
+   * thread its producer sends on and of the threads its sources, validation, encoding and batching
+   * run on.
+   */
+  private static Map<String, Double> collectorRound(ActorSystem system, Config config, int count)
+      throws Exception {
     int warmUp = count / 10;
     int quotes = warmUp + count;
-    Config config =
-        ConfigFactory.parseString(
-                """
-                smack.collector {
-                  sources = "sim"
-                  source.sim { rate = 0, limit = %d }
-                }
-                """
-                    .formatted(quotes))
-            .withFallback(
-                Settings.load(
-                    Map.of(
-                        "KAFKA_BOOTSTRAP_SERVERS",
-                        stack.kafkaBootstrapServers(),
-                        "KAFKA_QUOTES_TOPIC",
-                        topic,
-                        "KAFKA_DLQ_TOPIC",
-                        topic + "-dlq")))
-            .resolve();
     Collector collector = Collector.start(system, config);
     CompletableFuture<Done> done = collector.done().toCompletableFuture();
     // acknowledgements come a batch at a time: take the count reached when the clock starts
     while (collector.sent() < warmUp && !done.isDone()) {
-      Thread.sleep(1);
+      Thread.onSpinWait();
     }
     long start = System.nanoTime();
     long acknowledgedBefore = collector.sent();
@@ -174,7 +177,15 @@ final class CollectorBenchmark implements Benchmark {
           "no CPU time read for threads named " + SEND_THREADS + "-N or " + SOURCE_THREADS + "-N");
     }
     double timed = quotes - acknowledgedBefore;
-    return new Round(timed / seconds, send / timed, sources / timed);
+    return Map.of(
+        "records/s",
+        timed / seconds,
+        "cpu-ns/record",
+        (send + sources) / timed,
+        "send-cpu",
+        send / timed,
+        "sources-cpu",
+        sources / timed);
   }
 
   /** CPU time so far of this JVM's threads whose names start with {@code prefix}. */
@@ -184,9 +195,5 @@ final class CollectorBenchmark implements Benchmark {
         .filter(thread -> thread != null && thread.getThreadName().startsWith(prefix))
         .mapToLong(thread -> Math.max(0, threads.getThreadCpuTime(thread.getThreadId())))
         .sum();
-  }
-
-  private static <T> double median(T[] rounds, ToDoubleFunction<T> figure) {
-    return Figure.median(Arrays.stream(rounds).mapToDouble(figure).toArray());
   }
 }

@@ -1,7 +1,6 @@
 package io.smack.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.smack.common.CqlSchema;
@@ -19,11 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -33,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntFunction;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,24 +40,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The streaming job against the raw Cassandra write rate of the same rows, and its latency.
+ * The streaming job against the raw Cassandra write rate of the same rows, and its latency, both
+ * through {@link Paired}.
  *
  * <ol>
- *   <li>Rounds (3 by default, 5 in a full run), each of the job and of its raw baseline on
- *       identical work, alternating which goes first; the figure is the median of the per-round
- *       ratios, with their minimum and maximum.
+ *   <li>Rounds of the job and of its raw baseline on identical work, alternating which goes first;
+ *       no warm-up round, as each round warms up on its own: a fresh JVM whose first batch is left
+ *       out, inserts after a tenth written untimed.
  *   <li>The job: a topic pre-filled with quotes (1 M in a full run), the job in its own JVM with
- *       {@code available-now} and at least eight batches per query; its rate is the records of the
- *       quotes query after its first batch over the time from that batch's end until both queries
- *       are done (Spark's start-up and the first, cold batch are left out, as the raw warm-up is).
- *   <li>The raw baseline: the same rows into the same tables — every quote into {@code
- *       quotes_by_day}, and as many {@code quote_days}, {@code latest_quote} and {@code bars_1m}
- *       rows as the job's batches wrote — as async prepared inserts, 512 in flight, after a warm-up
- *       of a tenth.
+ *       {@code available-now} and eight batches per query; its rate is the records of the quotes
+ *       query after its first batch over the time from that batch's end until both queries are
+ *       done; its start-up (launch to its first batch) is a figure of its own.
+ *   <li>The raw baseline ({@link RawWrites}): the rows the job's latest round wrote, into the same
+ *       tables.
  *   <li>Latency: quotes stamped with the time they are sent, offered to the running job (its
- *       default trigger) at half the job's sustained rate and at 500 quotes/s; {@code latest_quote}
- *       is polled every 20 ms, each poll stamped when its read returns, and a quote is visible at
- *       the first poll that shows its symbol at its time or later.
+ *       default trigger) at half the job's sustained rate and at 500 quotes/s, in rounds after a
+ *       warm-up round; {@code latest_quote} is polled every 20 ms, each poll stamped when its read
+ *       returns, and a quote is visible at the first poll that shows its symbol at its time or
+ *       later. A round waits until every quote sent has shown.
  * </ol>
  */
 final class IngestBenchmark implements Benchmark {
@@ -88,79 +85,89 @@ final class IngestBenchmark implements Benchmark {
   /** One round of the job: its rate and the rows it wrote, which its baseline writes too. */
   private record JobRound(
       double rate,
+      double startUpSeconds,
       int quotesBatches,
       int barsBatches,
       long bars,
       double quotesJobsPerBatch,
       double barsJobsPerBatch,
-      long peakRssBytes) {}
+      long peakRssBytes) {
+
+    Map<String, Double> sample() {
+      Map<String, Double> sample = new HashMap<>();
+      sample.put("quotes/s", rate);
+      sample.put("start-up", startUpSeconds);
+      sample.put("quotes-batches", (double) quotesBatches);
+      sample.put("bars-batches", (double) barsBatches);
+      sample.put("bars", (double) bars);
+      sample.put("quotes-jobs/batch", quotesJobsPerBatch);
+      sample.put("bars-jobs/batch", barsJobsPerBatch);
+      sample.put("peak-rss", peakRssBytes / 1e6);
+      return sample;
+    }
+  }
 
   @Override
-  public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
+  public void run(StackAddresses stack, BenchOptions options, Consumer<Figure> out)
+      throws Exception {
     int count = options.scale(1_000_000);
-    int rounds = options.pick(3, 3, 5);
-    List<Figure> figures = new ArrayList<>();
     try (CqlSession session = CassandraWriteBaseline.session(stack)) {
-      JobRound[] jobs = new JobRound[rounds];
-      double[] raws = new double[rounds];
-      double[] ratios = new double[rounds];
-      for (int round = 0; round < rounds; round++) {
-        if (round % 2 == 0) {
-          jobs[round] = jobRound(stack, session, count, round);
-          raws[round] = rawRate(session, count, jobs[round]);
-        } else {
-          // the baseline first; it writes the rows of the previous round's job (the same work)
-          raws[round] = rawRate(session, count, jobs[round - 1]);
-          jobs[round] = jobRound(stack, session, count, round);
-        }
-        ratios[round] = jobs[round].rate() / raws[round];
-        LOG.info(
-            "ingest round {}: job {} quotes/s, raw {} quotes/s, ratio {}",
-            round + 1,
-            Math.round(jobs[round].rate()),
-            Math.round(raws[round]),
-            String.format("%.2f", ratios[round]));
+      // no warm-up round: each round warms up on its own (the job's first batch, the inserts'
+      // first tenth, are left out of its time), as a fresh JVM per round must
+      AtomicInteger round = new AtomicInteger();
+      Paired.Rounds rounds =
+          Paired.of(name())
+              .trial("job", before -> jobRound(stack, session, count, round.incrementAndGet()))
+              .trial(
+                  "raw-inserts",
+                  before ->
+                      // the rows of the job's latest round (the same work: the same input gives
+                      // the same batches and bars)
+                      Map.of(
+                          "quotes/s", rawRate(session, count, before.latest("job").orElseThrow())))
+              .warmUps(0)
+              .rounds(options.rounds())
+              .run();
+      Figure raw = rounds.raw(RAW, "quotes/s", "raw-inserts", "quotes/s");
+      out.accept(raw);
+      Figure job = rounds.against(raw, JOB, "job", "quotes/s");
+      out.accept(job);
+      out.accept(rounds.raw("ingest.job.start-up", "s", "job", "start-up"));
+      out.accept(rounds.raw("ingest.job.quotes.batches", "batches", "job", "quotes-batches"));
+      out.accept(
+          rounds.raw("ingest.job.quotes.spark-jobs", "jobs/batch", "job", "quotes-jobs/batch"));
+      out.accept(rounds.raw("ingest.job.bars.batches", "batches", "job", "bars-batches"));
+      out.accept(rounds.raw("ingest.job.bars.spark-jobs", "jobs/batch", "job", "bars-jobs/batch"));
+      out.accept(rounds.raw("ingest.job.peak-rss", "MB", "job", "peak-rss"));
+      // the rows the job writes per quote: the quote, its share of the bars, and a latest_quote
+      // and a quote_days row per symbol and batch (the work the raw inserts repeat)
+      double[] bars = rounds.of("job", "bars");
+      double[] batches = rounds.of("job", "quotes-batches");
+      double[] rowsPerQuote = new double[bars.length];
+      for (int i = 0; i < bars.length; i++) {
+        rowsPerQuote[i] = (count + bars[i] + 2 * batches[i] * SYMBOLS) / count;
       }
-      double jobRate = Figure.median(Arrays.stream(jobs).mapToDouble(JobRound::rate).toArray());
-      Figure raw = Figure.raw(RAW, Figure.median(raws), "quotes/s");
-      figures.add(raw);
-      figures.add(Figure.against(raw, JOB, jobRate));
-      figures.add(Figure.raw("ingest.job.ratio.median", Figure.median(ratios), "x raw"));
-      figures.add(
-          Figure.raw("ingest.job.ratio.min", Arrays.stream(ratios).min().orElseThrow(), "x raw"));
-      figures.add(
-          Figure.raw("ingest.job.ratio.max", Arrays.stream(ratios).max().orElseThrow(), "x raw"));
-      JobRound last = jobs[rounds - 1];
-      figures.add(Figure.raw("ingest.job.quotes.batches", last.quotesBatches(), "batches"));
-      figures.add(
-          Figure.raw("ingest.job.quotes.spark-jobs", last.quotesJobsPerBatch(), "jobs/batch"));
-      figures.add(Figure.raw("ingest.job.bars.batches", last.barsBatches(), "batches"));
-      figures.add(Figure.raw("ingest.job.bars.spark-jobs", last.barsJobsPerBatch(), "jobs/batch"));
-      figures.add(
-          Figure.raw(
-              "ingest.job.peak-rss",
-              Arrays.stream(jobs).mapToLong(JobRound::peakRssBytes).max().orElse(0) / 1e6,
-              "MB"));
+      out.accept(Figure.raw("ingest.rows-per-quote", "rows", rowsPerQuote));
 
       // latency at half the sustained rate, and at 500 quotes/s
       int seconds = options.pick(10, 15, 30);
-      double half = Math.max(100, Math.floor(jobRate / 2 / 100) * 100);
-      figures.add(Figure.raw("ingest.latency.offered", half, "quotes/s"));
-      figures.addAll(latency(stack, session, half, seconds, "ingest.latency"));
-      figures.addAll(latency(stack, session, 500, seconds, "ingest.latency.at-500"));
+      double half = Math.max(100, Math.floor(job.median() / 2 / 100) * 100);
+      out.accept(Figure.raw("ingest.latency.offered", "quotes/s", half));
+      latency(stack, session, half, seconds, options, "ingest.latency").forEach(out);
+      latency(stack, session, 500, seconds, options, "ingest.latency.at-500").forEach(out);
     }
-    return figures;
   }
 
   /**
    * One run of the job on a topic pre-filled with {@code count} quotes, in batches of an eighth.
    */
-  private static JobRound jobRound(StackAddresses stack, CqlSession session, int count, int round)
-      throws Exception {
-    World world = World.create(stack, session, "rate-" + (round + 1));
+  private static Map<String, Double> jobRound(
+      StackAddresses stack, CqlSession session, int count, int round) throws Exception {
+    World world = World.create(stack, session, "rate-" + round);
     prefill(stack, world.topic, count);
     Map<String, String> env = world.environment(stack, "available-now", 0);
     env.put("INGEST_MAX_OFFSETS_PER_TRIGGER", String.valueOf(Math.max(1, count / 8)));
+    Instant launched = Instant.now();
     Process job = SparkJobProcess.start(MODULE, List.of(MAIN), "1g", env, world.log);
     long peakRss = 0;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
@@ -204,14 +211,17 @@ final class IngestBenchmark implements Benchmark {
     CqlSchema.execute(session, "DROP KEYSPACE " + world.keyspace);
     KafkaProducerBaseline.deleteTopic(stack, world.topic);
     KafkaProducerBaseline.deleteTopic(stack, world.deadLetters);
+    double startUp = Duration.between(launched, first.getInstant("at")).toMillis() / 1000.0;
     return new JobRound(
-        rate,
-        quotes.size(),
-        bars.size(),
-        bars.stream().mapToLong(r -> r.getLong("bars") + r.getLong("backfilled")).sum(),
-        jobsPerBatch(quotes),
-        jobsPerBatch(bars),
-        peakRss);
+            rate,
+            startUp,
+            quotes.size(),
+            bars.size(),
+            bars.stream().mapToLong(r -> r.getLong("bars") + r.getLong("backfilled")).sum(),
+            jobsPerBatch(quotes),
+            jobsPerBatch(bars),
+            peakRss)
+        .sample();
   }
 
   /** The Spark jobs a batch ran, on average, from the batches' {@code spark_jobs} column. */
@@ -261,149 +271,114 @@ final class IngestBenchmark implements Benchmark {
   }
 
   /** Quotes per second of the raw inserts of every row the job wrote for {@code quotes}. */
-  private static double rawRate(CqlSession session, int quotes, JobRound job) throws Exception {
-    int bars = (int) job.bars();
-    // quote_days and latest_quote: one row per symbol in each quotes batch
-    int perBatch = job.quotesBatches() * SYMBOLS;
-    String keyspace = "bench_raw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-    CqlSchema.apply(session, keyspace, REPLICATION);
-    PreparedStatement quote =
-        session.prepare(
-            "INSERT INTO "
-                + keyspace
-                + ".quotes_by_day (symbol, day, ts, price, volume, source) VALUES (?, ?, ?, ?, ?, ?)");
-    PreparedStatement bar =
-        session.prepare(
-            "INSERT INTO "
-                + keyspace
-                + ".bars_1m (symbol, day, minute, open, high, low, close, volume, quotes, close_ts)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    PreparedStatement quoteDay =
-        session.prepare("INSERT INTO " + keyspace + ".quote_days (symbol, day) VALUES (?, ?)");
-    PreparedStatement newest =
-        session.prepare(
-            "INSERT INTO "
-                + keyspace
-                + ".latest_quote (symbol, ts, price, volume, source) VALUES (?, ?, ?, ?, ?)"
-                + " USING TIMESTAMP ?");
-    Instant start = Instant.parse("2026-11-24T14:30:00Z");
-    LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
-    IntFunction<BoundStatement> quoteRow =
-        i -> {
-          Quote q = quote(i, start.plusMillis(10L * (i / SYMBOLS)));
-          return quote.bind(q.symbol(), q.day(), q.ts(), q.price(), q.volume(), q.source());
-        };
-    // a warm-up: the first tenth of the quotes, written again (as upserts) in the timed run
-    CassandraWriteBaseline.writeAll(session, quotes / 10, quoteRow);
-    long began = System.nanoTime();
-    CassandraWriteBaseline.writeAll(
-        session, perBatch, i -> quoteDay.bind(symbol(i % SYMBOLS), day.plusDays(i / SYMBOLS)));
-    CassandraWriteBaseline.writeAll(session, quotes, quoteRow);
-    CassandraWriteBaseline.writeAll(
-        session,
-        bars,
-        i ->
-            bar.bind(
-                symbol(i % SYMBOLS),
-                day,
-                start.plus(i / SYMBOLS, ChronoUnit.MINUTES),
-                100.0,
-                101.0,
-                99.0,
-                100.5,
-                1000L,
-                6000,
-                start.plus(i / SYMBOLS + 1, ChronoUnit.MINUTES).minusMillis(10)));
-    CassandraWriteBaseline.writeAll(
-        session,
-        perBatch,
-        i -> {
-          Quote q = quote(i, start.plusMillis(10L * i));
-          return newest.bind(
-              q.symbol(), q.ts(), q.price(), q.volume(), q.source(), q.ts().toEpochMilli() * 1000);
-        });
-    double seconds = (System.nanoTime() - began) / 1e9;
-    CqlSchema.execute(session, "DROP KEYSPACE " + keyspace);
-    return quotes / seconds;
+  private static double rawRate(CqlSession session, int quotes, Map<String, Double> job)
+      throws Exception {
+    return RawWrites.quotesPerSecond(
+        session, SYMBOLS, quotes, job.get("bars").intValue(), job.get("quotes-batches").intValue());
   }
 
   /**
-   * p50 and p99 of the time from a quote's sending to its showing in latest_quote, the samples they
-   * rest on and the job's resident memory, under {@code name}.
+   * p50 and p99 of the time from a quote's sending to its showing in latest_quote, over rounds of
+   * {@code seconds} of load each, after a warm-up round at the same load (a fresh JVM's first
+   * batches measure the JIT, and the backlog they leave takes a while to clear); with the samples
+   * of a round (every quote sent: a round waits until each has shown) and the job's memory.
    */
   private static List<Figure> latency(
-      StackAddresses stack, CqlSession session, double offered, int seconds, String name)
+      StackAddresses stack,
+      CqlSession session,
+      double offered,
+      int seconds,
+      BenchOptions options,
+      String name)
       throws Exception {
     World world = World.create(stack, session, "latency");
     int port = Ports.free();
     Process job =
         SparkJobProcess.start(
             MODULE, List.of(MAIN), "1g", world.environment(stack, "250ms", port), world.log);
+    PreparedStatement poll =
+        session.prepare("SELECT symbol, ts FROM " + world.keyspace + ".latest_quote");
+    Map<String, List<long[]>> seen = new ConcurrentHashMap<>(); // symbol -> (poll ms, ts ms)
+    AtomicBoolean polling = new AtomicBoolean(true);
+    Thread poller =
+        new Thread(
+            () -> {
+              while (polling.get()) {
+                List<Row> rows = session.execute(poll.bind()).all();
+                long at = System.currentTimeMillis(); // when the read returned
+                for (Row row : rows) {
+                  seen.computeIfAbsent(row.getString(0), s -> new CopyOnWriteArrayList<>())
+                      .add(new long[] {at, row.getInstant(1).toEpochMilli()});
+                }
+                sleep(20);
+              }
+            },
+            "latest-poller");
     try {
       awaitHealthy(port, job, world.log);
-      PreparedStatement poll =
-          session.prepare("SELECT symbol, ts FROM " + world.keyspace + ".latest_quote");
-      Map<String, List<long[]>> seen = new ConcurrentHashMap<>(); // symbol -> (poll ms, ts ms)
-      AtomicBoolean polling = new AtomicBoolean(true);
-      Thread poller =
-          new Thread(
-              () -> {
-                while (polling.get()) {
-                  List<Row> rows = session.execute(poll.bind()).all();
-                  long at = System.currentTimeMillis(); // when the read returned
-                  for (Row row : rows) {
-                    seen.computeIfAbsent(row.getString(0), s -> new CopyOnWriteArrayList<>())
-                        .add(new long[] {at, row.getInstant(1).toEpochMilli()});
-                  }
-                  sleep(20);
-                }
-              },
-              "latest-poller");
       poller.start();
-      // a warm-up at the same load first: a fresh JVM's first batches measure the JIT, and the
-      // backlog they leave takes a while to clear
-      send(stack, world.topic, offered, seconds);
-      seen.clear();
-      Map<String, List<Long>> sent = send(stack, world.topic, offered, seconds);
-      long lastSent = System.currentTimeMillis();
-      // wait (at most 60 s) until every symbol shows its last quote
-      while (System.currentTimeMillis() - lastSent < 60_000 && !allShown(sent, seen)) {
-        sleep(100);
-      }
+      Paired.Rounds rounds =
+          Paired.of(name)
+              .trial(
+                  "job",
+                  before -> {
+                    seen.clear();
+                    Map<String, List<Long>> sent = send(stack, world.topic, offered, seconds);
+                    return latencies(sent, seen, job.pid());
+                  })
+              .rounds(options.rounds())
+              .run();
+      return List.of(
+          rounds.raw(name + ".p50", "ms", "job", "p50"),
+          rounds.raw(name + ".p99", "ms", "job", "p99"),
+          rounds.raw(name + ".samples", "quotes", "job", "samples"),
+          rounds.raw(name + ".job-rss", "MB", "job", "rss"));
+    } finally {
       polling.set(false);
       poller.join();
-      List<Long> latencies = new ArrayList<>();
-      long missing = 0;
-      for (Map.Entry<String, List<Long>> symbol : sent.entrySet()) {
-        List<long[]> polls = seen.getOrDefault(symbol.getKey(), List.of());
-        int p = 0;
-        for (long ts : symbol.getValue()) {
-          while (p < polls.size() && polls.get(p)[1] < ts) {
-            p++;
-          }
-          if (p == polls.size()) {
-            missing++;
-          } else {
-            latencies.add(polls.get(p)[0] - ts);
-          }
-        }
-      }
-      if (missing > 0) {
-        throw new IllegalStateException(missing + " quotes never showed in latest_quote");
-      }
-      long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      long rss = residentBytes(job.pid());
-      return List.of(
-          Figure.raw(name + ".p50", percentile(sorted, 0.50), "ms"),
-          Figure.raw(name + ".p99", percentile(sorted, 0.99), "ms"),
-          Figure.raw(name + ".samples", sorted.length, "quotes"),
-          Figure.raw(name + ".job-rss", rss / 1e6, "MB"));
-    } finally {
       job.destroy();
       if (!job.waitFor(60, TimeUnit.SECONDS)) {
         job.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * Waits (at most 2 minutes after the last was sent) until every symbol shows its last quote, then
+   * gives each quote's time to the first poll that showed it or a later one of its symbol.
+   */
+  private static Map<String, Double> latencies(
+      Map<String, List<Long>> sent, Map<String, List<long[]>> seen, long pid) {
+    long lastSent = System.currentTimeMillis();
+    while (System.currentTimeMillis() - lastSent < 120_000 && !allShown(sent, seen)) {
+      sleep(100);
+    }
+    List<Long> latencies = new ArrayList<>();
+    long missing = 0;
+    for (Map.Entry<String, List<Long>> symbol : sent.entrySet()) {
+      List<long[]> polls = seen.getOrDefault(symbol.getKey(), List.of());
+      int p = 0;
+      for (long ts : symbol.getValue()) {
+        while (p < polls.size() && polls.get(p)[1] < ts) {
+          p++;
+        }
+        if (p == polls.size()) {
+          missing++;
+        } else {
+          latencies.add(polls.get(p)[0] - ts);
+        }
+      }
+    }
+    if (missing > 0) {
+      throw new IllegalStateException(
+          missing + " quotes of " + (missing + latencies.size()) + " never showed in latest_quote");
+    }
+    long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    return Map.of(
+        "p50", (double) percentile(sorted, 0.50),
+        "p99", (double) percentile(sorted, 0.99),
+        "samples", (double) sorted.length,
+        "rss", residentBytes(pid) / 1e6);
   }
 
   /** Sends quotes stamped with the sending time, {@code rate} a second, for {@code seconds}. */
@@ -446,7 +421,7 @@ final class IngestBenchmark implements Benchmark {
     return true;
   }
 
-  private static double percentile(long[] sorted, double p) {
+  private static long percentile(long[] sorted, double p) {
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
   }
 

@@ -9,10 +9,14 @@ import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.Callback;
@@ -47,76 +51,122 @@ final class KafkaProducerBaseline implements Benchmark {
     return "bare KafkaProducer loop of quote-sized records (records/s, MB/s)";
   }
 
-  /** A warm-up, then the median of three rounds: one cold round measures the JIT, not Kafka. */
+  /** A warm-up round, then timed rounds: one cold round measures the JIT, not Kafka. */
   @Override
-  public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
+  public void run(StackAddresses stack, BenchOptions options, Consumer<Figure> out)
+      throws Exception {
     int count = options.scale(1_000_000);
-    recordsPerSecond(stack, count);
-    double[] rounds = new double[options.pick(1, 2, 3)];
-    for (int round = 0; round < rounds.length; round++) {
-      rounds[round] = recordsPerSecond(stack, count);
+    Paired.Rounds rounds =
+        Paired.of(name())
+            .trial("bare-loop", before -> round(stack, count).sample())
+            .rounds(options.rounds())
+            .run();
+    double[] rates = rounds.of("bare-loop", "records/s");
+    out.accept(Figure.raw(RECORDS, "records/s", rates));
+    out.accept(
+        Figure.raw(
+            BYTES, "MB/s", Arrays.stream(rates).map(rate -> rate * AVERAGE_BYTES / 1e6).toArray()));
+  }
+
+  /**
+   * A timed round of a producing loop: its rate, and the CPU time its sending thread spent per
+   * record (for the bare loop, what {@code KafkaProducer.send} costs the caller: serializing,
+   * partitioning, appending to the compressed batch; the producer's I/O thread and the broker are
+   * not counted).
+   */
+  record Round(double recordsPerSecond, double cpuNanosPerRecord) {
+
+    Map<String, Double> sample() {
+      return Map.of("records/s", recordsPerSecond, "cpu-ns/record", cpuNanosPerRecord);
     }
-    double median = Figure.median(rounds);
-    return List.of(
-        Figure.raw(RECORDS, median, "records/s"),
-        Figure.raw(BYTES, median * AVERAGE_BYTES / 1e6, "MB/s"));
   }
 
-  /**
-   * A timed round of the bare loop: its rate, and the CPU time its sending thread spent per record
-   * (what {@code KafkaProducer.send} costs the caller: serializing, partitioning, appending to the
-   * compressed batch; the producer's I/O thread and the broker are not counted).
-   */
-  record Round(double recordsPerSecond, double cpuNanosPerRecord) {}
-
-  static double recordsPerSecond(StackAddresses stack, int count) throws Exception {
-    return round(stack, count).recordsPerSecond();
-  }
-
-  /**
-   * Sends {@code count} quote-sized records to a new topic, after a tenth as warm-up; fails if
-   * Kafka refused any (one callback shared by all records, as the collector has one per batch).
-   */
+  /** The bare loop: {@code count} quote-sized records, pre-encoded, to a new topic. */
   static Round round(StackAddresses stack, int count) throws Exception {
+    String[] keys = {"AAPL", "MSFT", "GOOG", "AMZN", "IBM"};
+    return onNewTopic(
+        stack,
+        topic ->
+            timedLoop(
+                stack,
+                count,
+                i ->
+                    new ProducerRecord<>(topic, keys[i % keys.length], VALUES[i % VALUES.length])));
+  }
+
+  /** Runs {@code round} on a topic of its own, deleted afterwards. */
+  static <T> T onNewTopic(StackAddresses stack, ThrowingFunction<String, T> round)
+      throws Exception {
     String topic = "bench-producer-" + UUID.randomUUID();
     createTopic(stack, topic);
     try {
-      return round(stack, topic, count);
+      return round.apply(topic);
     } finally {
       deleteTopic(stack, topic);
     }
   }
 
-  private static Round round(StackAddresses stack, String topic, int count) throws Exception {
-    String[] keys = {"AAPL", "MSFT", "GOOG", "AMZN", "IBM"};
+  /** A function that may throw, as a round does. */
+  interface ThrowingFunction<A, B> {
+    B apply(A a) throws Exception;
+  }
+
+  /**
+   * Sends a tenth of {@code count} and then {@code count} more records, made by {@code record} on
+   * the calling thread, through one producer with the collector's settings, and times them as the
+   * collector's rounds are timed: the clock starts once a tenth is acknowledged (the sends after it
+   * already under way) and stops at the last acknowledgement; the rate is the records acknowledged
+   * in between over that time. Fails if Kafka refused any record (one callback for all, as the
+   * collector has one per batch).
+   */
+  static Round timedLoop(
+      StackAddresses stack, int count, IntFunction<ProducerRecord<String, byte[]>> record)
+      throws Exception {
+    int warmUp = count / 10;
+    int total = warmUp + count;
+    AtomicLong acknowledged = new AtomicLong();
     AtomicReference<Exception> failure = new AtomicReference<>();
     Callback callback =
         (metadata, error) -> {
           if (error != null) {
             failure.compareAndSet(null, error);
           }
+          acknowledged.incrementAndGet();
         };
     try (KafkaProducer<String, byte[]> producer = producer(stack)) {
-      for (int i = 0; i < count / 10; i++) {
-        producer.send(
-            new ProducerRecord<>(topic, keys[i % keys.length], VALUES[i % VALUES.length]),
-            callback);
+      long start = 0;
+      long acknowledgedAtStart = 0;
+      long cpuAtStart = 0;
+      int sentAtStart = 0;
+      long cpu = 0;
+      for (int i = 0; i < total; i++) {
+        if (start == 0 && acknowledged.get() >= warmUp) {
+          start = System.nanoTime();
+          acknowledgedAtStart = acknowledged.get();
+          cpuAtStart = THREADS.getCurrentThreadCpuTime();
+          sentAtStart = i;
+        }
+        producer.send(record.apply(i), callback);
+      }
+      if (start != 0) {
+        cpu = THREADS.getCurrentThreadCpuTime() - cpuAtStart;
+      }
+      while (start == 0) { // every record sent before a tenth was acknowledged: a slow broker
+        if (acknowledged.get() >= warmUp) {
+          start = System.nanoTime();
+          acknowledgedAtStart = acknowledged.get();
+          sentAtStart = total;
+        }
+        Thread.onSpinWait();
       }
       producer.flush();
-      long start = System.nanoTime();
-      long cpuStart = THREADS.getCurrentThreadCpuTime();
-      for (int i = 0; i < count; i++) {
-        producer.send(
-            new ProducerRecord<>(topic, keys[i % keys.length], VALUES[i % VALUES.length]),
-            callback);
-      }
-      double cpu = (double) (THREADS.getCurrentThreadCpuTime() - cpuStart) / count;
-      producer.flush();
-      double rate = count / ((System.nanoTime() - start) / 1e9);
+      double seconds = (System.nanoTime() - start) / 1e9;
       if (failure.get() != null) {
-        throw new IllegalStateException("Kafka refused records of the bare loop", failure.get());
+        throw new IllegalStateException("Kafka refused records of the loop", failure.get());
       }
-      return new Round(rate, cpu);
+      double sentTimed = total - sentAtStart;
+      return new Round(
+          (total - acknowledgedAtStart) / seconds, sentTimed == 0 ? 0 : cpu / sentTimed);
     }
   }
 

@@ -5,7 +5,6 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smack.common.CqlSchema;
-import io.smack.localstack.Await;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,23 +17,30 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline, each part in a JVM of its own: the collector's simulator → Kafka → the
- * streaming job → Cassandra → the access service.
+ * streaming job → Cassandra → the access service. The streaming job and the access service start
+ * once (their start-up is a figure of its own); the collector starts each round.
  *
  * <ul>
- *   <li>Sustained rate: the simulator at full speed sends 500 k quotes; the figure is that number
- *       over the time from the collector's start until the streaming job has stored them all,
- *       beside the bare Kafka producer's rate and the raw Cassandra insert rate of quote rows (the
- *       stage that bounds it), both measured in the same benchmark.
+ *   <li>Sustained rate, in rounds alternating with its baselines on the same work: the simulator at
+ *       full speed sends a tenth more than N quotes (500 k in a full run), symbols of their own
+ *       each round; the clock starts when a tenth is stored and stops when all are (the collector's
+ *       start-up, from its launch to the first stored quote, is its own figure). The baselines: the
+ *       bare producer loop sending as many records, timed the same way, and the raw inserts of the
+ *       rows the round's job wrote (quotes, bars, latest, days).
  *   <li>Latency: the simulator at 500 quotes/s (event time then follows the wall clock), while
  *       every symbol's {@code /quotes/{symbol}/latest} is polled through the access service every
  *       50 ms; each newly visible quote gives its time from production (its event time) to the poll
- *       that first saw it. The access service keeps the latest quote 250 ms (its default), which is
- *       part of what a client sees.
+ *       that first saw it. A round lasts until it has its samples (or 3 minutes, and says how many
+ *       it got). The access service keeps the latest quote 250 ms (its default), which is part of
+ *       what a client sees.
  * </ul>
  */
 final class PipelineBenchmark implements Benchmark {
@@ -42,9 +48,10 @@ final class PipelineBenchmark implements Benchmark {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineBenchmark.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String REPLICATION = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
-  private static final String SYMBOLS =
-      "AAPL:189.5,MSFT:410.2,GOOG:171.3,AMZN:182.1,IBM:168.4,ORCL:120.5,INTC:30.2,CSCO:50.1";
+  private static final List<String> SYMBOLS =
+      List.of("AAPL", "MSFT", "GOOG", "AMZN", "IBM", "ORCL", "INTC", "CSCO");
   private static final int LATENCY_RATE = 500;
+  private static final Duration LATENCY_ROUND_LIMIT = Duration.ofMinutes(3);
 
   @Override
   public String name() {
@@ -54,101 +61,129 @@ final class PipelineBenchmark implements Benchmark {
   @Override
   public String description() {
     return "collector → Kafka → streaming job → Cassandra → access service: sustained quotes/s vs"
-        + " the bare producer, and p50/p99 from production to visibility through the API";
+        + " the bare producer and raw inserts of the same rows, start-up, and p50/p99 from"
+        + " production to visibility through the API";
   }
 
   @Override
-  public List<Figure> run(StackAddresses stack, BenchOptions options) throws Exception {
+  public void run(StackAddresses stack, BenchOptions options, Consumer<Figure> out)
+      throws Exception {
     int quotes = options.scale(500_000);
-    int latencySeconds = options.pick(10, 15, 30);
-    Figure producer =
-        Figure.raw(
-            "pipeline.bare-producer",
-            KafkaProducerBaseline.recordsPerSecond(stack, quotes),
-            "quotes/s");
-    // one quote row per insert, as fast as the driver goes: the stage that bounds the pipeline
-    Figure cassandra =
-        Figure.raw(
-            "pipeline.bare-cassandra-writes",
-            new CassandraWriteBaseline().run(stack, options).get(0).value(),
-            "quotes/s");
-    double sustained = sustained(stack, quotes);
-    List<Figure> figures = new ArrayList<>();
-    figures.add(producer);
-    figures.add(cassandra);
-    figures.add(Figure.against(producer, "pipeline.sustained", sustained));
-    figures.add(Figure.against(cassandra, "pipeline.sustained.vs-writes", sustained));
-    figures.addAll(latency(stack, latencySeconds));
-    return figures;
+    try (World world = World.start(stack, "rate")) {
+      out.accept(Figure.raw("pipeline.start-up.streaming-job", "s", world.ingestStartUp));
+      out.accept(Figure.raw("pipeline.start-up.access-service", "s", world.accessStartUp));
+      AtomicInteger round = new AtomicInteger();
+      Paired.Rounds rounds =
+          Paired.of(name())
+              .trial("pipeline", before -> world.sustained(round.incrementAndGet(), quotes))
+              .trial("bare-producer", before -> KafkaProducerBaseline.round(stack, quotes).sample())
+              .trial(
+                  "raw-inserts",
+                  before -> {
+                    Map<String, Double> pipeline = before.latest("pipeline").orElseThrow();
+                    return Map.of(
+                        "records/s",
+                        RawWrites.quotesPerSecond(
+                            world.session,
+                            SYMBOLS.size(),
+                            quotes,
+                            pipeline.get("bars").intValue(),
+                            pipeline.get("batches").intValue()));
+                  })
+              .warmUps(1)
+              .rounds(options.rounds())
+              .run();
+      out.accept(rounds.raw("pipeline.start-up.collector", "s", "pipeline", "start-up"));
+      Figure producer =
+          rounds.raw("pipeline.bare-producer", "quotes/s", "bare-producer", "records/s");
+      Figure inserts = rounds.raw("pipeline.raw-inserts", "quotes/s", "raw-inserts", "records/s");
+      out.accept(producer);
+      out.accept(inserts);
+      out.accept(rounds.against(producer, "pipeline.sustained", "pipeline", "records/s"));
+      out.accept(rounds.against(inserts, "pipeline.sustained.vs-inserts", "pipeline", "records/s"));
+    }
+    int samples = options.pick(100, 300, 600);
+    try (World world = World.start(stack, "latency")) {
+      latency(world, samples, options).forEach(out);
+    }
   }
 
   /**
-   * Quotes stored per second from the collector's start until the streaming job has stored them
-   * all: what a user of the pipeline sees. Enough quotes that the collector's JVM start (~3 s) is a
-   * small part of it.
+   * Rounds of the simulator at {@value #LATENCY_RATE} quotes/s (after 15 s of warm-up), each until
+   * it has {@code samples} newly visible quotes or its time is up.
    */
-  private static double sustained(StackAddresses stack, int quotes) throws Exception {
-    try (World world = World.start(stack, "rate")) {
-      long started = System.nanoTime();
-      try (ServiceProcess collector = world.collector(0, quotes)) {
-        Await.until(() -> world.stored() >= quotes, Duration.ofMinutes(15));
-      }
-      double rate = quotes / ((System.nanoTime() - started) / 1e9);
-      LOG.info("pipeline: {} quotes stored at {} quotes/s", quotes, Math.round(rate));
-      return rate;
+  private static List<Figure> latency(World world, int samples, BenchOptions options)
+      throws Exception {
+    long count = (long) LATENCY_RATE * 3600; // more than the rounds can take
+    try (ServiceProcess collector = world.collector(LATENCY_RATE, count, "", SYMBOLS)) {
+      Map<String, Instant> newest = new HashMap<>();
+      Paired.Rounds rounds =
+          Paired.of("pipeline latency")
+              .trial("visible", before -> visibility(world, newest, samples))
+              .warmUps(0)
+              .rounds(options.rounds())
+              .run();
+      return List.of(
+          rounds.raw("pipeline.visible.p50", "ms", "visible", "p50"),
+          rounds.raw("pipeline.visible.p99", "ms", "visible", "p99"),
+          rounds.raw("pipeline.visible.samples", "quotes", "visible", "samples"));
     }
   }
 
-  private static List<Figure> latency(StackAddresses stack, int seconds) throws Exception {
-    try (World world = World.start(stack, "latency")) {
-      List<String> symbols =
-          List.of(SYMBOLS.split(",")).stream().map(s -> s.substring(0, s.indexOf(':'))).toList();
-      Map<String, Instant> newest = new HashMap<>();
-      List<Long> latencies = new ArrayList<>();
-      try (ServiceProcess collector =
-          world.collector(LATENCY_RATE, (long) LATENCY_RATE * (seconds + 15))) {
-        // the first 15 s warm the JVMs up and are not counted
-        long warm = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        long end = warm + Duration.ofSeconds(seconds).toNanos();
-        while (System.nanoTime() < end) {
-          for (String symbol : symbols) {
-            JsonNode latest = world.latest(symbol);
-            if (latest == null) {
-              continue;
-            }
-            Instant ts = Instant.parse(latest.get("ts").asText());
-            Instant before = newest.put(symbol, ts);
-            if (System.nanoTime() > warm && before != null && ts.isAfter(before)) {
-              latencies.add(Duration.between(ts, Instant.now()).toMillis());
-            }
-          }
-          Thread.sleep(50);
+  private static Map<String, Double> visibility(
+      World world, Map<String, Instant> newest, int wanted) throws Exception {
+    List<Long> latencies = new ArrayList<>();
+    boolean warm = !newest.isEmpty();
+    long warmUntil = System.nanoTime() + (warm ? 0 : Duration.ofSeconds(15).toNanos());
+    long deadline = warmUntil + LATENCY_ROUND_LIMIT.toNanos();
+    while (latencies.size() < wanted && System.nanoTime() < deadline) {
+      for (String symbol : SYMBOLS) {
+        JsonNode latest = world.latest(symbol);
+        if (latest == null) {
+          continue;
+        }
+        Instant ts = Instant.parse(latest.get("ts").asText());
+        Instant before = newest.put(symbol, ts);
+        if (System.nanoTime() > warmUntil && before != null && ts.isAfter(before)) {
+          latencies.add(Duration.between(ts, Instant.now()).toMillis());
         }
       }
-      if (latencies.isEmpty()) {
-        throw new IllegalStateException("no quote became visible through the access service");
-      }
-      long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      LOG.info("pipeline: {} visibility samples", sorted.length);
-      return List.of(
-          Figure.raw("pipeline.visible.p50", sorted[sorted.length / 2], "ms"),
-          Figure.raw("pipeline.visible.p99", sorted[(int) (sorted.length * 0.99)], "ms"));
+      Thread.sleep(50);
     }
+    if (latencies.isEmpty()) {
+      throw new IllegalStateException(
+          "no quote became visible through the access service within "
+              + LATENCY_ROUND_LIMIT.toMinutes()
+              + " minutes; see "
+              + world.work);
+    }
+    if (latencies.size() < wanted) {
+      LOG.warn(
+          "pipeline latency: {} of {} samples within {} minutes",
+          latencies.size(),
+          wanted,
+          LATENCY_ROUND_LIMIT.toMinutes());
+    }
+    long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    return Map.of(
+        "p50", (double) sorted[(int) Math.ceil(0.50 * sorted.length) - 1],
+        "p99", (double) sorted[(int) Math.ceil(0.99 * sorted.length) - 1],
+        "samples", (double) sorted.length);
   }
 
   /** A keyspace and topics of one run, with the streaming job and the access service on them. */
   private static final class World implements AutoCloseable {
 
-    private final StackAddresses stack;
     private final CqlSession session;
     private final String keyspace;
     private final Map<String, String> env = new HashMap<>();
     private final Path work;
     private final ServiceProcess ingest;
     private final ServiceProcess access;
+    private final double ingestStartUp;
+    private final double accessStartUp;
 
     private World(StackAddresses stack, String name) throws Exception {
-      this.stack = stack;
       String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
       this.keyspace = "bench_pipeline_" + suffix;
       this.work = Path.of("target", "bench", "pipeline-" + name + "-" + suffix).toAbsolutePath();
@@ -166,6 +201,7 @@ final class PipelineBenchmark implements Benchmark {
       ingestEnv.put("HTTP_PORT", String.valueOf(ingestPort));
       ingestEnv.put("INGEST_CHECKPOINT_DIR", work.resolve("checkpoint").toString());
       ingestEnv.put("INGEST_TRIGGER", "0s");
+      long launched = System.nanoTime();
       this.ingest =
           SparkJobProcess.service(
               "ingest-streaming",
@@ -184,21 +220,85 @@ final class PipelineBenchmark implements Benchmark {
               accessEnv,
               accessPort,
               work.resolve("access-service.log"));
-      ingest.awaitOk("/health", Duration.ofMinutes(4));
+      // both start at once, as under bin/smack up; each figure is from launch to its health
       access.awaitOk("/health/ready", Duration.ofMinutes(1));
+      this.accessStartUp = (System.nanoTime() - launched) / 1e9;
+      ingest.awaitOk("/health", Duration.ofMinutes(4));
+      this.ingestStartUp = (System.nanoTime() - launched) / 1e9;
     }
 
     static World start(StackAddresses stack, String name) throws Exception {
       return new World(stack, name);
     }
 
+    /**
+     * One round: the collector sends a tenth more than {@code quotes} at full speed, with symbols
+     * of the round's own (so that no quote repeats an earlier round's symbol and time); timed from
+     * a tenth stored to the last.
+     */
+    Map<String, Double> sustained(int round, int quotes) throws Exception {
+      int warmUp = quotes / 10;
+      int total = warmUp + quotes;
+      List<String> symbols = SYMBOLS.stream().map(s -> s + "R" + round).toList();
+      long before = stored();
+      Instant began = Instant.now();
+      long launched = System.nanoTime();
+      double startUp = Double.NaN;
+      long start = 0;
+      long storedAtStart = 0;
+      try (ServiceProcess collector = collector(0, total, "-R" + round, symbols)) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+        long stored;
+        while ((stored = stored() - before) < total) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                stored + " of " + total + " quotes stored within 15 minutes; see " + work);
+          }
+          if (Double.isNaN(startUp) && stored > 0) {
+            startUp = (System.nanoTime() - launched) / 1e9;
+          }
+          if (start == 0 && stored >= warmUp) {
+            start = System.nanoTime();
+            storedAtStart = stored;
+          }
+          Thread.sleep(50);
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      List<Row> batches =
+          session
+              .execute("SELECT query, at, bars, backfilled FROM " + keyspace + ".ingest_batches")
+              .all()
+              .stream()
+              .filter(r -> !r.getInstant("at").isBefore(began))
+              .toList();
+      double rate = (total - storedAtStart) / seconds;
+      LOG.info("pipeline: {} quotes stored, {} quotes/s sustained", total, Math.round(rate));
+      return Map.of(
+          "records/s",
+          rate,
+          "start-up",
+          startUp,
+          "batches",
+          (double) batches.stream().filter(r -> r.getString("query").equals("ingest")).count(),
+          "bars",
+          (double)
+              batches.stream()
+                  .filter(r -> r.getString("query").equals("ingest-bars"))
+                  .mapToLong(r -> r.getLong("bars") + r.getLong("backfilled"))
+                  .sum());
+    }
+
     /** The collector with the simulator at {@code rate} (0: full speed) for {@code count}. */
-    ServiceProcess collector(int rate, long count) throws IOException {
+    ServiceProcess collector(int rate, long count, String logSuffix, List<String> symbols)
+        throws IOException {
       Map<String, String> collectorEnv = new HashMap<>(env);
       int port = ServiceProcess.freePort();
       collectorEnv.put("HTTP_PORT", String.valueOf(port));
       collectorEnv.put("COLLECTOR_SOURCES", "sim");
-      collectorEnv.put("SIMULATOR_SYMBOLS", SYMBOLS);
+      collectorEnv.put(
+          "SIMULATOR_SYMBOLS",
+          symbols.stream().map(symbol -> symbol + ":100").collect(Collectors.joining(",")));
       collectorEnv.put("SIMULATOR_RATE", String.valueOf(rate));
       return ServiceProcess.start(
           ServiceProcess.moduleClasspath("collector", "collector.classpath"),
@@ -207,7 +307,7 @@ final class PipelineBenchmark implements Benchmark {
           "512m",
           collectorEnv,
           port,
-          work.resolve("collector.log"));
+          work.resolve("collector" + logSuffix + ".log"));
     }
 
     /** Quotes the streaming job has stored, from its quotes query's rows of today and before. */

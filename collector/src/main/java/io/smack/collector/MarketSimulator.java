@@ -1,5 +1,6 @@
 package io.smack.collector;
 
+import com.typesafe.config.Config;
 import io.smack.common.Quote;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,7 +18,7 @@ import java.util.SplittableRandom;
  * ms), from {@code start} to the millisecond, so that a simulated day has {@code rate × 86400}
  * quotes whatever the wall clock does.
  */
-final class MarketSimulator implements Iterator<Quote> {
+public final class MarketSimulator implements Iterator<Quote> {
 
   private static final double SECONDS_PER_YEAR = 365.25 * 24 * 3600;
 
@@ -30,6 +31,17 @@ final class MarketSimulator implements Iterator<Quote> {
   private final double shockPerTick;
   private long emitted;
   private double spareGaussian = Double.NaN;
+
+  /**
+   * The quotes that the simulator source {@code name} configured in {@code config} (under {@code
+   * smack.collector.source}) yields when started at {@code now}: for tools that drive the simulator
+   * without the collector's stream, such as the benchmark's plain loop.
+   */
+  public static MarketSimulator of(Config config, String name, Instant now) {
+    String path = "smack.collector.source." + name;
+    SimulatorSettings settings = SimulatorSettings.from(name, config.getConfig(path), path);
+    return new MarketSimulator(settings, start(settings, now));
+  }
 
   /**
    * Where a run started now begins: now, unless its quotes would run ahead of the clock (more than

@@ -1,0 +1,225 @@
+package io.smack.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A cluster's size for a load, from a run's per-core figures: every stage's rate on the measuring
+ * machine divided by its cores gives a per-core rate, and the load over the per-core rate (with
+ * headroom, and the replication's extra writes) gives the cores each part needs. Where a published
+ * figure exists for a stage (Kafka, Cassandra), the sizing also computes what it implies and keeps
+ * the larger of the two: the measuring machine shares two cores among all the servers, so its
+ * per-core figures are low in some places and flattering in others.
+ *
+ * @param quotesPerSecond the quotes the collectors bring in
+ * @param requestsPerSecond the API requests the access services answer
+ */
+record Capacity(double quotesPerSecond, double requestsPerSecond) {
+
+  /** Parts run at most at this share of what they can take. */
+  static final double UTILISATION = 0.7;
+
+  static final int REPLICATION = 3;
+
+  /** Cores of a Kafka broker or a Cassandra node. */
+  static final int NODE_CORES = 8;
+
+  /** Cores of a collector or an access-service instance, as in deploy/marathon. */
+  static final int INSTANCE_CORES = 1;
+
+  /**
+   * Kafka's published anchor: 786 980 records/s of 100 bytes with 3× replication, from one producer
+   * thread to three brokers (J. Kreps, "Benchmarking Apache Kafka", 2014; six-core 2.5 GHz Xeons):
+   * ~262 k replicated records/s per broker.
+   */
+  static final double KAFKA_ANCHOR_PER_BROKER = 786_980 / 3.0;
+
+  /** Cassandra's: "a few thousand replica writes per second per vCPU" in published runs; 3 000. */
+  static final double CASSANDRA_ANCHOR_PER_CORE = 3_000;
+
+  /** {@code QUOTES[,REQUESTS]} as given to {@code --capacity}. */
+  static Capacity parse(String load) {
+    String[] parts = load.split(",");
+    try {
+      double quotes = Double.parseDouble(parts[0].strip());
+      double requests = parts.length > 1 ? Double.parseDouble(parts[1].strip()) : 0;
+      if (parts.length > 2 || quotes <= 0 || requests < 0) {
+        throw new NumberFormatException(load);
+      }
+      return new Capacity(quotes, requests);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--capacity takes QUOTES_PER_SECOND[,REQUESTS_PER_SECOND], e.g. 1000000,20000; got '"
+              + load
+              + "'");
+    }
+  }
+
+  /** One part's size, how it was reached, and the figures it rests on. */
+  record Part(String part, long count, String unit, String reason) {}
+
+  /** The sizing: the parts, and the assumptions stated once. */
+  record Sizing(Capacity load, List<Part> parts, List<String> assumptions) {
+
+    long count(String part) {
+      return parts.stream()
+          .filter(p -> p.part().equals(part))
+          .findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("no part " + part))
+          .count();
+    }
+
+    String report() {
+      StringBuilder out = new StringBuilder();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "For %,.0f quotes/s and %,.0f API requests/s:%n%n",
+              load.quotesPerSecond(),
+              load.requestsPerSecond()));
+      out.append("| part | size | from |\n|---|---|---|\n");
+      for (Part part : parts) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %,d %s | %s |%n",
+                part.part(),
+                part.count(),
+                part.unit(),
+                part.reason()));
+      }
+      out.append("\nAssumptions:\n");
+      assumptions.forEach(a -> out.append("- ").append(a).append('\n'));
+      return out.toString();
+    }
+  }
+
+  Sizing size(Results results) {
+    int cores = results.machine().path("cores").asInt();
+    if (cores <= 0) {
+      throw new IllegalArgumentException("the results name no core count of their machine");
+    }
+    double usable = UTILISATION;
+    List<Part> parts = new ArrayList<>();
+
+    double collectorPerCore = results.figure("collector.quotes").median() / cores;
+    long collectors = atLeast(1, quotesPerSecond / (collectorPerCore * INSTANCE_CORES * usable));
+    parts.add(
+        new Part(
+            "collector instances",
+            collectors,
+            "× " + INSTANCE_CORES + " cpu",
+            perCore("collector.quotes", collectorPerCore, "quotes/s")));
+
+    double producerPerCore = results.figure("kafka-producer.records").median() / cores;
+    double replicated = quotesPerSecond * REPLICATION;
+    long brokersMeasured =
+        atLeast(REPLICATION, replicated / (producerPerCore * NODE_CORES * usable));
+    long brokersAnchor = atLeast(REPLICATION, replicated / (KAFKA_ANCHOR_PER_BROKER * usable));
+    long brokers = Math.max(brokersMeasured, brokersAnchor);
+    parts.add(
+        new Part(
+            "Kafka brokers",
+            brokers,
+            "× " + NODE_CORES + " cores",
+            String.format(
+                Locale.ROOT,
+                "%,.0f replicated records/s; %s → %d, the published anchor (%,.0f/broker) → %d",
+                replicated,
+                perCore("kafka-producer.records", producerPerCore, "records/s"),
+                brokersMeasured,
+                KAFKA_ANCHOR_PER_BROKER,
+                brokersAnchor)));
+
+    double jobPerCore = results.figure("ingest.job").median() / cores;
+    long executorCores = atLeast(1, quotesPerSecond / (jobPerCore * usable));
+    parts.add(
+        new Part(
+            "Spark executor cores (streaming job)",
+            executorCores,
+            "cores",
+            perCore("ingest.job", jobPerCore, "quotes/s")));
+
+    long partitions = roundUp(Math.max(executorCores, 2L * brokers), brokers);
+    parts.add(
+        new Part(
+            "Kafka partitions (quotes topic)",
+            partitions,
+            "partitions",
+            "one or more per executor core (Spark reads a partition with one task), at least two"
+                + " per broker, a multiple of the brokers"));
+
+    // rows the job writes per quote (quote, bars, latest, day), counted by the ingest benchmark
+    boolean counted = results.has("ingest.rows-per-quote");
+    double rowsPerQuote = counted ? results.figure("ingest.rows-per-quote").median() : 1;
+    double writesPerCore = results.figure("cassandra-writes.rows").median() / cores;
+    double replicaWrites = quotesPerSecond * rowsPerQuote * REPLICATION;
+    long nodesMeasured =
+        atLeast(REPLICATION, replicaWrites / (writesPerCore * NODE_CORES * usable));
+    long nodesAnchor =
+        atLeast(REPLICATION, replicaWrites / (CASSANDRA_ANCHOR_PER_CORE * NODE_CORES * usable));
+    parts.add(
+        new Part(
+            "Cassandra nodes (replication 3)",
+            Math.max(nodesMeasured, nodesAnchor),
+            "× " + NODE_CORES + " cores",
+            String.format(
+                Locale.ROOT,
+                "%.2f row writes per quote (%s), %,.0f replica writes/s; %s → %d, the published"
+                    + " anchor (%,.0f/core) → %d",
+                rowsPerQuote,
+                counted ? "`ingest.rows-per-quote`" : "assumed: these results do not count them",
+                replicaWrites,
+                perCore("cassandra-writes.rows", writesPerCore, "rows/s"),
+                nodesMeasured,
+                CASSANDRA_ANCHOR_PER_CORE,
+                nodesAnchor)));
+
+    double accessPerCore = results.figure("access.latest").median() / cores;
+    long accessInstances =
+        Math.max(2, atLeast(1, requestsPerSecond / (accessPerCore * INSTANCE_CORES * usable)));
+    parts.add(
+        new Part(
+            "access-service instances",
+            accessInstances,
+            "× " + INSTANCE_CORES + " cpu",
+            perCore("access.latest", accessPerCore, "req/s")
+                + "; at least two, so that one can fail behind the balancer"));
+
+    List<String> assumptions =
+        List.of(
+            String.format(
+                Locale.ROOT,
+                "per-core rates are the run's medians over its machine's %d cores, shared by every"
+                    + " server and load generator: a dedicated core does more",
+                cores),
+            String.format(
+                Locale.ROOT, "every part runs at %.0f %% of what it can take", usable * 100),
+            "Kafka and Cassandra replicate 3 times; each replica costs a broker or node the work of"
+                + " a write",
+            String.format(
+                Locale.ROOT,
+                "brokers and Cassandra nodes have %d cores, collector and access instances %d"
+                    + " (deploy/marathon)",
+                NODE_CORES,
+                INSTANCE_CORES),
+            "a quote is ~100 bytes encoded (the bare producer's records), so a broker is bound by"
+                + " records, not bytes, well below ~80 MB/s per producer thread",
+            "API requests are /latest, served from the access service's 250 ms cache; ranges and"
+                + " predictions read Cassandra and cost more (access.range-1-day)");
+    return new Sizing(this, parts, assumptions);
+  }
+
+  private static String perCore(String figure, double perCore, String unit) {
+    return String.format(Locale.ROOT, "`%s` %,.0f %s per core", figure, perCore, unit);
+  }
+
+  private static long atLeast(long least, double needed) {
+    return Math.max(least, (long) Math.ceil(needed));
+  }
+
+  private static long roundUp(long value, long multiple) {
+    return (value + multiple - 1) / multiple * multiple;
+  }
+}
