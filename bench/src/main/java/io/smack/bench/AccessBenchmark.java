@@ -72,15 +72,11 @@ final class AccessBenchmark implements Benchmark {
       Files.write(rangeBody, body(service, range));
       int barePort = ServiceProcess.freePort();
       try (ServiceProcess bare =
-          ServiceProcess.start(
-              List.of(System.getProperty("java.class.path")),
-              List.of(
-                  BareJsonServer.class.getName(),
-                  String.valueOf(barePort),
-                  latestBody.toString(),
-                  rangeBody.toString()),
+          ServiceProcess.ofOwnClasspath(
+              "bare-json-server",
+              BareJsonServer.class.getName(),
+              List.of(String.valueOf(barePort), latestBody.toString(), rangeBody.toString()),
               HEAP,
-              Map.of(),
               barePort,
               work.resolve("bare.log"))) {
         bare.awaitOk("/1", Duration.ofSeconds(30));
@@ -207,16 +203,9 @@ final class AccessBenchmark implements Benchmark {
       StackAddresses stack, Map<String, String> settings, Path log) throws IOException {
     Map<String, String> env = new HashMap<>(stack.environment());
     env.put("CASSANDRA_KEYSPACE", KEYSPACE);
-    int port = ServiceProcess.freePort();
-    env.put("HTTP_PORT", String.valueOf(port));
     env.putAll(settings);
-    return ServiceProcess.start(
-        ServiceProcess.moduleClasspath("access-service", "access.classpath"),
-        List.of("io.smack.access.AccessMain"),
-        HEAP,
-        env,
-        port,
-        log);
+    // the same heap as the bare server's: ModuleProcess starts a service with 512 MiB
+    return ServiceProcess.accessService(env, ServiceProcess.freePort(), log);
   }
 
   private static byte[] body(ServiceProcess service, String path)

@@ -7,12 +7,9 @@ import io.smack.common.CqlSchema;
 import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.common.Tables;
-import io.smack.localstack.Ports;
+import io.smack.localstack.ModuleProcess;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,18 +162,20 @@ final class IngestBenchmark implements Benchmark {
       StackAddresses stack, CqlSession session, int count, int round) throws Exception {
     World world = World.create(stack, session, "rate-" + round);
     prefill(stack, world.topic, count);
-    Map<String, String> env = world.environment(stack, "available-now", 0);
+    Map<String, String> env = world.environment(stack, "available-now");
+    env.put("HTTP_PORT", "0");
     env.put("INGEST_MAX_OFFSETS_PER_TRIGGER", String.valueOf(Math.max(1, count / 8)));
     Instant launched = Instant.now();
-    Process job = SparkJobProcess.start(MODULE, List.of(MAIN), "1g", env, world.log);
+    ModuleProcess job =
+        ModuleProcess.sparkJob(ServiceProcess.ROOT, MODULE, MAIN, List.of(), env, world.log);
     long peakRss = 0;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
     while (job.isAlive() && System.nanoTime() < deadline) {
       peakRss = Math.max(peakRss, residentBytes(job.pid()));
-      job.waitFor(500, TimeUnit.MILLISECONDS);
+      job.awaitExit(Duration.ofMillis(500));
     }
-    if (job.isAlive() || job.exitValue() != 0) {
-      job.destroyForcibly();
+    if (job.exitCode().orElse(-1) != 0) {
+      job.kill();
       throw new IllegalStateException("the job did not finish well; see " + world.log);
     }
     List<Row> batches =
@@ -292,10 +291,9 @@ final class IngestBenchmark implements Benchmark {
       String name)
       throws Exception {
     World world = World.create(stack, session, "latency");
-    int port = Ports.free();
-    Process job =
-        SparkJobProcess.start(
-            MODULE, List.of(MAIN), "1g", world.environment(stack, "250ms", port), world.log);
+    ServiceProcess job =
+        ServiceProcess.sparkJob(
+            MODULE, MAIN, world.environment(stack, "250ms"), ServiceProcess.freePort(), world.log);
     PreparedStatement poll =
         session.prepare("SELECT symbol, ts FROM " + world.keyspace + ".latest_quote");
     Map<String, List<long[]>> seen = new ConcurrentHashMap<>(); // symbol -> (poll ms, ts ms)
@@ -315,7 +313,7 @@ final class IngestBenchmark implements Benchmark {
             },
             "latest-poller");
     try {
-      awaitHealthy(port, job, world.log);
+      awaitHealthy(job, world.log);
       poller.start();
       Paired.Rounds rounds =
           Paired.of(name)
@@ -336,10 +334,7 @@ final class IngestBenchmark implements Benchmark {
     } finally {
       polling.set(false);
       poller.join();
-      job.destroy();
-      if (!job.waitFor(60, TimeUnit.SECONDS)) {
-        job.destroyForcibly();
-      }
+      job.close();
     }
   }
 
@@ -425,22 +420,14 @@ final class IngestBenchmark implements Benchmark {
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
   }
 
-  private static void awaitHealthy(int port, Process job, Path log) throws Exception {
-    HttpClient client = HttpClient.newHttpClient();
-    HttpRequest health =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build();
+  /** Waits until the job's health says both queries run: its /health answers 200 before. */
+  private static void awaitHealthy(ServiceProcess job, Path log) throws Exception {
+    job.awaitOk("/health", Duration.ofMinutes(3));
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (System.nanoTime() < deadline) {
-      if (!job.isAlive()) {
-        throw new IllegalStateException("the job stopped at start; see " + log);
-      }
-      try {
-        HttpResponse<String> answer = client.send(health, HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() == 200 && answer.body().contains("\"status\":\"ok\"")) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
+      HttpResponse<byte[]> answer = job.get("/health");
+      if (answer.statusCode() == 200 && new String(answer.body()).contains("\"status\":\"ok\"")) {
+        return;
       }
       sleep(200);
     }
@@ -476,7 +463,7 @@ final class IngestBenchmark implements Benchmark {
       return world;
     }
 
-    Map<String, String> environment(StackAddresses stack, String trigger, int httpPort) {
+    Map<String, String> environment(StackAddresses stack, String trigger) {
       Map<String, String> env = new HashMap<>();
       env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
       env.put("KAFKA_QUOTES_TOPIC", topic);
@@ -487,7 +474,6 @@ final class IngestBenchmark implements Benchmark {
       env.put("INGEST_CHECKPOINT_DIR", checkpoint.toString());
       env.put("INGEST_TRIGGER", trigger);
       env.put("SPARK_MASTER", "local[*]");
-      env.put("HTTP_PORT", String.valueOf(httpPort));
       return env;
     }
   }

@@ -3,10 +3,12 @@ package io.smack.bench;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.smack.common.CqlSchema;
+import io.smack.localstack.ModuleProcess;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -16,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -99,11 +100,14 @@ final class TrainingBenchmark implements Benchmark {
   private static Map<String, Double> train(
       StackAddresses stack, String keyspace, int symbols, String name) throws Exception {
     Path log = Path.of("target", "bench", name + ".log").toAbsolutePath();
+    Files.deleteIfExists(log); // the log is appended to: its last line must be this run's
     long start = System.nanoTime();
-    Process job =
-        SparkJobProcess.start(
+    ModuleProcess job =
+        ModuleProcess.sparkJob(
+            ServiceProcess.ROOT,
             "model-training",
-            List.of("io.smack.training.TrainingMain"),
+            "io.smack.training.TrainingMain",
+            List.of(),
             "2g",
             Map.of(
                 "CASSANDRA_CONTACT_POINTS",
@@ -116,11 +120,11 @@ final class TrainingBenchmark implements Benchmark {
                 "local[*]"),
             log);
     long peakKb = 0;
-    while (!job.waitFor(200, TimeUnit.MILLISECONDS)) {
+    while (job.awaitExit(Duration.ofMillis(200)).isEmpty()) {
       peakKb = Math.max(peakKb, peakResidentKb(job.pid()));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    if (job.exitValue() != 0) {
+    if (job.exitCode().orElse(-1) != 0) {
       throw new IllegalStateException("the training job failed; see " + log);
     }
     if (!Files.readString(log).contains("trained " + symbols + " of " + symbols + " symbols")) {

@@ -7,14 +7,11 @@ import io.smack.common.Quote;
 import io.smack.common.Tables;
 import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
+import io.smack.localstack.ModuleProcess;
 import io.smack.localstack.StackAddresses;
-import java.io.File;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,7 +44,7 @@ class IngestRestartIT {
             Duration.ofMillis(100),
             17);
     world.produce(quotes.subList(0, 10_000));
-    Process first =
+    ModuleProcess first =
         start(
             world,
             Map.of("INGEST_TRIGGER", "0s", "INGEST_MAX_OFFSETS_PER_TRIGGER", "2000"),
@@ -69,22 +66,21 @@ class IngestRestartIT {
     Await.until(
         () -> world.newestBatch("bars/offsets") > world.newestBatch("bars/commits"),
         Duration.ofSeconds(60));
-    first.destroyForcibly(); // SIGKILL
-    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    first.kill(); // SIGKILL
+    assertThat(first.isAlive()).isFalse();
     assertThat(flowing).as("quotes still flowing at the kill").isNotDone();
     long storedAtKill = world.rows(Tables.QUOTES_BY_DAY, "ts").size();
     flowing.get(120, TimeUnit.SECONDS);
     // and, as a restarted collector would, the first 2000 quotes are sent again
     world.produce(quotes.subList(0, 2000));
-    Process second =
+    ModuleProcess second =
         start(
             world,
             Map.of("INGEST_TRIGGER", "available-now", "INGEST_MAX_OFFSETS_PER_TRIGGER", "10000"),
             "second");
 
     // then: the restart catches up and ends, and the tables hold what a clean run gives
-    assertThat(second.waitFor(240, TimeUnit.SECONDS)).as("the restarted job ends").isTrue();
-    assertThat(second.exitValue()).isZero();
+    assertThat(second.awaitExit(Duration.ofSeconds(240))).as("the restarted job ends").hasValue(0);
     assertThat(storedAtKill).isLessThan(quotes.size());
     List<Row> stored = world.rows(Tables.QUOTES_BY_DAY, "symbol, ts, price, volume");
     assertThat(stored).hasSize(quotes.size());
@@ -125,26 +121,25 @@ class IngestRestartIT {
     // run a few more batches, and started again on its checkpoints
     for (int kill = 1; kill <= 3; kill++) {
       long before = world.batches();
-      Process job = start(world, live, "kill-" + kill);
+      ModuleProcess job = start(world, live, "kill-" + kill);
       try {
         Await.until(() -> world.batches() >= before + 4, Duration.ofSeconds(180));
       } finally {
-        job.destroyForcibly();
-        assertThat(job.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        job.kill();
+        assertThat(job.isAlive()).isFalse();
       }
       assertThat(flowing).as("quotes still flowing at kill %d", kill).isNotDone();
     }
     sending.set(false);
     List<Quote> quotes = available.subList(0, flowing.get(60, TimeUnit.SECONDS));
-    Process last =
+    ModuleProcess last =
         start(
             world,
             Map.of("INGEST_TRIGGER", "available-now", "INGEST_MAX_OFFSETS_PER_TRIGGER", "20000"),
             "after-kills");
 
     // then: produced = stored, no quote twice in a bar, latest the newest
-    assertThat(last.waitFor(240, TimeUnit.SECONDS)).as("the last run ends").isTrue();
-    assertThat(last.exitValue()).isZero();
+    assertThat(last.awaitExit(Duration.ofSeconds(240))).as("the last run ends").hasValue(0);
     List<Row> stored = world.rows(Tables.QUOTES_BY_DAY, "symbol, ts");
     assertThat(stored).hasSize(quotes.size());
     assertThat(
@@ -156,26 +151,14 @@ class IngestRestartIT {
     assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(quotes));
   }
 
-  /** The job's main class in a JVM of its own, with Spark's flags, logging to target/. */
-  private static Process start(IngestWorld world, Map<String, String> settings, String name)
-      throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx768m");
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect"))
-        .forEach(command::add);
-    command.add("-cp");
-    command.add(
-        Path.of("target", "classes").toAbsolutePath()
-            + File.pathSeparator
-            + Files.readString(Path.of("target", "job.classpath")).strip()
-            + File.pathSeparator
-            + Files.readString(Path.of("target", "spark.classpath")).strip());
-    command.add(IngestMain.class.getName());
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.redirectOutput(Path.of("target", "ingest-" + name + ".log").toFile());
-    builder.environment().putAll(world.environment(new TreeMap<>(settings)));
-    return builder.start();
+  /** The job in a JVM of its own, as bin/smack up starts it, logging to target/. */
+  private static ModuleProcess start(IngestWorld world, Map<String, String> settings, String name) {
+    return ModuleProcess.sparkJob(
+        Path.of("..").toAbsolutePath().normalize(),
+        "ingest-streaming",
+        IngestMain.class.getName(),
+        List.of(),
+        world.environment(new TreeMap<>(settings)),
+        Path.of("target", "ingest-" + name + ".log").toAbsolutePath());
   }
 }

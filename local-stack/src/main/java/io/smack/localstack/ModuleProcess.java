@@ -55,6 +55,38 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
       List<String> jvmOptions,
       Map<String, String> environment,
       Path log) {
+    return start(
+        name, serviceCommand(root, module, classpathFile, mainClass, jvmOptions), environment, log);
+  }
+
+  /**
+   * How a part's JVM is started: its JVM options, classpath and main class, all from its module's
+   * build. The one place that knows it: {@code bin/smack} runs a part by the command line {@link
+   * ModuleCommand} prints from it, the local stack, the benchmarks and the tests start parts with
+   * it.
+   */
+  public record Command(List<String> jvmOptions, String classpath, String mainClass) {
+
+    public Command {
+      jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** The command line with {@code args}, to run in a process of its own. */
+    public List<String> line(List<String> args) {
+      List<String> line = new ArrayList<>();
+      line.add(Classpaths.java());
+      line.addAll(jvmOptions);
+      line.add("-cp");
+      line.add(classpath);
+      line.add(mainClass);
+      line.addAll(args);
+      return line;
+    }
+  }
+
+  /** A Pekko service's command: its classes and runtime classpath, a 512 MiB heap. */
+  public static Command serviceCommand(
+      Path root, String module, String classpathFile, String mainClass, List<String> jvmOptions) {
     Path target = built(root, module, classpathFile);
     String classpath =
         target.resolve("classes").toAbsolutePath()
@@ -62,8 +94,42 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
             + read(target.resolve(classpathFile));
     List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
     jvm.addAll(jvmOptions);
+    return new Command(jvm, classpath, mainClass);
+  }
+
+  /**
+   * A Spark job's command on Spark local: its classes, its classpath and Spark's, and the JVM flags
+   * Spark needs, all written by the module's build (the parent's spark-job profile).
+   */
+  public static Command sparkJobCommand(Path root, String module, String mainClass, String heap) {
+    Path target = built(root, module, "job.classpath");
+    String classpath =
+        target.resolve("classes").toAbsolutePath()
+            + File.pathSeparator
+            + read(target.resolve("job.classpath"))
+            + File.pathSeparator
+            + read(target.resolve("spark.classpath"));
+    List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+    jvm.addAll(Arrays.asList(read(target.resolve("spark-jvm.flags")).split("\\s+")));
+    return new Command(jvm, classpath, mainClass);
+  }
+
+  private static ModuleProcess start(
+      String name, Command command, Map<String, String> environment, Path log) {
+    return start(name, command, List.of(), environment, log);
+  }
+
+  private static ModuleProcess start(
+      String name, Command command, List<String> args, Map<String, String> environment, Path log) {
     return new ModuleProcess(
-        ServerProcess.start(name, classpath, jvm, environment, mainClass, List.of(), log));
+        ServerProcess.start(
+            name,
+            command.classpath(),
+            command.jvmOptions(),
+            environment,
+            command.mainClass(),
+            args,
+            log));
   }
 
   /**
@@ -86,8 +152,8 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
   }
 
   /**
-   * A Spark job on Spark local: its classes, its classpath and Spark's, and the JVM flags Spark
-   * needs, all written by the module's build (the parent's spark-job profile).
+   * A Spark job on Spark local with a 1 GiB heap: its classes, its classpath and Spark's, and the
+   * JVM flags Spark needs, all written by the module's build (the parent's spark-job profile).
    */
   public static ModuleProcess sparkJob(
       Path root,
@@ -96,17 +162,34 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
       List<String> args,
       Map<String, String> environment,
       Path log) {
-    Path target = built(root, module, "job.classpath");
-    String classpath =
-        target.resolve("classes").toAbsolutePath()
-            + File.pathSeparator
-            + read(target.resolve("job.classpath"))
-            + File.pathSeparator
-            + read(target.resolve("spark.classpath"));
-    List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
-    jvm.addAll(Arrays.asList(read(target.resolve("spark-jvm.flags")).split("\\s+")));
-    return new ModuleProcess(
-        ServerProcess.start(module, classpath, jvm, environment, mainClass, args, log));
+    return sparkJob(root, module, mainClass, args, "1g", environment, log);
+  }
+
+  /** A Spark job on Spark local, as {@link #sparkJob} starts it, with a heap of {@code heap}. */
+  public static ModuleProcess sparkJob(
+      Path root,
+      String module,
+      String mainClass,
+      List<String> args,
+      String heap,
+      Map<String, String> environment,
+      Path log) {
+    return start(module, sparkJobCommand(root, module, mainClass, heap), args, environment, log);
+  }
+
+  /**
+   * A main class of a classpath that is no module's build (a tool's own, such as the benchmarks'
+   * baseline server), started the same way.
+   */
+  public static ModuleProcess ofClasspath(
+      String name,
+      String classpath,
+      String mainClass,
+      List<String> args,
+      List<String> jvmOptions,
+      Map<String, String> environment,
+      Path log) {
+    return start(name, new Command(jvmOptions, classpath, mainClass), args, environment, log);
   }
 
   /**
@@ -193,6 +276,11 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
   @Override
   public Path logFile() {
     return process.logFile();
+  }
+
+  /** SIGKILL, as a crash or the OOM killer ends a process; waits until it is gone. */
+  public void kill() {
+    process.kill();
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within 30 s. */
