@@ -8,7 +8,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.function.DoubleFunction;
 
 /**
  * The figure tables of the READMEs, rendered from a run's results (the committed full run), so that
@@ -124,13 +124,10 @@ final class ReadmeTables {
     StringBuilder out = new StringBuilder(provenance(results)).append('\n');
     out.append("| figure | median (min–max) | unit | against | ratio (min–max) |\n");
     out.append("|---|---|---|---|---|\n");
-    Set<String> wanted = Set.copyOf(SUMMARY_FIGURES);
-    for (String name : SUMMARY_FIGURES) {
-      results.figures().stream()
-          .filter(f -> f.name().equals(name) && wanted.contains(name))
-          .findFirst()
-          .ifPresent(figure -> out.append(row(figure)));
-    }
+    // the figures a run has (a failed benchmark's are missing), in the summary's order
+    SUMMARY_FIGURES.stream()
+        .filter(results::has)
+        .forEach(name -> out.append(row(results.figure(name))));
     return out.append(failures(results)).toString();
   }
 
@@ -171,7 +168,7 @@ final class ReadmeTables {
         figure.ratio().map(r -> spread(r.value(), Results::ratio)).orElse(""));
   }
 
-  private static String spread(Figure.Spread spread, java.util.function.DoubleFunction<String> f) {
+  private static String spread(Figure.Spread spread, DoubleFunction<String> f) {
     return spread.rounds().size() == 1
         ? f.apply(spread.median())
         : f.apply(spread.median())
