@@ -15,6 +15,7 @@ import io.smack.common.Topics;
 import io.smack.localstack.Await;
 import io.smack.localstack.LocalStack;
 import io.smack.localstack.ModuleProcess;
+import io.smack.localstack.Pipeline;
 import io.smack.localstack.Ports;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
@@ -35,11 +36,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -97,8 +94,7 @@ class ClusterFaultsIT {
   private static LocalStack cluster;
   private static StackAddresses stack;
   private static CqlSession cql;
-  private static RestartedJob ingest;
-  private static ModuleProcess access;
+  private static Pipeline pipeline;
   private static Api api;
 
   @BeforeAll
@@ -112,35 +108,24 @@ class ClusterFaultsIT {
     stack = cluster.addresses();
     cql = session();
 
-    Map<String, String> ingestEnv = new HashMap<>(stack.environment());
-    int ingestPort = Ports.free();
-    ingestEnv.put("HTTP_PORT", String.valueOf(ingestPort));
-    ingestEnv.put("INGEST_CHECKPOINT_DIR", WORK.resolve("checkpoint").toString());
-    ingest =
-        new RestartedJob(
-            run ->
-                ModuleProcess.sparkJob(
-                    ROOT,
-                    "ingest-streaming",
-                    "io.smack.ingest.IngestMain",
-                    List.of(),
-                    ingestEnv,
-                    WORK.resolve("ingest-streaming-" + run + ".log")));
-    ingest.current().awaitOk("http://127.0.0.1:" + ingestPort + "/health", Duration.ofMinutes(4));
-
-    Map<String, String> accessEnv = new HashMap<>(stack.environment());
-    int accessPort = Ports.free();
-    accessEnv.put("HTTP_PORT", String.valueOf(accessPort));
-    access =
-        ModuleProcess.accessService(
-            ROOT, "access-service", accessEnv, WORK.resolve("access-service.log"));
-    api = new Api("http://127.0.0.1:" + accessPort);
-    access.awaitOk(api.url("/health/ready"), Duration.ofMinutes(2));
+    // the streaming job (on Spark local) and the access service as bin/smack up starts them, each
+    // restarted when it exits, as Marathon restarts it: a batch that failed runs again on the
+    // checkpoint; the collectors are each test's own
+    pipeline =
+        Pipeline.start(
+            ROOT,
+            stack,
+            WORK.resolve("pipeline"),
+            Pipeline.Options.defaults()
+                .withFreePorts()
+                .withCollector(Pipeline.CollectorRun.NONE, Map.of()));
+    pipeline.supervise();
+    api = new Api(pipeline.accessUrl(""));
   }
 
   @AfterAll
   static void stop() {
-    Stream.of(access, ingest, cql, cluster)
+    Stream.of(pipeline, cql, cluster)
         .filter(java.util.Objects::nonNull)
         .forEach(
             c -> {
@@ -205,8 +190,8 @@ class ClusterFaultsIT {
   void should_answer_or_fail_within_the_timeout_while_a_cassandra_node_is_frozen()
       throws Exception {
     KnownLoad load = load("KF", 3);
-    long threadsBefore = procStatus(access.pid(), "Threads");
-    long rssBefore = procStatus(access.pid(), "VmRSS");
+    long threadsBefore = procStatus(access().pid(), "Threads");
+    long rssBefore = procStatus(access().pid(), "VmRSS");
     ApiLoad users;
     long threadsFrozen;
     try (Collector collector = Collector.start(load, "cassandra-freeze")) {
@@ -217,15 +202,15 @@ class ClusterFaultsIT {
         cluster.freezeCassandra(1);
         try {
           TimeUnit.SECONDS.sleep(30);
-          threadsFrozen = procStatus(access.pid(), "Threads");
+          threadsFrozen = procStatus(access().pid(), "Threads");
         } finally {
           cluster.thawCassandra(1);
         }
         collector.awaitDone();
       }
     }
-    long threadsAfter = procStatus(access.pid(), "Threads");
-    long rssAfter = procStatus(access.pid(), "VmRSS");
+    long threadsAfter = procStatus(access().pid(), "Threads");
+    long rssAfter = procStatus(access().pid(), "VmRSS");
     // then: every request got an answer, a failure no later than the request timeout allows
     Counts counts = countAndCheck(load, "freeze a Cassandra node 30 s at " + RATE + " quotes/s");
     System.out.printf(
@@ -249,7 +234,7 @@ class ClusterFaultsIT {
   @Order(4)
   void should_refuse_fast_without_a_quorum_and_lose_nothing_once_it_is_back() throws Exception {
     KnownLoad load = load("KQ", 4);
-    int restartsBefore = ingest.restarts();
+    int restartsBefore = pipeline.restarts("ingest-streaming");
     ApiLoad withoutQuorum;
     try (Collector collector = Collector.start(load, "quorum-loss")) {
       awaitFlowing(load);
@@ -275,13 +260,17 @@ class ClusterFaultsIT {
             + " time(s)%n",
         withoutQuorum.summary(),
         withoutQuorum.slowestFailure().toMillis(),
-        ingest.restarts() - restartsBefore);
+        pipeline.restarts("ingest-streaming") - restartsBefore);
     assertThat(withoutQuorum.count("503")).as(withoutQuorum.summary()).isPositive();
     assertThat(withoutQuorum.failures())
         .as("failures other than 503: " + withoutQuorum.summary())
         .isEqualTo(withoutQuorum.count("503"));
     assertThat(withoutQuorum.slowestFailure()).isLessThan(REQUEST_TIMEOUT.plus(SLACK));
     assertThat(counts.stored()).isEqualTo(load.size());
+  }
+
+  private static ModuleProcess access() {
+    return pipeline.part("access-service");
   }
 
   /** A load of its own symbols, stamped from now on. */
@@ -595,47 +584,6 @@ class ClusterFaultsIT {
     @Override
     public void close() {
       process.close();
-    }
-  }
-
-  /**
-   * The streaming job, started again from its checkpoint a few seconds after it exits, as Marathon
-   * (and {@code bin/smack up}) restart it: a batch that failed runs again in the next run.
-   */
-  private static final class RestartedJob implements AutoCloseable {
-
-    private final IntFunction<ModuleProcess> start;
-    private final AtomicInteger restarts = new AtomicInteger();
-    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor();
-    private volatile ModuleProcess current;
-
-    RestartedJob(IntFunction<ModuleProcess> start) {
-      this.start = start;
-      this.current = start.apply(0);
-      watch.scheduleWithFixedDelay(this::restartIfExited, 5, 5, TimeUnit.SECONDS);
-    }
-
-    ModuleProcess current() {
-      return current;
-    }
-
-    int restarts() {
-      return restarts.get();
-    }
-
-    private void restartIfExited() {
-      if (!current.isAlive()) {
-        System.out.printf(
-            "the streaming job exited (%s); starting it again on its checkpoint%n",
-            current.exitCode());
-        current = start.apply(restarts.incrementAndGet());
-      }
-    }
-
-    @Override
-    public void close() {
-      watch.shutdownNow();
-      current.close();
     }
   }
 }

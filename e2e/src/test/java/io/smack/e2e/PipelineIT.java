@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.ModuleProcess;
-import io.smack.localstack.Ports;
+import io.smack.localstack.Pipeline;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +18,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,10 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The whole pipeline, each part in a JVM of its own as {@code bin/smack up} runs it, on the real
- * broker and node: the CSV replay of vega-datasets' stocks.csv and a simulator burst → collector →
- * Kafka → the streaming job (Spark local) → Cassandra → the training job → the access service,
- * checked through HTTP against the CSV rows.
+ * The whole pipeline, each part in a JVM of its own started by {@code bin/smack up}'s own launcher
+ * ({@link Pipeline}), on the real broker and node: the CSV replay of vega-datasets' stocks.csv and
+ * a simulator burst → collector → Kafka → the streaming job (Spark local) → Cassandra → the
+ * training job → the access service, checked through HTTP against the CSV rows.
  */
 @ExtendWith(LocalStackExtension.class)
 class PipelineIT {
@@ -48,7 +47,7 @@ class PipelineIT {
   /** stocks.csv by symbol, oldest first. */
   private static final Map<String, List<Row>> CSV = new LinkedHashMap<>();
 
-  private static final List<ModuleProcess> running = new ArrayList<>();
+  private static Pipeline pipeline;
   private static Api api;
 
   record Row(Instant ts, double price) {}
@@ -64,52 +63,27 @@ class PipelineIT {
     }
     CSV.values().forEach(rows -> rows.sort(Comparator.comparing(Row::ts)));
 
+    // as bin/smack up starts them, on a keyspace of its own: the replay and a burst of simulated
+    // quotes, and the collector exits once Kafka has them
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    Map<String, String> env = new HashMap<>(stack.environment());
-    env.put("CASSANDRA_KEYSPACE", "e2e_" + suffix);
-    int ingestPort = Ports.free();
-    int accessPort = Ports.free();
-    Map<String, String> ingestEnv = new HashMap<>(env);
-    ingestEnv.put("HTTP_PORT", String.valueOf(ingestPort));
-    ingestEnv.put("INGEST_CHECKPOINT_DIR", WORK.resolve("checkpoint-" + suffix).toString());
-    ModuleProcess ingest =
-        started(
-            ModuleProcess.sparkJob(
-                ROOT,
-                "ingest-streaming",
-                "io.smack.ingest.IngestMain",
-                List.of(),
-                ingestEnv,
-                WORK.resolve("ingest-streaming.log")));
-    ingest.awaitOk("http://127.0.0.1:" + ingestPort + "/health", Duration.ofMinutes(4));
-    Map<String, String> accessEnv = new HashMap<>(env);
-    accessEnv.put("HTTP_PORT", String.valueOf(accessPort));
-    ModuleProcess access =
-        started(
-            ModuleProcess.accessService(
-                ROOT, "access-service", accessEnv, WORK.resolve("access-service.log")));
-    api = new Api("http://127.0.0.1:" + accessPort);
-    access.awaitOk(api.url("/health/ready"), Duration.ofMinutes(2));
-
-    // the replay and a burst of simulated quotes, then the collector exits once Kafka has them
-    Map<String, String> collectorEnv = new HashMap<>(env);
-    collectorEnv.put("HTTP_PORT", String.valueOf(Ports.free()));
-    collectorEnv.put("COLLECTOR_SOURCES", "stocks,sim");
-    collectorEnv.put("CSV_PATH", stocks.toString());
-    collectorEnv.put("SIMULATOR_SYMBOLS", "SIMA:100,SIMB:50");
-    collectorEnv.put("SIMULATOR_RATE", "300");
-    collectorEnv.put("COLLECTOR_EXIT_WHEN_DONE", "true");
-    try (ModuleProcess collector =
-        ModuleProcess.service(
-            ROOT,
-            "collector",
-            "collector.classpath",
-            "io.smack.collector.CollectorMain",
-            List.of("-Dsmack.collector.source.sim.limit=" + BURST),
-            collectorEnv,
-            WORK.resolve("collector.log"))) {
-      assertThat(collector.awaitExit(Duration.ofMinutes(2))).as("collector exit").hasValue(0);
-    }
+    Pipeline.Options options =
+        Pipeline.Options.defaults()
+            .withFreePorts()
+            .withEnvironment(Map.of("CASSANDRA_KEYSPACE", "e2e_" + suffix))
+            .withCollector(
+                Pipeline.CollectorRun.ONE_OFF,
+                Map.of(
+                    "COLLECTOR_SOURCES", "stocks,sim",
+                    "CSV_PATH", stocks.toString(),
+                    "SIMULATOR_SYMBOLS", "SIMA:100,SIMB:50",
+                    "SIMULATOR_RATE", "300",
+                    "SIMULATOR_LIMIT", String.valueOf(BURST)));
+    pipeline = Pipeline.start(ROOT, stack, WORK.resolve(suffix), options);
+    api = new Api(pipeline.accessUrl(""));
+    ModuleProcess collector = pipeline.oneOffCollector();
+    assertThat(collector.awaitExit(Duration.ofMinutes(2)))
+        .as("collector exit, log %s", collector.logFile())
+        .hasValue(0);
 
     // every quote visible through the API
     Await.until(
@@ -120,16 +94,7 @@ class PipelineIT {
         Duration.ofMinutes(3));
 
     // a model per symbol (served even where it does not beat the naive forecast)
-    Map<String, String> trainingEnv = new HashMap<>(env);
-    trainingEnv.put("TRAINING_PROMOTE_WORSE", "true");
-    try (ModuleProcess training =
-        ModuleProcess.sparkJob(
-            ROOT,
-            "model-training",
-            "io.smack.training.TrainingMain",
-            List.of(),
-            trainingEnv,
-            WORK.resolve("model-training.log"))) {
+    try (ModuleProcess training = pipeline.train()) {
       OptionalInt exit = training.awaitExit(Duration.ofMinutes(5));
       assertThat(exit).as("training exit, log %s", training.logFile()).hasValue(0);
     }
@@ -137,8 +102,8 @@ class PipelineIT {
 
   @AfterAll
   static void stop() {
-    for (int i = running.size() - 1; i >= 0; i--) {
-      running.get(i).close();
+    if (pipeline != null) {
+      pipeline.close();
     }
   }
 
@@ -220,10 +185,5 @@ class PipelineIT {
     JsonNode status = api.json("/status");
     assertThat(status.get("verdict").asText()).as(status.toString()).isEqualTo("ok");
     assertThat(status.get("symbols").findValuesAsText("symbol")).contains("AAPL", "SIMA");
-  }
-
-  private static ModuleProcess started(ModuleProcess process) {
-    running.add(process);
-    return process;
   }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,49 +23,112 @@ import org.slf4j.LoggerFactory;
  * The pipeline's parts on a running local stack, started in the order data flows backwards (the
  * access service, the streaming job, then the collector) so that nothing a part produces waits for
  * its reader, and stopped in the order it flows (the collector first, so that what it accepted is
- * flushed and read). Restarts what dies (servers and parts, {@link Supervisor}), prints the access
- * service's verdict on whether data flows, and runs the training job now and then.
+ * flushed and read). Under {@code bin/smack up} ({@link #watch}) it restarts what dies (servers and
+ * parts, {@link Supervisor}), prints the access service's verdict on whether data flows, and runs
+ * the training job now and then. The end-to-end tests start the same parts the same way on the
+ * tests' stack ({@link #start(Path, StackAddresses, Path, Options)}).
  */
-final class Pipeline {
+public final class Pipeline implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-
-  /** bin/smack runs from the project root. */
-  private static final Path ROOT = Path.of("");
 
   private static final Duration SERVICE_START = Duration.ofSeconds(90);
   private static final Duration SPARK_START = Duration.ofSeconds(240);
   private static final Duration FIRST_TRAINING_AFTER = Duration.ofSeconds(60);
   private static final Duration SUMMARY_EVERY = Duration.ofSeconds(30);
 
-  /** What {@code bin/smack up} was asked for. */
-  record Options(boolean freePorts, String source, Duration trainEvery, Optional<Path> readyFile) {
+  /** How the collector runs. */
+  public enum CollectorRun {
+    /** Until the pipeline stops, restarted when it dies: {@code bin/smack up}. */
+    ENDLESS,
+    /** Until its sources complete and Kafka has acknowledged all, then exits; not restarted. */
+    ONE_OFF,
+    /** Not started. */
+    NONE
+  }
 
-    static Options defaults() {
-      return new Options(false, "sim", Duration.ofMinutes(5), Optional.empty());
+  /**
+   * What {@code bin/smack up} was asked for.
+   *
+   * @param environment settings for every part, over the stack's addresses (e.g. a keyspace)
+   * @param collectorEnvironment the collector's own settings, over {@code source}'s
+   */
+  public record Options(
+      boolean freePorts,
+      String source,
+      Duration trainEvery,
+      Optional<Path> readyFile,
+      Map<String, String> environment,
+      Map<String, String> collectorEnvironment,
+      CollectorRun collector) {
+
+    public static Options defaults() {
+      return new Options(
+          false,
+          "sim",
+          Duration.ofMinutes(5),
+          Optional.empty(),
+          Map.of(),
+          Map.of(),
+          CollectorRun.ENDLESS);
     }
 
-    Options withFreePorts() {
-      return new Options(true, source, trainEvery, readyFile);
+    public Options withFreePorts() {
+      return new Options(
+          true, source, trainEvery, readyFile, environment, collectorEnvironment, collector);
     }
 
-    Options withSource(String source) {
+    public Options withSource(String source) {
       if (!source.equals("sim") && !source.startsWith("csv=")) {
         throw new IllegalArgumentException("--source " + source + ": expected sim or csv=PATH");
       }
-      return new Options(freePorts, source, trainEvery, readyFile);
+      return new Options(
+          freePorts, source, trainEvery, readyFile, environment, collectorEnvironment, collector);
     }
 
-    Options withTrainEvery(Duration trainEvery) {
-      return new Options(freePorts, source, trainEvery, readyFile);
+    public Options withTrainEvery(Duration trainEvery) {
+      return new Options(
+          freePorts, source, trainEvery, readyFile, environment, collectorEnvironment, collector);
     }
 
-    Options withReadyFile(Path file) {
-      return new Options(freePorts, source, trainEvery, Optional.of(file));
+    public Options withReadyFile(Path file) {
+      return new Options(
+          freePorts,
+          source,
+          trainEvery,
+          Optional.of(file),
+          environment,
+          collectorEnvironment,
+          collector);
+    }
+
+    public Options withEnvironment(Map<String, String> environment) {
+      return new Options(
+          freePorts,
+          source,
+          trainEvery,
+          readyFile,
+          Map.copyOf(environment),
+          collectorEnvironment,
+          collector);
+    }
+
+    public Options withCollector(CollectorRun collector, Map<String, String> environment) {
+      return new Options(
+          freePorts,
+          source,
+          trainEvery,
+          readyFile,
+          this.environment,
+          Map.copyOf(environment),
+          collector);
     }
   }
 
-  private final LocalStack stack;
+  private final Path root;
+  private final StackAddresses addresses;
+  private final int nodes;
+  private final List<Supervisor.Part> servers;
   private final Path dir;
   private final Options options;
   private final int accessPort;
@@ -74,14 +138,33 @@ final class Pipeline {
   private final Supervisor supervisor = new Supervisor();
   private volatile Haproxy haproxy;
   private SparkCluster spark;
+  private ModuleProcess oneOffCollector;
   private volatile boolean stopping;
   private ModuleProcess training;
   private Instant nextTraining;
   private String lastVerdict = "";
   private Instant lastSummary = Instant.EPOCH;
 
-  Pipeline(LocalStack stack, Path dir, Options options) {
-    this.stack = stack;
+  /**
+   * The parts on {@code stack}, supervising its servers too; call {@link #start()}.
+   *
+   * @param root the project root, where the modules' builds are
+   */
+  Pipeline(Path root, LocalStack stack, Path dir, Options options) {
+    this(root, stack.addresses(), stack.nodes(), stack.servers(), dir, options);
+  }
+
+  private Pipeline(
+      Path root,
+      StackAddresses addresses,
+      int nodes,
+      List<Supervisor.Part> servers,
+      Path dir,
+      Options options) {
+    this.root = root;
+    this.addresses = addresses;
+    this.nodes = nodes;
+    this.servers = servers;
     this.dir = dir.toAbsolutePath();
     this.options = options;
     this.accessPort = options.freePorts() ? Ports.free() : 8080;
@@ -89,16 +172,35 @@ final class Pipeline {
     this.ingestPort = options.freePorts() ? Ports.free() : 8082;
   }
 
+  /**
+   * Starts every part on a stack someone else runs (the tests' shared stack), as on one node: the
+   * Spark jobs on Spark local, one access instance; and waits until each is ready. Its servers are
+   * not supervised, nor are the parts unless {@link #watch} runs.
+   *
+   * @param root the project root, where the modules' builds are
+   * @throws StackStartException naming the log, when a part does not become ready
+   */
+  public static Pipeline start(Path root, StackAddresses stack, Path dir, Options options) {
+    Pipeline pipeline = new Pipeline(root, stack, 1, List.of(), dir, options);
+    try {
+      pipeline.start();
+    } catch (RuntimeException e) {
+      pipeline.close();
+      throw e;
+    }
+    return pipeline;
+  }
+
   /** Starts every part and waits until each is ready; throws, naming the log, if one is not. */
   void start() {
-    options.readyFile().ifPresent(stack.addresses()::writeTo);
-    LOG.info("Kafka      {}", stack.addresses().kafkaBootstrapServers());
-    LOG.info("Cassandra  {}", stack.addresses().cassandraContactPoints());
-    stack.servers().forEach(supervisor::watch);
-    if (stack.nodes() > 1) {
+    options.readyFile().ifPresent(addresses::writeTo);
+    LOG.info("Kafka      {}", addresses.kafkaBootstrapServers());
+    LOG.info("Cassandra  {}", addresses.cassandraContactPoints());
+    servers.forEach(supervisor::watch);
+    if (nodes > 1) {
       spark =
           SparkCluster.start(
-              ROOT,
+              root,
               SparkHome.JOBS,
               dir.resolve("spark"),
               SparkCluster.WORKERS,
@@ -116,7 +218,7 @@ final class Pipeline {
           started(
               () ->
                   ModuleProcess.accessService(
-                      ROOT,
+                      root,
                       name,
                       environment(Map.of("HTTP_PORT", String.valueOf(port))),
                       log(name))));
@@ -148,23 +250,101 @@ final class Pipeline {
     }
     ingest.current().awaitOk(url(ingestPort, "/health"), SPARK_START);
     LOG.info("streaming job ready (health {})", url(ingestPort, "/health"));
-    Part collector =
-        started(
-            () ->
-                ModuleProcess.service(
-                    ROOT,
-                    "collector",
-                    "collector.classpath",
-                    "io.smack.collector.CollectorMain",
-                    List.of(),
-                    environment(collectorEnvironment()),
-                    log("collector")));
-    collector.current().awaitOk(url(collectorPort, "/health"), SERVICE_START);
+    switch (options.collector()) {
+      case ENDLESS -> {
+        Part collector = started(() -> collector(Map.of()));
+        collector.current().awaitOk(url(collectorPort, "/health"), SERVICE_START);
+        LOG.info(
+            "collector ready, source {} (health {})",
+            options.source(),
+            url(collectorPort, "/health"));
+      }
+      case ONE_OFF -> oneOffCollector = collector(Map.of("COLLECTOR_EXIT_WHEN_DONE", "true"));
+      case NONE -> LOG.info("no collector");
+    }
     running.forEach(part -> supervisor.watch(part.supervised()));
-    LOG.info(
-        "collector ready, source {} (health {})", options.source(), url(collectorPort, "/health"));
     nextTraining = Instant.now().plus(FIRST_TRAINING_AFTER);
     printWelcome();
+  }
+
+  /** The one-off collector ({@link CollectorRun#ONE_OFF}), to await its exit. */
+  public ModuleProcess oneOffCollector() {
+    if (oneOffCollector == null) {
+      throw new IllegalStateException("the collector runs " + options.collector());
+    }
+    return oneOffCollector;
+  }
+
+  /**
+   * Starts the training job once, serving every model it trains (as {@code bin/smack up} does now
+   * and then); the caller awaits its exit.
+   */
+  public ModuleProcess train() {
+    // Locally every model is served, even one that does not beat the naive forecast (none
+    // does on the simulator's random walks), so that predictions show; see model-training.
+    return sparkJob(
+        "model-training",
+        "io.smack.training.TrainingMain",
+        environment(Map.of("TRAINING_PROMOTE_WORSE", "true")),
+        log("model-training"));
+  }
+
+  /**
+   * Restarts the parts that die from now on, on a thread of its own, as {@link #watch} does (and
+   * Marathon): for a caller that does not run {@link #watch}. The stack's servers are the caller's.
+   */
+  public void supervise() {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                while (!stopping) {
+                  supervisor.check(Instant.now());
+                  TimeUnit.SECONDS.sleep(1);
+                }
+              } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "supervise-parts");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The current process of the part named {@code name}, e.g. {@code access-service}. */
+  public ModuleProcess part(String name) {
+    return named(name).current();
+  }
+
+  /** How many times the part named {@code name} has been started again. */
+  public int restarts(String name) {
+    return named(name).restarts();
+  }
+
+  private Part named(String name) {
+    return running.stream()
+        .filter(part -> part.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no part named " + name));
+  }
+
+  /** {@code http://host:port/path} of the access service (HAProxy's port on a cluster). */
+  public String accessUrl(String path) {
+    return url(accessPort, path);
+  }
+
+  private ModuleProcess collector(Map<String, String> own) {
+    Map<String, String> env = collectorEnvironment();
+    env.putAll(options.collectorEnvironment());
+    env.putAll(own);
+    return ModuleProcess.service(
+        root,
+        "collector",
+        "collector.classpath",
+        "io.smack.collector.CollectorMain",
+        List.of(),
+        environment(env),
+        log("collector"));
   }
 
   /**
@@ -188,7 +368,7 @@ final class Pipeline {
    * marathon-lb serves the instances Marathon runs.
    */
   private List<Integer> accessInstancePorts() {
-    if (stack.nodes() == 1) {
+    if (nodes == 1) {
       return List.of(accessPort);
     }
     if (Haproxy.binary().isEmpty()) {
@@ -211,11 +391,15 @@ final class Pipeline {
   }
 
   /** Stops the parts in the order data flows, each flushing what it holds. */
-  void stop() {
+  @Override
+  public void close() {
     stopping = true;
     supervisor.close();
     if (training != null) {
       training.close();
+    }
+    if (oneOffCollector != null) {
+      oneOffCollector.close();
     }
     List<Part> newestFirst = new ArrayList<>(running);
     Collections.reverse(newestFirst);
@@ -238,8 +422,8 @@ final class Pipeline {
   private ModuleProcess sparkJob(
       String module, String mainClass, Map<String, String> environment, Path log) {
     return spark == null
-        ? ModuleProcess.sparkJob(ROOT, module, mainClass, List.of(), environment, log)
-        : ModuleProcess.sparkSubmit(ROOT, module, mainClass, spark, environment, log);
+        ? ModuleProcess.sparkJob(root, module, mainClass, List.of(), environment, log)
+        : ModuleProcess.sparkSubmit(root, module, mainClass, spark, environment, log);
   }
 
   private void report(JsonNode status) {
@@ -290,14 +474,7 @@ final class Pipeline {
     boolean hasData = status.map(s -> s.path("symbols").size() > 0).orElse(false);
     if (Instant.now().isAfter(nextTraining) && hasData && !stopping) {
       LOG.info("training a model per symbol");
-      // Locally every model is served, even one that does not beat the naive forecast (none
-      // does on the simulator's random walks), so that predictions show; see model-training.
-      training =
-          sparkJob(
-              "model-training",
-              "io.smack.training.TrainingMain",
-              environment(Map.of("TRAINING_PROMOTE_WORSE", "true")),
-              log("model-training"));
+      training = train();
     }
   }
 
@@ -338,10 +515,15 @@ final class Pipeline {
 
     private final Supplier<ModuleProcess> start;
     private volatile ModuleProcess current;
+    private final AtomicInteger restarts = new AtomicInteger();
 
     Part(Supplier<ModuleProcess> start) {
       this.start = start;
       this.current = start.get();
+    }
+
+    int restarts() {
+      return restarts.get();
     }
 
     ModuleProcess current() {
@@ -353,22 +535,24 @@ final class Pipeline {
     }
 
     Supervisor.Part supervised() {
-      return new Supervisor.Part(this::current, () -> current = start.get());
+      return new Supervisor.Part(
+          this::current,
+          () -> {
+            current = start.get();
+            restarts.incrementAndGet();
+          });
     }
   }
 
   private Map<String, String> environment(Map<String, String> own) {
-    Map<String, String> env = new HashMap<>(stack.addresses().environment());
+    Map<String, String> env = new HashMap<>(addresses.environment());
+    env.putAll(options.environment());
     env.putAll(own);
     return env;
   }
 
   private Path log(String name) {
     return dir.resolve("logs").resolve(name + ".log");
-  }
-
-  private String accessUrl(String path) {
-    return url(accessPort, path);
   }
 
   private static String url(int port, String path) {

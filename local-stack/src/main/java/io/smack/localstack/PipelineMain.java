@@ -81,13 +81,13 @@ public final class PipelineMain {
   private static void run(LocalStackSettings settings, Pipeline.Options options)
       throws InterruptedException {
     LocalStack stack = LocalStackMain.startOrExit(settings);
-    Pipeline pipeline = new Pipeline(stack, settings.dir(), options);
+    Pipeline pipeline = new Pipeline(Path.of(""), stack, settings.dir(), options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  pipeline.stop();
+                  pipeline.close();
                   stack.close();
                   LOG.info("everything stopped");
                   stopped.countDown();
