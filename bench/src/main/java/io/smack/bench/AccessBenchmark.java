@@ -111,6 +111,10 @@ final class AccessBenchmark implements Benchmark {
         out.accept(at70.against(offered, "access.latest.at-70%", "at-70%", "req/s"));
         out.accept(at70.raw("access.latest.at-70%.p50", "ms", "at-70%", "p50"));
         out.accept(at70.raw("access.latest.at-70%.p99", "ms", "at-70%", "p99"));
+        // the most the service held over all its rounds (the kernel's high-water mark): what a
+        // Marathon app's mem must allow
+        out.accept(
+            Figure.raw("access.peak-rss", "MiB", ProcessMemory.peakResidentMib(service.pid())));
         double errors =
             Arrays.stream(
                     new double[][] {

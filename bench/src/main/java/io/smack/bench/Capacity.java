@@ -25,8 +25,14 @@ record Capacity(double quotesPerSecond, double requestsPerSecond) {
   /** Cores of a Kafka broker or a Cassandra node. */
   static final int NODE_CORES = 8;
 
-  /** Cores of a collector or an access-service instance, as in deploy/marathon. */
-  static final int INSTANCE_CORES = 1;
+  /**
+   * A Marathon app's {@code mem} holds its measured peak resident set times this: a peak on this
+   * machine's loads is not the peak of every day.
+   */
+  static final double MEMORY_HEADROOM = 1.25;
+
+  /** Memory is given in steps of this many MiB. */
+  static final long MEMORY_STEP_MIB = 128;
 
   /**
    * Kafka's published anchor: 786 980 records/s of 100 bytes with 3× replication, from one producer
@@ -63,8 +69,44 @@ record Capacity(double quotesPerSecond, double requestsPerSecond) {
   /** One part's size, how it was reached, and the figures it rests on. */
   record Part(String part, long count, String unit, String reason) {}
 
-  /** The sizing: the parts, and the assumptions stated once. */
-  record Sizing(Capacity load, List<Part> parts, List<String> assumptions) {
+  /**
+   * What one deploy file gives a part, what the load needs of it, and the memory its measured peak
+   * asks for.
+   *
+   * @param peakFigure the figure of the part's peak resident set
+   * @param peakMib its median, NaN when the results do not have it
+   * @param forLoad what to set in the file for the load
+   */
+  record App(
+      String app,
+      String file,
+      double cpus,
+      long memMib,
+      String peakFigure,
+      double peakMib,
+      String forLoad) {
+
+    boolean measured() {
+      return !Double.isNaN(peakMib);
+    }
+
+    /** {@link #MEMORY_HEADROOM} times the peak, rounded up to {@link #MEMORY_STEP_MIB}. */
+    long neededMib() {
+      return measured() ? roundUp((long) Math.ceil(peakMib * MEMORY_HEADROOM), MEMORY_STEP_MIB) : 0;
+    }
+
+    boolean enough() {
+      return memMib >= neededMib();
+    }
+  }
+
+  /** The sizing: the parts, the deploy files' resources, and the assumptions stated once. */
+  record Sizing(Capacity load, List<Part> parts, List<App> apps, List<String> assumptions) {
+
+    /** The apps whose file gives less memory than their measured peak needs. */
+    List<App> shortOfMemory() {
+      return apps.stream().filter(app -> !app.enough()).toList();
+    }
 
     long count(String part) {
       return parts.stream()
@@ -93,13 +135,49 @@ record Capacity(double quotesPerSecond, double requestsPerSecond) {
                 part.unit(),
                 part.reason()));
       }
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%nWhat the deploy files give each part, and what to set in them for this load"
+                  + " (mem holds %.2f × the part's measured peak resident set):%n%n",
+              MEMORY_HEADROOM));
+      out.append(
+          "| part | file | cpus | mem (MiB) | measured peak | for this load |\n"
+              + "|---|---|---|---|---|---|\n");
+      for (App app : apps) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | `%s` | %s | %,d%s | %s | %s |%n",
+                app.app(),
+                app.file(),
+                cpus(app.cpus()),
+                app.memMib(),
+                app.measured() && !app.enough()
+                    ? String.format(Locale.ROOT, " (too little: needs %,d)", app.neededMib())
+                    : "",
+                app.measured()
+                    ? String.format(
+                        Locale.ROOT,
+                        "%,.0f MiB (`%s`) → needs %,d",
+                        app.peakMib(),
+                        app.peakFigure(),
+                        app.neededMib())
+                    : "not in these results (`" + app.peakFigure() + "`)",
+                app.forLoad()));
+      }
       out.append("\nAssumptions:\n");
       assumptions.forEach(a -> out.append("- ").append(a).append('\n'));
       return out.toString();
     }
   }
 
+  /** The sizing on the deploy files {@code bin/smack bench} finds from the project root. */
   Sizing size(Results results) {
+    return size(results, Deployment.read(Deployment.DEFAULT_DIR));
+  }
+
+  Sizing size(Results results, Deployment deployment) {
     int cores = results.machine().path("cores").asInt();
     if (cores <= 0) {
       throw new IllegalArgumentException("the results name no core count of their machine");
@@ -108,12 +186,13 @@ record Capacity(double quotesPerSecond, double requestsPerSecond) {
     List<Part> parts = new ArrayList<>();
 
     double collectorPerCore = results.figure("collector.quotes").median() / cores;
-    long collectors = atLeast(1, quotesPerSecond / (collectorPerCore * INSTANCE_CORES * usable));
+    double collectorCores = deployment.collector().cpus();
+    long collectors = atLeast(1, quotesPerSecond / (collectorPerCore * collectorCores * usable));
     parts.add(
         new Part(
             "collector instances",
             collectors,
-            "× " + INSTANCE_CORES + " cpu",
+            "× " + cpus(collectorCores) + " cpu",
             perCore("collector.quotes", collectorPerCore, "quotes/s")));
 
     double producerPerCore = results.figure("kafka-producer.records").median() / cores;
@@ -137,13 +216,17 @@ record Capacity(double quotesPerSecond, double requestsPerSecond) {
                 brokersAnchor)));
 
     double jobPerCore = results.figure("ingest.job").median() / cores;
-    long executorCores = atLeast(1, quotesPerSecond / (jobPerCore * usable));
+    int perExecutor = deployment.ingestStreaming().executorCores();
+    long executorCores = roundUp(atLeast(1, quotesPerSecond / (jobPerCore * usable)), perExecutor);
     parts.add(
         new Part(
             "Spark executor cores (streaming job)",
             executorCores,
             "cores",
-            perCore("ingest.job", jobPerCore, "quotes/s")));
+            perCore("ingest.job", jobPerCore, "quotes/s")
+                + ", in executors of "
+                + perExecutor
+                + " (`spark.executor.cores`)"));
 
     long partitions = roundUp(Math.max(executorCores, 2L * brokers), brokers);
     parts.add(
@@ -181,13 +264,14 @@ record Capacity(double quotesPerSecond, double requestsPerSecond) {
                 nodesAnchor)));
 
     double accessPerCore = results.figure("access.latest").median() / cores;
+    double accessCores = deployment.accessService().cpus();
     long accessInstances =
-        Math.max(2, atLeast(1, requestsPerSecond / (accessPerCore * INSTANCE_CORES * usable)));
+        Math.max(2, atLeast(1, requestsPerSecond / (accessPerCore * accessCores * usable)));
     parts.add(
         new Part(
             "access-service instances",
             accessInstances,
-            "× " + INSTANCE_CORES + " cpu",
+            "× " + cpus(accessCores) + " cpu",
             perCore("access.latest", accessPerCore, "req/s")
                 + "; at least two, so that one can fail behind the balancer"));
 
@@ -204,15 +288,94 @@ record Capacity(double quotesPerSecond, double requestsPerSecond) {
                 + " a write",
             String.format(
                 Locale.ROOT,
-                "brokers and Cassandra nodes have %d cores, collector and access instances %d"
-                    + " (deploy/marathon)",
-                NODE_CORES,
-                INSTANCE_CORES),
+                "brokers and Cassandra nodes have %d cores; collector and access instances the"
+                    + " cpus of their Marathon apps",
+                NODE_CORES),
             "a quote is ~100 bytes encoded (the bare producer's records), so a broker is bound by"
                 + " records, not bytes, well below ~80 MB/s per producer thread",
             "API requests are /latest, served from the access service's 250 ms cache; ranges and"
                 + " predictions read Cassandra and cost more (access.range-1-day)");
-    return new Sizing(this, parts, assumptions);
+    List<App> apps =
+        apps(results, deployment, collectors, accessInstances, executorCores, partitions);
+    return new Sizing(this, parts, apps, assumptions);
+  }
+
+  /**
+   * Each deploy file's resources against its part's measured peak: the services' peaks under the
+   * benchmarks' loads, and a Spark job's on Spark local, where driver and executor share one JVM
+   * (so an upper bound of each).
+   */
+  private static List<App> apps(
+      Results results,
+      Deployment deployment,
+      long collectors,
+      long accessInstances,
+      long executorCores,
+      long partitions) {
+    Deployment.App ingest = deployment.ingestStreaming();
+    Deployment.App training = deployment.modelTraining();
+    String ingestPeak = "ingest.job.peak-rss";
+    String trainingPeak = "training.peak-rss";
+    return List.of(
+        app(
+            results,
+            "collector",
+            deployment.collector(),
+            "pipeline.collector.peak-rss",
+            collectors + " apps (one per set of sources)"),
+        app(
+            results,
+            "access-service",
+            deployment.accessService(),
+            "access.peak-rss",
+            "\"instances\": " + accessInstances),
+        app(results, "streaming job: driver", ingest, ingestPeak, "one instance"),
+        new App(
+            "streaming job: executors",
+            ingest.file(),
+            ingest.executorCores(),
+            ingest.executorMemoryMib(),
+            ingestPeak,
+            peak(results, ingestPeak),
+            "`spark.cores.max="
+                + executorCores
+                + "`, `INGEST_SHUFFLE_PARTITIONS="
+                + executorCores
+                + "`, "
+                + partitions
+                + " partitions"),
+        app(results, "training job: driver", training, trainingPeak, "as committed"),
+        new App(
+            "training job: executors",
+            training.file(),
+            training.executorCores(),
+            training.executorMemoryMib(),
+            trainingPeak,
+            peak(results, trainingPeak),
+            "as committed: more cores shorten a run"));
+  }
+
+  private static App app(
+      Results results, String name, Deployment.App file, String peakFigure, String forLoad) {
+    return new App(
+        name,
+        file.file(),
+        file.cpus(),
+        file.memMib(),
+        peakFigure,
+        peak(results, peakFigure),
+        forLoad);
+  }
+
+  private static double peak(Results results, String figure) {
+    return results.has(figure) ? results.figure(figure).median() : Double.NaN;
+  }
+
+  /** {@code 1}, {@code 0.5}: a Marathon app's cpus as its file writes them. */
+  static String cpus(double cpus) {
+    return cpus == Math.rint(cpus)
+        ? String.valueOf((long) cpus)
+        : String.format(Locale.ROOT, "%s", cpus);
   }
 
   private static String perCore(String figure, double perCore, String unit) {

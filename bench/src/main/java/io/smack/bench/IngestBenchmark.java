@@ -9,9 +9,7 @@ import io.smack.common.QuoteCodec;
 import io.smack.common.Tables;
 import io.smack.localstack.ModuleProcess;
 import io.smack.localstack.StackAddresses;
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,7 +86,7 @@ final class IngestBenchmark implements Benchmark {
       long bars,
       double quotesJobsPerBatch,
       double barsJobsPerBatch,
-      long peakRssBytes) {
+      double peakRssMib) {
 
     Map<String, Double> sample() {
       Map<String, Double> sample = new HashMap<>();
@@ -99,7 +97,7 @@ final class IngestBenchmark implements Benchmark {
       sample.put("bars", (double) bars);
       sample.put("quotes-jobs/batch", quotesJobsPerBatch);
       sample.put("bars-jobs/batch", barsJobsPerBatch);
-      sample.put("peak-rss", peakRssBytes / 1e6);
+      sample.put("peak-rss", peakRssMib);
       return sample;
     }
   }
@@ -135,7 +133,7 @@ final class IngestBenchmark implements Benchmark {
           rounds.raw("ingest.job.quotes.spark-jobs", "jobs/batch", "job", "quotes-jobs/batch"));
       out.accept(rounds.raw("ingest.job.bars.batches", "batches", "job", "bars-batches"));
       out.accept(rounds.raw("ingest.job.bars.spark-jobs", "jobs/batch", "job", "bars-jobs/batch"));
-      out.accept(rounds.raw("ingest.job.peak-rss", "MB", "job", "peak-rss"));
+      out.accept(rounds.raw("ingest.job.peak-rss", "MiB", "job", "peak-rss"));
       // the rows the job writes per quote: the quote, its share of the bars, and a latest_quote
       // and a quote_days row per symbol and batch (the work the raw inserts repeat)
       double[] bars = rounds.of("job", "bars");
@@ -168,10 +166,10 @@ final class IngestBenchmark implements Benchmark {
     Instant launched = Instant.now();
     ModuleProcess job =
         ModuleProcess.sparkJob(ServiceProcess.ROOT, MODULE, MAIN, List.of(), env, world.log);
-    long peakRss = 0;
+    double peakRss = 0;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
     while (job.isAlive() && System.nanoTime() < deadline) {
-      peakRss = Math.max(peakRss, residentBytes(job.pid()));
+      peakRss = Math.max(peakRss, ProcessMemory.peakResidentMib(job.pid()));
       job.awaitExit(Duration.ofMillis(500));
     }
     if (job.exitCode().orElse(-1) != 0) {
@@ -233,20 +231,6 @@ final class IngestBenchmark implements Benchmark {
       }
     }
     return batches.isEmpty() ? 0 : (double) jobs / batches.size();
-  }
-
-  /** The resident set of a process, from /proc (0 when it is gone). */
-  static long residentBytes(long pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-        }
-      }
-    } catch (IOException gone) {
-      return 0;
-    }
-    return 0;
   }
 
   /** Quotes of {@link #SYMBOLS} symbols, 10 ms apart per symbol, sent as fast as Kafka takes. */
@@ -330,7 +314,7 @@ final class IngestBenchmark implements Benchmark {
           rounds.raw(name + ".p50", "ms", "job", "p50"),
           rounds.raw(name + ".p99", "ms", "job", "p99"),
           rounds.raw(name + ".samples", "quotes", "job", "samples"),
-          rounds.raw(name + ".job-rss", "MB", "job", "rss"));
+          rounds.raw(name + ".job-rss", "MiB", "job", "rss"));
     } finally {
       polling.set(false);
       poller.join();
@@ -373,7 +357,7 @@ final class IngestBenchmark implements Benchmark {
         "p50", (double) percentile(sorted, 0.50),
         "p99", (double) percentile(sorted, 0.99),
         "samples", (double) sorted.length,
-        "rss", residentBytes(pid) / 1e6);
+        "rss", ProcessMemory.residentMib(pid));
   }
 
   /** Sends quotes stamped with the sending time, {@code rate} a second, for {@code seconds}. */

@@ -98,6 +98,9 @@ final class PipelineBenchmark implements Benchmark {
               .rounds(options.rounds())
               .run();
       out.accept(rounds.raw("pipeline.start-up.collector", "s", "pipeline", "start-up"));
+      // the collector at full speed, each round's from launch to its last acknowledgement
+      out.accept(
+          rounds.raw("pipeline.collector.peak-rss", "MiB", "pipeline", "collector-peak-rss"));
       Figure producer =
           rounds.raw("pipeline.bare-producer", "quotes/s", "bare-producer", "records/s");
       Figure inserts = rounds.raw("pipeline.raw-inserts", "quotes/s", "raw-inserts", "records/s");
@@ -246,6 +249,7 @@ final class PipelineBenchmark implements Benchmark {
       double startUp = Double.NaN;
       long start = 0;
       long storedAtStart = 0;
+      double collectorPeakRss;
       try (ServiceProcess collector = collector(0, total, "-R" + round, symbols)) {
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         long stored;
@@ -270,6 +274,7 @@ final class PipelineBenchmark implements Benchmark {
           }
           Thread.sleep(start == 0 ? 5 : 50);
         }
+        collectorPeakRss = ProcessMemory.peakResidentMib(collector.pid());
       }
       if (start == 0) {
         // every quote stored before a tenth was seen acknowledged: the collector's health unread
@@ -291,6 +296,8 @@ final class PipelineBenchmark implements Benchmark {
           rate,
           "start-up",
           startUp,
+          "collector-peak-rss",
+          collectorPeakRss,
           "batches",
           (double) batches.stream().filter(r -> r.getString("query").equals("ingest")).count(),
           "bars",

@@ -5,7 +5,6 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.smack.common.CqlSchema;
 import io.smack.localstack.ModuleProcess;
 import io.smack.localstack.StackAddresses;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,9 +118,9 @@ final class TrainingBenchmark implements Benchmark {
                 "SPARK_MASTER",
                 "local[*]"),
             log);
-    long peakKb = 0;
+    double peakMib = 0;
     while (job.awaitExit(Duration.ofMillis(200)).isEmpty()) {
-      peakKb = Math.max(peakKb, peakResidentKb(job.pid()));
+      peakMib = Math.max(peakMib, ProcessMemory.peakResidentMib(job.pid()));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     if (job.exitCode().orElse(-1) != 0) {
@@ -131,7 +130,7 @@ final class TrainingBenchmark implements Benchmark {
       throw new IllegalStateException(
           "the training job did not train " + symbols + " symbols; see " + log);
     }
-    return Map.of("seconds", seconds, "peak-rss", peakKb / 1024.0);
+    return Map.of("seconds", seconds, "peak-rss", peakMib);
   }
 
   /** Ten random walks, a quote a second each, as async prepared inserts. */
@@ -160,19 +159,5 @@ final class TrainingBenchmark implements Benchmark {
               1L,
               "bench");
         });
-  }
-
-  /** The peak resident set of a process, in KiB (Linux), 0 when it cannot be read. */
-  private static long peakResidentKb(long pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // the process just ended
-    }
-    return 0;
   }
 }

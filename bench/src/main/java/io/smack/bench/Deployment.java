@@ -1,0 +1,95 @@
+package io.smack.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The resources the committed deploy files give each part: a Marathon app's (or the Chronos job's)
+ * {@code cpus} and {@code mem}, and for a Spark job its executors' {@code spark.executor.cores} and
+ * {@code spark.executor.memory}, read from its spark-submit arguments. The sizing takes its units
+ * from here, so that an instance of the sizing is an instance of the file.
+ */
+record Deployment(App collector, App accessService, App ingestStreaming, App modelTraining) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Where {@code bin/smack bench} finds the files: it runs from the project root. */
+  static final Path DEFAULT_DIR = Path.of("deploy");
+
+  /**
+   * One app or job as its file gives it.
+   *
+   * @param file its path, as the report names it
+   * @param cpus the cores of one instance (of the driver, for a Spark job)
+   * @param memMib the memory of one instance (of the driver), MiB
+   * @param sparkConf its {@code --conf key=value} arguments; empty for a service
+   */
+  record App(String file, double cpus, long memMib, Map<String, String> sparkConf) {
+
+    int executorCores() {
+      return Integer.parseInt(conf("spark.executor.cores"));
+    }
+
+    long executorMemoryMib() {
+      return memoryMib(conf("spark.executor.memory"));
+    }
+
+    private String conf(String key) {
+      String value = sparkConf.get(key);
+      if (value == null) {
+        throw new IllegalStateException(file + " sets no --conf " + key);
+      }
+      return value;
+    }
+  }
+
+  static Deployment read(Path dir) {
+    return new Deployment(
+        app(dir, "marathon/collector.json", "args"),
+        app(dir, "marathon/access-service.json", "args"),
+        app(dir, "marathon/ingest-streaming.json", "args"),
+        app(dir, "chronos/model-training.json", "arguments"));
+  }
+
+  private static App app(Path dir, String file, String argumentsField) {
+    JsonNode json;
+    try {
+      json = JSON.readTree(Files.readString(dir.resolve(file)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + dir.resolve(file) + " failed", e);
+    }
+    Map<String, String> conf = new HashMap<>();
+    JsonNode args = json.path(argumentsField);
+    for (int i = 0; i + 1 < args.size(); i++) {
+      if (args.get(i).asText().equals("--conf")) {
+        String pair = args.get(i + 1).asText();
+        int equals = pair.indexOf('=');
+        conf.put(pair.substring(0, equals), pair.substring(equals + 1));
+      }
+    }
+    return new App(
+        "deploy/" + file,
+        json.path("cpus").asDouble(),
+        json.path("mem").asLong(),
+        Map.copyOf(conf));
+  }
+
+  /** Spark's memory strings: {@code 2g}, {@code 512m}, {@code 1024k}; MiB. */
+  static long memoryMib(String text) {
+    String lower = text.strip().toLowerCase(Locale.ROOT);
+    long number = Long.parseLong(lower.replaceAll("[a-z]+$", ""));
+    return switch (lower.replaceAll("^[0-9]+", "")) {
+      case "g", "gb" -> number * 1024;
+      case "m", "mb" -> number;
+      case "k", "kb" -> number / 1024;
+      default -> throw new IllegalArgumentException("not a Spark memory size: " + text);
+    };
+  }
+}
