@@ -60,7 +60,7 @@ final class ReadmeTables {
       Path path = root.resolve(file.get(0));
       try {
         String text = Files.readString(path);
-        String rendered = replace(text, file.get(1), table(file.get(1), results));
+        String rendered = replace(text, file.get(1), table(file.get(1), results, root));
         if (!rendered.equals(text)) {
           Files.writeString(path, rendered);
         }
@@ -93,11 +93,17 @@ final class ReadmeTables {
     return text.substring(0, from + start.length()) + "\n" + rendered + text.substring(to);
   }
 
-  static String table(String table, Results results) {
+  /**
+   * @param root the project root: the sizing reads the deploy files under it
+   */
+  static String table(String table, Results results, Path root) {
     return switch (table) {
       case SUMMARY -> summary(results);
       case ALL -> all(results);
-      case CAPACITY -> EXAMPLE_LOAD.size(results).report();
+      case CAPACITY ->
+          EXAMPLE_LOAD
+              .size(results, Deployment.read(root.resolve(Deployment.DEFAULT_DIR)))
+              .report();
       default -> throw new IllegalArgumentException("no table named " + table);
     };
   }

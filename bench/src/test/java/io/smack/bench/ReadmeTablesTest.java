@@ -23,7 +23,7 @@ class ReadmeTablesTest {
       // when
       String text = Files.readString(ROOT.resolve(file.get(0)));
       String rendered =
-          ReadmeTables.replace(text, file.get(1), ReadmeTables.table(file.get(1), committed));
+          ReadmeTables.replace(text, file.get(1), ReadmeTables.table(file.get(1), committed, ROOT));
 
       // then
       assertThat(text)
