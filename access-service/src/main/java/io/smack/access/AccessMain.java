@@ -1,6 +1,7 @@
 package io.smack.access;
 
 import io.smack.common.Settings;
+import io.smack.common.Startup;
 import org.apache.pekko.actor.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,16 @@ public final class AccessMain {
   private AccessMain() {}
 
   public static void main(String[] args) {
-    AccessSettings settings = AccessSettings.from(Settings.load());
+    AccessSettings settings =
+        Startup.orExit(
+            "the access service",
+            () -> {
+              AccessSettings loaded = AccessSettings.from(Settings.load());
+              if (loaded.tls().on()) {
+                loaded.tls().serverContext(); // a keystore that cannot serve stops it here
+              }
+              return loaded;
+            });
     ActorSystem system = ActorSystem.create("access");
     AccessServer.start(system, settings)
         .whenComplete(

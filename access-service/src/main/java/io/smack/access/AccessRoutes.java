@@ -2,19 +2,31 @@ package io.smack.access;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.typesafe.config.ConfigFactory;
 import io.smack.access.RequestParameters.TimeRange;
 import io.smack.access.Views.Health;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.apache.pekko.http.cors.javadsl.CorsDirectives;
+import org.apache.pekko.http.cors.javadsl.settings.CorsSettings;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.model.headers.XForwardedFor;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -23,7 +35,9 @@ import scala.concurrent.duration.FiniteDuration;
 /**
  * The API's routes (the table of {@link Endpoint}): path directives outermost, one fragment per
  * resource. Each endpoint is measured and its errors answered by {@link ApiErrors}; requests are
- * timed out with a JSON 503; data endpoints sit behind the bearer token when tokens are set.
+ * timed out with a JSON 503; data endpoints sit behind the per-client rate limit and the bearer
+ * token when those are set; CORS headers are given (by Pekko HTTP's CORS module) to the configured
+ * origins only.
  */
 final class AccessRoutes extends AllDirectives {
 
@@ -34,6 +48,7 @@ final class AccessRoutes extends AllDirectives {
   private final ExceptionHandler errors;
   private final byte[] openApi = resource("openapi.json");
   private final byte[] page = resource("page/index.html");
+  private final RateLimiter limiter;
 
   AccessRoutes(
       AccessService service,
@@ -45,15 +60,53 @@ final class AccessRoutes extends AllDirectives {
     this.settings = settings;
     this.metrics = metrics;
     this.errors = ApiErrors.exceptions(metrics);
+    this.limiter =
+        settings
+            .rateLimit()
+            .map(
+                limit ->
+                    new RateLimiter(
+                        limit.perSecond(), limit.burst(), MAX_CLIENTS, Ticker.systemTicker()))
+            .orElse(null);
   }
+
+  /** Clients whose rate is tracked at once, at most; the least recent go first. */
+  private static final long MAX_CLIENTS = 100_000;
 
   Route routes() {
     FiniteDuration timeout =
         FiniteDuration.fromNanos(settings.requestTimeout().plusSeconds(1).toNanos());
-    return withRequestTimeout(
-        timeout,
-        request -> ApiErrors.timeout(),
-        () -> rejectionsAsJson(() -> concat(data(), health())));
+    Supplier<Route> api =
+        () ->
+            withRequestTimeout(
+                timeout,
+                request -> ApiErrors.timeout(),
+                () -> rejectionsAsJson(() -> concat(data(), health())));
+    if (settings.corsOrigins().isEmpty()) {
+      return api.get();
+    }
+    // a preflight or a request from an origin not allowed is refused before the API (400, JSON)
+    return handleRejections(
+        CorsDirectives.corsRejectionHandler().mapRejectionResponse(ApiErrors::asJson),
+        () -> CorsDirectives.cors(cors(settings.corsOrigins()), api));
+  }
+
+  /** Pekko HTTP's CORS settings for {@code origins}: GET and HEAD, the bearer token, no cookies. */
+  private static CorsSettings cors(List<String> origins) {
+    return CorsSettings.create(
+        ConfigFactory.parseMap(
+                Map.of(
+                    "pekko.http.cors.allowed-origins",
+                    origins.contains("*") ? "*" : origins,
+                    "pekko.http.cors.allow-credentials",
+                    false,
+                    "pekko.http.cors.allowed-methods",
+                    List.of("GET", "HEAD", "OPTIONS"),
+                    "pekko.http.cors.allowed-headers",
+                    List.of("Authorization"),
+                    "pekko.http.cors.exposed-headers",
+                    List.of("Retry-After")))
+            .withFallback(ConfigFactory.defaultReference()));
   }
 
   private Route health() {
@@ -101,63 +154,61 @@ final class AccessRoutes extends AllDirectives {
   }
 
   private Route data() {
-    return authenticated(
-        () ->
-            concat(
-                path("symbols", () -> endpoint(Endpoint.SYMBOLS, () -> answer(service.symbols()))),
-                path("status", () -> endpoint(Endpoint.STATUS, this::status)),
+    return authenticated(this::dataEndpoints);
+  }
+
+  private Route dataEndpoints() {
+    return concat(
+        path("symbols", () -> endpoint(Endpoint.SYMBOLS, () -> answer(service.symbols()))),
+        path("status", () -> endpoint(Endpoint.STATUS, this::status)),
+        pathPrefix(
+            "quotes",
+            () ->
                 pathPrefix(
-                    "quotes",
-                    () ->
-                        pathPrefix(
-                            segment(),
-                            symbol ->
-                                concat(
-                                    pathEnd(
-                                        () ->
-                                            endpoint(
-                                                Endpoint.QUOTES,
-                                                () -> ranged(symbol, service::quotes))),
-                                    path(
-                                        "latest",
-                                        () ->
-                                            endpoint(
-                                                Endpoint.LATEST_QUOTE,
-                                                () -> answer(service.latest(symbol(symbol)))))))),
+                    segment(),
+                    symbol ->
+                        concat(
+                            pathEnd(
+                                () ->
+                                    endpoint(
+                                        Endpoint.QUOTES, () -> ranged(symbol, service::quotes))),
+                            path(
+                                "latest",
+                                () ->
+                                    endpoint(
+                                        Endpoint.LATEST_QUOTE,
+                                        () -> answer(service.latest(symbol(symbol)))))))),
+        pathPrefix(
+            "bars",
+            () ->
+                path(
+                    segment(),
+                    symbol -> endpoint(Endpoint.BARS, () -> ranged(symbol, service::bars)))),
+        pathPrefix(
+            "predictions",
+            () ->
                 pathPrefix(
-                    "bars",
-                    () ->
-                        path(
-                            segment(),
-                            symbol ->
-                                endpoint(Endpoint.BARS, () -> ranged(symbol, service::bars)))),
-                pathPrefix(
-                    "predictions",
-                    () ->
-                        pathPrefix(
-                            segment(),
-                            symbol ->
-                                concat(
-                                    pathEnd(
-                                        () ->
-                                            endpoint(
-                                                Endpoint.PREDICTION,
-                                                () -> answer(service.predict(symbol(symbol))))),
-                                    path(
-                                        "errors",
-                                        () ->
-                                            endpoint(
-                                                Endpoint.PREDICTION_ERRORS,
-                                                () -> ranged(symbol, service::errors)))))),
-                pathPrefix(
-                    "models",
-                    () ->
-                        path(
-                            segment(),
-                            symbol ->
-                                endpoint(
-                                    Endpoint.MODELS,
-                                    () -> answer(service.models(symbol(symbol))))))));
+                    segment(),
+                    symbol ->
+                        concat(
+                            pathEnd(
+                                () ->
+                                    endpoint(
+                                        Endpoint.PREDICTION,
+                                        () -> answer(service.predict(symbol(symbol))))),
+                            path(
+                                "errors",
+                                () ->
+                                    endpoint(
+                                        Endpoint.PREDICTION_ERRORS,
+                                        () -> ranged(symbol, service::errors)))))),
+        pathPrefix(
+            "models",
+            () ->
+                path(
+                    segment(),
+                    symbol ->
+                        endpoint(Endpoint.MODELS, () -> answer(service.models(symbol(symbol)))))));
   }
 
   /** 200 with the verdict, or 503 with verdict down when Cassandra does not answer. */
@@ -219,7 +270,10 @@ final class AccessRoutes extends AllDirectives {
                             endpoint.template(), method, response.status().intValue(), start);
                         return response;
                       },
-                      () -> handleExceptions(errors, inner));
+                      () ->
+                          endpoint.authenticated()
+                              ? rateLimited(() -> handleExceptions(errors, inner))
+                              : handleExceptions(errors, inner));
                 }));
   }
 
@@ -242,6 +296,52 @@ final class AccessRoutes extends AllDirectives {
                       }),
               inner);
         });
+  }
+
+  /**
+   * 429 with {@code Retry-After} once the client has used its allowance ({@code rate-limit}); the
+   * client is its address, or the first {@code X-Forwarded-For} address behind a load balancer.
+   */
+  private Route rateLimited(Supplier<Route> inner) {
+    if (limiter == null) {
+      return inner.get();
+    }
+    return extractRequest(
+        request -> {
+          String client = client(request);
+          RateLimiter.Verdict verdict = limiter.take(client);
+          if (verdict.allowed()) {
+            return inner.get();
+          }
+          return complete(
+              ApiErrors.response(
+                      StatusCodes.TOO_MANY_REQUESTS,
+                      "rate_limited",
+                      "more than "
+                          + settings.rateLimit().orElseThrow().perSecond()
+                          + " requests a second from "
+                          + client
+                          + "; retry after "
+                          + verdict.retryAfterSeconds()
+                          + " s")
+                  .addHeader(RetryAfter.create(verdict.retryAfterSeconds())));
+        });
+  }
+
+  private String client(HttpRequest request) {
+    if (settings.rateLimit().orElseThrow().trustForwardedFor()) {
+      Optional<XForwardedFor> forwarded = request.getHeader(XForwardedFor.class);
+      if (forwarded.isPresent()) {
+        for (RemoteAddress address : forwarded.get().getAddresses()) {
+          return address.getAddress().map(InetAddress::getHostAddress).orElse("unknown");
+        }
+      }
+    }
+    return request
+        .getAttribute(AttributeKeys.remoteAddress)
+        .flatMap(RemoteAddress::getAddress)
+        .map(InetAddress::getHostAddress)
+        .orElse("unknown");
   }
 
   private Route authenticated(Supplier<Route> inner) {

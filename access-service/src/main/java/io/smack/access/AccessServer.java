@@ -7,8 +7,10 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +29,20 @@ final class AccessServer {
     this.binding = binding;
   }
 
+  /**
+   * @throws com.typesafe.config.ConfigException.BadValue when TLS is on and its keystore cannot
+   *     serve
+   */
   static CompletionStage<AccessServer> start(ActorSystem system, AccessSettings settings) {
-    CassandraConnection cassandra = CassandraConnection.open(settings, Json.MAPPER);
-    AccessService service = new AccessService(cassandra, settings, Clock.systemUTC(), system);
-    AccessRoutes routes = new AccessRoutes(service, cassandra, settings, new HttpMetrics());
+    ServerBuilder server = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort());
+    if (settings.tls().on()) {
+      server = server.enableHttps(ConnectionContext.httpsServer(settings.tls().serverContext()));
+    }
+    HttpMetrics metrics = new HttpMetrics();
+    CassandraConnection cassandra = CassandraConnection.open(settings, Json.MAPPER, metrics);
+    AccessService service =
+        new AccessService(cassandra, settings, Clock.systemUTC(), system, metrics);
+    AccessRoutes routes = new AccessRoutes(service, cassandra, settings, metrics);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -39,14 +51,14 @@ final class AccessServer {
           cassandra.close();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
-    return Http.get(system)
-        .newServerAt(settings.httpHost(), settings.httpPort())
+    return server
         .bind(routes.routes())
         .thenApply(
             binding -> {
               binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
               LOG.info(
-                  "access service on http://{} (Cassandra {}, keyspace {}, authentication {})",
+                  "access service on {}://{} (Cassandra {}, keyspace {}, authentication {})",
+                  settings.tls().scheme(),
                   binding.localAddress(),
                   settings.cassandra().contactPoints(),
                   settings.cassandra().keyspace(),

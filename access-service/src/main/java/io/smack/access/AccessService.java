@@ -1,5 +1,8 @@
 package io.smack.access;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.smack.access.AccessSettings.Series;
 import io.smack.access.CassandraConnection.Repositories;
 import io.smack.access.Forecast.Price;
@@ -10,7 +13,6 @@ import io.smack.access.Views.BarView;
 import io.smack.access.Views.BarsPage;
 import io.smack.access.Views.ErrorsPage;
 import io.smack.access.Views.LatestQuote;
-import io.smack.access.Views.ModelVersion;
 import io.smack.access.Views.Models;
 import io.smack.access.Views.PredictionError;
 import io.smack.access.Views.PredictionView;
@@ -24,11 +26,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -50,21 +50,34 @@ final class AccessService {
   private static final int LOOKUPS_IN_FLIGHT = 8;
 
   private final CassandraConnection cassandra;
-  private final ModelCache models;
-  private final LatestCache latest;
+  private final SymbolCache<Optional<ModelRepository.ServedModel>> models;
+  private final SymbolCache<Optional<LatestQuote>> latest;
+  private final int maxSymbols;
   private final Series series;
   private final PipelineStatus.Thresholds thresholds;
   private final Clock clock;
   private final ActorSystem system;
 
-  /** The asOf and version last recorded per symbol: the same prediction is not written again. */
-  private final Map<String, String> lastRecorded = new ConcurrentHashMap<>();
+  /**
+   * The asOf and version last recorded per symbol: the same prediction is not written again (a
+   * symbol that falls out only has its prediction written once more).
+   */
+  private final Cache<String, String> lastRecorded;
 
   AccessService(
-      CassandraConnection cassandra, AccessSettings settings, Clock clock, ActorSystem system) {
+      CassandraConnection cassandra,
+      AccessSettings settings,
+      Clock clock,
+      ActorSystem system,
+      HttpMetrics metrics) {
     this.cassandra = cassandra;
-    this.models = new ModelCache(settings.modelReloadInterval(), clock);
-    this.latest = new LatestCache(settings.latestCacheTtl(), System::nanoTime);
+    int size = settings.cacheMaxSymbols();
+    Ticker ticker = Ticker.systemTicker();
+    this.models =
+        SymbolCache.of("served-model", settings.modelReloadInterval(), size, ticker, metrics);
+    this.latest = SymbolCache.of("latest-quote", settings.latestCacheTtl(), size, ticker, metrics);
+    this.lastRecorded = Caffeine.newBuilder().maximumSize(size).build();
+    this.maxSymbols = settings.maxSymbols();
     this.series = settings.predictionSeries();
     this.thresholds = settings.status();
     this.clock = clock;
@@ -72,7 +85,7 @@ final class AccessService {
   }
 
   CompletionStage<Symbols> symbols() {
-    return repositories().quotes().symbols().thenApply(Symbols::new);
+    return repositories().quotes().symbols(maxSymbols).thenApply(Symbols::new);
   }
 
   CompletionStage<LatestQuote> latest(String symbol) {
@@ -94,21 +107,16 @@ final class AccessService {
   }
 
   CompletionStage<Models> models(String symbol) {
-    return repositories()
-        .models()
+    ModelRepository repository = repositories().models();
+    return repository
         .versions(symbol)
-        .thenApply(
-            versions -> {
+        .thenCombine(
+            repository.servedVersion(symbol),
+            (versions, served) -> {
               if (versions.isEmpty()) {
                 throw ApiException.notFound("no_model", "no model of " + symbol + " yet");
               }
-              Integer served =
-                  versions.stream()
-                      .filter(ModelVersion::promoted)
-                      .findFirst()
-                      .map(ModelVersion::version)
-                      .orElse(null);
-              return new Models(symbol, served, versions);
+              return new Models(symbol, served.orElse(null), versions);
             });
   }
 
@@ -116,7 +124,7 @@ final class AccessService {
   CompletionStage<PredictionView> predict(String symbol) {
     Repositories repositories = repositories();
     return known(symbol)
-        .thenCompose(ok -> models.served(symbol, repositories.models()::served))
+        .thenCompose(ok -> models.get(symbol, repositories.models()::served))
         .thenCompose(
             served -> {
               ModelRepository.ServedModel model =
@@ -138,9 +146,10 @@ final class AccessService {
         repositories.progress().newest(thresholds.query(), STATUS_BATCHES, now);
     CompletionStage<List<ProgressRepository.Batch>> barsBatches =
         repositories.progress().newest(thresholds.barsQuery(), STATUS_BATCHES, now);
-    return repositories
-        .quotes()
-        .everyLatest()
+    QuoteRepository quotes = repositories.quotes();
+    return quotes
+        .symbols(maxSymbols)
+        .thenCompose(quotes::latest)
         .thenCompose(
             latest ->
                 Source.from(latest)
@@ -148,7 +157,7 @@ final class AccessService {
                         LOOKUPS_IN_FLIGHT,
                         quote ->
                             models
-                                .served(quote.symbol(), repositories.models()::served)
+                                .get(quote.symbol(), repositories.models()::served)
                                 .thenApply(model -> symbolStatus(quote, model)))
                     .runWith(Sink.seq(), system))
         .thenCombine(
@@ -227,7 +236,7 @@ final class AccessService {
   private CompletionStage<PredictionView> recordOnce(
       Repositories repositories, PredictionView prediction) {
     String key = prediction.asOf() + "@" + prediction.modelVersion();
-    if (key.equals(lastRecorded.get(prediction.symbol()))) {
+    if (key.equals(lastRecorded.getIfPresent(prediction.symbol()))) {
       return CompletableFuture.completedFuture(prediction);
     }
     return repositories
@@ -254,7 +263,7 @@ final class AccessService {
                 return new Page<>(items, null);
               }
               List<T> page = items.subList(0, range.limit());
-              return new Page<>(page, time.apply(page.get(page.size() - 1)).toString());
+              return new Page<>(page, Json.INSTANT.format(time.apply(page.get(page.size() - 1))));
             });
   }
 
@@ -271,7 +280,7 @@ final class AccessService {
 
   private CompletionStage<Optional<LatestQuote>> newest(String symbol) {
     QuoteRepository quotes = repositories().quotes();
-    return latest.latest(symbol, quotes::latest);
+    return latest.get(symbol, quotes::latest);
   }
 
   private Repositories repositories() {

@@ -3,8 +3,11 @@ package io.smack.access;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.smack.common.CassandraSettings;
+import io.smack.common.HttpTls;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -21,9 +24,15 @@ import java.util.stream.Collectors;
  * @param maxLimit the largest {@code ?limit=} accepted
  * @param modelReloadInterval how long a symbol's served model is kept before it is read again
  * @param latestCacheTtl how long a symbol's latest quote is kept in memory; zero: not kept
+ * @param cacheMaxSymbols the most symbols each cache holds
+ * @param maxSymbols the most symbols {@code /symbols} lists and {@code /status} reports on
  * @param predictionSeries {@link Series#QUOTES} or {@link Series#BARS}
  * @param authTokens bearer tokens accepted; empty when authentication is off
  * @param status how {@code /status} draws its verdict
+ * @param tls HTTPS, or plain HTTP
+ * @param rateLimit each client's request rate; empty when unlimited
+ * @param corsOrigins the origins whose pages may call the API from a browser; empty: none (no CORS
+ *     headers)
  * @param cassandra where the tables are
  */
 record AccessSettings(
@@ -36,10 +45,24 @@ record AccessSettings(
     int maxLimit,
     Duration modelReloadInterval,
     Duration latestCacheTtl,
+    int cacheMaxSymbols,
+    int maxSymbols,
     Series predictionSeries,
     Set<String> authTokens,
     PipelineStatus.Thresholds status,
+    HttpTls tls,
+    Optional<RateLimit> rateLimit,
+    List<String> corsOrigins,
     CassandraSettings cassandra) {
+
+  /**
+   * Each client's allowance: {@code perSecond} sustained, {@code burst} at once.
+   *
+   * @param trustForwardedFor whether the client is the first {@code X-Forwarded-For} address (set
+   *     it behind a load balancer that writes that header, and only there: a client can write it
+   *     too)
+   */
+  record RateLimit(double perSecond, int burst, boolean trustForwardedFor) {}
 
   /** The series a prediction's inputs come from. */
   enum Series {
@@ -49,6 +72,7 @@ record AccessSettings(
 
   AccessSettings {
     authTokens = Set.copyOf(authTokens);
+    corsOrigins = List.copyOf(corsOrigins);
   }
 
   static AccessSettings from(Config config) {
@@ -70,6 +94,8 @@ record AccessSettings(
         maxLimit,
         positive(access, "model-reload-interval"),
         notNegative(access, "latest-cache-ttl"),
+        atLeastOne(access, "cache-max-symbols"),
+        atLeastOne(access, "max-symbols"),
         series(access.getString("prediction-series")),
         Arrays.stream(access.getString("auth-tokens").split(","))
             .map(String::strip)
@@ -81,6 +107,12 @@ record AccessSettings(
             access.getLong("status.max-lag"),
             positive(access, "status.recent-window"),
             positive(access, "status.future-after")),
+        HttpTls.from(config),
+        rateLimit(access),
+        Arrays.stream(access.getString("cors.allowed-origins").split(","))
+            .map(String::strip)
+            .filter(origin -> !origin.isEmpty())
+            .toList(),
         CassandraSettings.from(config));
   }
 
@@ -94,6 +126,30 @@ record AccessSettings(
       throw new ConfigException.BadValue("smack.access." + key, duration + " is not above zero");
     }
     return duration;
+  }
+
+  private static Optional<RateLimit> rateLimit(Config access) {
+    double perSecond = access.getDouble("rate-limit.requests-per-second");
+    if (perSecond < 0) {
+      throw new ConfigException.BadValue(
+          "smack.access.rate-limit.requests-per-second", perSecond + " is negative");
+    }
+    if (perSecond == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new RateLimit(
+            perSecond,
+            atLeastOne(access, "rate-limit.burst"),
+            access.getBoolean("rate-limit.trust-forwarded-for")));
+  }
+
+  private static int atLeastOne(Config access, String key) {
+    int value = access.getInt(key);
+    if (value < 1) {
+      throw new ConfigException.BadValue("smack.access." + key, value + " is below 1");
+    }
+    return value;
   }
 
   private static Duration notNegative(Config access, String key) {

@@ -78,7 +78,8 @@ final class ApiErrors {
         StatusCodes.SERVICE_UNAVAILABLE, "timeout", "the request took longer than its timeout");
   }
 
-  private static HttpResponse asJson(HttpResponse response) {
+  /** A rejection's plain-text response as our JSON error (other responses as they are). */
+  static HttpResponse asJson(HttpResponse response) {
     HttpEntity entity = response.entity();
     if (!(entity instanceof HttpEntity.Strict strict)
         || !entity.getContentType().equals(ContentTypes.TEXT_PLAIN_UTF8)) {

@@ -25,6 +25,10 @@ final class CassandraConnection implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CassandraConnection.class);
 
+  /** What readiness asks Cassandra; not counted among the statements requests cost. */
+  private static final SimpleStatement PROBE =
+      SimpleStatement.newInstance("SELECT release_version FROM system.local");
+
   /** The repositories, once the statements are prepared. */
   record Repositories(
       QuoteRepository quotes,
@@ -39,10 +43,11 @@ final class CassandraConnection implements AutoCloseable {
   private volatile Repositories repositories;
   private volatile String problem = "connecting to Cassandra";
 
-  private CassandraConnection(AccessSettings settings, ObjectMapper json) {
+  private CassandraConnection(AccessSettings settings, ObjectMapper json, HttpMetrics metrics) {
     this.cassandra = settings.cassandra();
     this.json = json;
-    this.session = session(settings).buildAsync();
+    this.session =
+        session(settings).addRequestTracker(metrics.statementCounter(PROBE)).buildAsync();
     this.probe =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -54,8 +59,8 @@ final class CassandraConnection implements AutoCloseable {
     probe.scheduleWithFixedDelay(this::probe, 0, every, TimeUnit.MILLISECONDS);
   }
 
-  static CassandraConnection open(AccessSettings settings, ObjectMapper json) {
-    return new CassandraConnection(settings, json);
+  static CassandraConnection open(AccessSettings settings, ObjectMapper json, HttpMetrics metrics) {
+    return new CassandraConnection(settings, json, metrics);
   }
 
   /**
@@ -91,7 +96,7 @@ final class CassandraConnection implements AutoCloseable {
                 new ProgressRepository(connected, keyspace));
         LOG.info("Cassandra ready: statements prepared on keyspace {}", keyspace);
       }
-      connected.execute(SimpleStatement.newInstance("SELECT release_version FROM system.local"));
+      connected.execute(PROBE);
       if (problem != null) {
         LOG.info("Cassandra answers again");
       }

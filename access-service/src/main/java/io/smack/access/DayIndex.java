@@ -18,16 +18,19 @@ final class DayIndex {
     this.session = session;
     String table = keyspace + "." + Tables.QUOTE_DAYS;
     this.between =
-        session.prepare("SELECT day FROM " + table + " WHERE symbol = ? AND day >= ? AND day <= ?");
+        session.prepare(
+            "SELECT day FROM " + table + " WHERE symbol = ? AND day >= ? AND day <= ? LIMIT ?");
     this.from =
         session.prepare(
             "SELECT day FROM " + table + " WHERE symbol = ? AND day >= ? ORDER BY day ASC LIMIT ?");
   }
 
-  /** The days from {@code first} to {@code last}, both included, newest first. */
-  CompletionStage<List<LocalDate>> newestFirst(String symbol, LocalDate first, LocalDate last) {
+  /** Up to {@code n} days from {@code last} back to {@code first}, both included, newest first. */
+  CompletionStage<List<LocalDate>> newestFirst(
+      String symbol, LocalDate first, LocalDate last, int n) {
     return DaySeries.all(
-        session.executeAsync(between.bind(symbol, first, last)), row -> row.getLocalDate(0));
+        session.executeAsync(between.bind(symbol, first, last, n).setPageSize(n)),
+        row -> row.getLocalDate(0));
   }
 
   /** Up to {@code n} days from {@code first} on, oldest first. */

@@ -1,8 +1,14 @@
 package io.smack.access;
 
+import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.session.Request;
+import com.datastax.oss.driver.api.core.tracker.RequestTracker;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.caffeine.CacheMetricsCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,7 +16,8 @@ import java.io.UncheckedIOException;
 
 /**
  * The service's Prometheus metrics: requests by route template and status, their latency by route,
- * and Cassandra errors by kind. {@code GET /metrics} writes them in the text format.
+ * Cassandra errors by kind, and the caches' hits, misses, evictions and sizes. {@code GET /metrics}
+ * writes them in the text format.
  */
 final class HttpMetrics {
 
@@ -39,6 +46,61 @@ final class HttpMetrics {
           .help("Requests that failed on Cassandra, by exception class")
           .labelNames("kind")
           .register(registry);
+
+  private final Counter statements =
+      Counter.builder()
+          .name("access_cassandra_statements_total")
+          .help(
+              "Statements (and further pages) sent to Cassandra to answer requests, the readiness"
+                  + " probe's left out, by outcome")
+          .labelNames("outcome")
+          .register(registry);
+  private final CacheMetricsCollector caches = CacheMetricsCollector.builder().build();
+
+  HttpMetrics() {
+    registry.register(caches);
+  }
+
+  /** Reports {@code cache}'s statistics as {@code caffeine_cache_*{cache="NAME"}}. */
+  void watch(String name, AsyncCache<?, ?> cache) {
+    caches.addCache(name, cache);
+  }
+
+  /**
+   * Counts the statements the session runs, except {@code probe}: what each endpoint costs
+   * Cassandra, which the module README writes down and the tests check.
+   */
+  RequestTracker statementCounter(Request probe) {
+    return new RequestTracker() {
+      @Override
+      public void onSuccess(
+          Request request,
+          long latencyNanos,
+          DriverExecutionProfile profile,
+          Node node,
+          String logPrefix) {
+        if (request != probe) {
+          statements.labelValues("ok").inc();
+        }
+      }
+
+      @Override
+      public void onError(
+          Request request,
+          Throwable error,
+          long latencyNanos,
+          DriverExecutionProfile profile,
+          Node node,
+          String logPrefix) {
+        if (request != probe) {
+          statements.labelValues("error").inc();
+        }
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
 
   void request(String route, String method, int status, long startNanos) {
     requests.labelValues(route, method, String.valueOf(status)).inc();

@@ -9,17 +9,25 @@ import io.smack.common.model.PortableModel;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** The {@code models} table the training job writes: a symbol's versions, newest first. */
+/**
+ * What the training job writes: a symbol's versions ({@code models}, newest first) and the version
+ * it serves ({@code served_models}, written with the promotion).
+ */
 final class ModelRepository {
+
+  /** The versions {@code /models/{symbol}} lists at most, newest first. */
+  static final int MAX_VERSIONS = 100;
 
   /** A version that may be served, with its portable model. */
   record ServedModel(int version, PortableModel model, Instant trainedAt) {}
 
   private final CqlSession session;
   private final PreparedStatement versions;
-  private final PreparedStatement promoted;
+  private final PreparedStatement pointer;
+  private final PreparedStatement model;
 
   ModelRepository(CqlSession session, String keyspace) {
     this.session = session;
@@ -29,31 +37,46 @@ final class ModelRepository {
             "SELECT version, kind, promoted, trained_at, train_from, train_to, rows, features,"
                 + " metrics FROM "
                 + table
-                + " WHERE symbol = ?");
-    this.promoted =
+                + " WHERE symbol = ? LIMIT "
+                + MAX_VERSIONS);
+    this.pointer =
         session.prepare(
-            "SELECT version, promoted, model, trained_at FROM " + table + " WHERE symbol = ?");
+            "SELECT version FROM " + keyspace + "." + Tables.SERVED_MODELS + " WHERE symbol = ?");
+    this.model =
+        session.prepare(
+            "SELECT model, trained_at FROM " + table + " WHERE symbol = ? AND version = ?");
   }
 
-  /** Every version of the symbol, newest first; empty when none was trained. */
+  /** The newest {@link #MAX_VERSIONS} versions of the symbol; empty when none was trained. */
   CompletionStage<List<ModelVersion>> versions(String symbol) {
     return DaySeries.all(session.executeAsync(versions.bind(symbol)), ModelRepository::version);
   }
 
-  /** The newest promoted version: the one served. */
+  /** The version the symbol serves; empty when none. */
+  CompletionStage<Optional<Integer>> servedVersion(String symbol) {
+    return session
+        .executeAsync(pointer.bind(symbol))
+        .thenApply(page -> Optional.ofNullable(page.one()).map(row -> row.getInt(0)));
+  }
+
+  /** The served version with its model: the pointer, then that one version's row. */
   CompletionStage<Optional<ServedModel>> served(String symbol) {
-    return DaySeries.all(session.executeAsync(promoted.bind(symbol)), row -> row)
-        .thenApply(
-            rows ->
-                rows.stream()
-                    .filter(row -> row.getBoolean(1))
-                    .findFirst()
-                    .map(
-                        row ->
-                            new ServedModel(
-                                row.getInt(0),
-                                PortableModel.fromJson(row.getString(2)),
-                                row.getInstant(3))));
+    return servedVersion(symbol)
+        .thenCompose(
+            version ->
+                version.isEmpty()
+                    ? CompletableFuture.completedFuture(Optional.<ServedModel>empty())
+                    : session
+                        .executeAsync(model.bind(symbol, version.get()))
+                        .thenApply(
+                            page ->
+                                Optional.ofNullable(page.one())
+                                    .map(
+                                        row ->
+                                            new ServedModel(
+                                                version.get(),
+                                                PortableModel.fromJson(row.getString(0)),
+                                                row.getInstant(1)))));
   }
 
   private static ModelVersion version(Row row) {

@@ -36,16 +36,22 @@ final class PredictionRepository {
                 + " (symbol, day, ts, target_ts, predicted, model_version, inputs)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)");
     // Predictions are made as of a quote's time, so the days of quotes index them too.
+    String columns = "SELECT ts, target_ts, predicted, model_version FROM " + table;
     this.recorded =
         new DaySeries<>(
             session,
             days,
-            session.prepare(
-                "SELECT ts, target_ts, predicted, model_version FROM "
-                    + table
-                    + " WHERE symbol = ? AND day = ? AND ts >= ? AND ts < ? LIMIT ?"),
-            null,
-            PredictionRepository::recorded);
+            new DaySeries.Statements(
+                session.prepare(
+                    columns + " WHERE symbol = ? AND day = ? AND ts >= ? AND ts < ? LIMIT ?"),
+                session.prepare(
+                    columns
+                        + " WHERE symbol = ? AND day IN ? AND ts >= ? AND ts < ?"
+                        + " PER PARTITION LIMIT ?"),
+                true,
+                null),
+            PredictionRepository::recorded,
+            Recorded::asOf);
   }
 
   CompletionStage<Void> record(PredictionView prediction) {

@@ -9,20 +9,28 @@ import io.smack.access.Views.BarView;
 import io.smack.access.Views.LatestQuote;
 import io.smack.access.Views.QuoteView;
 import io.smack.common.Tables;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What the streaming job writes, read back: the symbols, each symbol's latest quote, its quotes
- * ({@code quotes_by_day}) and its 1-minute bars ({@code bars_1m}).
+ * What the streaming job writes, read back: the symbols ({@code symbols}), each symbol's latest
+ * quote, its quotes ({@code quotes_by_day}) and its 1-minute bars ({@code bars_1m}).
  */
 final class QuoteRepository {
+
+  /** Symbols per {@code IN} read of {@code latest_quote}: the coordinator fans out to each. */
+  static final int SYMBOLS_PER_READ = 100;
 
   private final CqlSession session;
   private final PreparedStatement symbols;
   private final PreparedStatement latest;
-  private final PreparedStatement everyLatest;
+  private final PreparedStatement latestOf;
   private final DaySeries<QuoteView> quotes;
   private final DaySeries<BarView> bars;
   private final DaySeries<Price> quotePrices;
@@ -31,75 +39,102 @@ final class QuoteRepository {
   QuoteRepository(CqlSession session, String keyspace, DayIndex days) {
     this.session = session;
     String latestTable = keyspace + "." + Tables.LATEST_QUOTE;
-    this.symbols = session.prepare("SELECT symbol FROM " + latestTable);
-    this.everyLatest =
-        session.prepare("SELECT symbol, ts, price, volume, source FROM " + latestTable);
+    this.symbols =
+        session.prepare(
+            "SELECT symbol FROM "
+                + keyspace
+                + "."
+                + Tables.SYMBOLS
+                + " WHERE bucket = "
+                + Tables.SYMBOLS_BUCKET
+                + " LIMIT ?");
+    this.latestOf =
+        session.prepare(
+            "SELECT symbol, ts, price, volume, source FROM " + latestTable + " WHERE symbol IN ?");
     this.latest =
         session.prepare(
             "SELECT ts, price, volume, source FROM " + latestTable + " WHERE symbol = ?");
     String quoteTable = keyspace + "." + Tables.QUOTES_BY_DAY;
-    PreparedStatement quotesNewestFirst =
-        session.prepare(
-            "SELECT ts, price, volume, source FROM "
-                + quoteTable
-                + " WHERE symbol = ? AND day = ? AND ts >= ? AND ts < ? LIMIT ?");
-    PreparedStatement quoteAfter =
-        session.prepare(
-            "SELECT ts, price, volume, source FROM "
-                + quoteTable
-                + " WHERE symbol = ? AND day = ? AND ts > ? ORDER BY ts ASC LIMIT 1");
+    String quoteColumns = "SELECT ts, price, volume, source FROM " + quoteTable;
+    DaySeries.Statements quoteStatements =
+        new DaySeries.Statements(
+            session.prepare(
+                quoteColumns + " WHERE symbol = ? AND day = ? AND ts >= ? AND ts < ? LIMIT ?"),
+            session.prepare(
+                quoteColumns
+                    + " WHERE symbol = ? AND day IN ? AND ts >= ? AND ts < ?"
+                    + " PER PARTITION LIMIT ?"),
+            true,
+            session.prepare(
+                quoteColumns + " WHERE symbol = ? AND day = ? AND ts > ? ORDER BY ts ASC LIMIT 1"));
     this.quotes =
-        new DaySeries<>(session, days, quotesNewestFirst, quoteAfter, QuoteRepository::quote);
+        new DaySeries<>(session, days, quoteStatements, QuoteRepository::quote, QuoteView::ts);
     this.quotePrices =
         new DaySeries<>(
             session,
             days,
-            quotesNewestFirst,
-            quoteAfter,
-            row -> new Price(row.getInstant(0), row.getDouble(1)));
+            quoteStatements,
+            row -> new Price(row.getInstant(0), row.getDouble(1)),
+            Price::ts);
     String barTable = keyspace + "." + Tables.BARS_1M;
     String barColumns = "SELECT minute, open, high, low, close, volume, quotes FROM " + barTable;
-    PreparedStatement barsNewestFirst =
-        session.prepare(
-            barColumns
-                + " WHERE symbol = ? AND day = ? AND minute >= ? AND minute < ?"
-                + " ORDER BY minute DESC LIMIT ?");
-    PreparedStatement barAfter =
-        session.prepare(
-            barColumns
-                + " WHERE symbol = ? AND day = ? AND minute > ? ORDER BY minute ASC LIMIT 1");
-    this.bars = new DaySeries<>(session, days, barsNewestFirst, barAfter, QuoteRepository::bar);
+    // bars are kept oldest first: several days are read whole (1 440 bars a day at most)
+    DaySeries.Statements barStatements =
+        new DaySeries.Statements(
+            session.prepare(
+                barColumns
+                    + " WHERE symbol = ? AND day = ? AND minute >= ? AND minute < ?"
+                    + " ORDER BY minute DESC LIMIT ?"),
+            session.prepare(
+                barColumns + " WHERE symbol = ? AND day IN ? AND minute >= ? AND minute < ?"),
+            false,
+            session.prepare(
+                barColumns
+                    + " WHERE symbol = ? AND day = ? AND minute > ? ORDER BY minute ASC LIMIT 1"));
+    this.bars =
+        new DaySeries<>(session, days, barStatements, QuoteRepository::bar, BarView::minute);
     this.barPrices =
         new DaySeries<>(
             session,
             days,
-            barsNewestFirst,
-            barAfter,
-            row -> new Price(row.getInstant(0), row.getDouble(4)));
+            barStatements,
+            row -> new Price(row.getInstant(0), row.getDouble(4)),
+            Price::ts);
   }
 
-  /** Every symbol with a quote, sorted. */
-  CompletionStage<List<String>> symbols() {
-    return DaySeries.all(session.executeAsync(symbols.bind()), row -> row.getString(0))
-        .thenApply(found -> found.stream().sorted().toList());
-  }
-
-  /** Every symbol's newest quote, by symbol. */
-  CompletionStage<List<LatestQuote>> everyLatest() {
+  /** The first {@code limit} symbols with a quote, sorted: one read of one partition. */
+  CompletionStage<List<String>> symbols(int limit) {
     return DaySeries.all(
-            session.executeAsync(everyLatest.bind()),
-            row ->
-                new LatestQuote(
-                    row.getString(0),
-                    row.getInstant(1),
-                    row.getDouble(2),
-                    row.getLong(3),
-                    row.getString(4)))
+        session.executeAsync(symbols.bind(limit).setPageSize(limit)), row -> row.getString(0));
+  }
+
+  /**
+   * The newest quote of each of {@code symbols} that has one, in their order: one read per {@link
+   * #SYMBOLS_PER_READ} symbols, all at once.
+   */
+  CompletionStage<List<LatestQuote>> latest(List<String> symbols) {
+    List<CompletableFuture<List<LatestQuote>>> reads = new ArrayList<>();
+    for (int from = 0; from < symbols.size(); from += SYMBOLS_PER_READ) {
+      List<String> chunk = symbols.subList(from, Math.min(symbols.size(), from + SYMBOLS_PER_READ));
+      reads.add(
+          DaySeries.all(
+                  session.executeAsync(latestOf.bind(chunk)),
+                  row ->
+                      new LatestQuote(
+                          row.getString(0),
+                          row.getInstant(1),
+                          row.getDouble(2),
+                          row.getLong(3),
+                          row.getString(4)))
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
         .thenApply(
-            found ->
-                found.stream()
-                    .sorted(java.util.Comparator.comparing(LatestQuote::symbol))
-                    .toList());
+            done -> {
+              Map<String, LatestQuote> bySymbol = new HashMap<>();
+              reads.forEach(read -> read.join().forEach(q -> bySymbol.put(q.symbol(), q)));
+              return symbols.stream().map(bySymbol::get).filter(Objects::nonNull).toList();
+            });
   }
 
   /** The symbol's newest quote; empty for a symbol that never had one. */

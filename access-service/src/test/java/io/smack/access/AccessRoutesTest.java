@@ -13,7 +13,10 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.AccessControlRequestMethod;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
+import org.apache.pekko.http.javadsl.model.headers.HttpOrigin;
+import org.apache.pekko.http.javadsl.model.headers.Origin;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +38,7 @@ class AccessRoutesTest {
   static void start() {
     system = testSystem("access-routes-test");
     AccessSettings settings = settings(Map.of());
-    cassandra = CassandraConnection.open(settings, Json.MAPPER);
+    cassandra = CassandraConnection.open(settings, Json.MAPPER, new HttpMetrics());
     open = routes(settings);
     secured = routes(settings(Map.of("ACCESS_AUTH_TOKENS", "s3cret, other")));
   }
@@ -134,6 +137,59 @@ class AccessRoutesTest {
   }
 
   /** An actor system that, unlike the service's, does not end the JVM when it terminates. */
+  @Test
+  void should_answer_429_with_retry_after_once_a_client_has_used_its_burst() {
+    // given: 1 request a second, 2 at once
+    Route limited =
+        routes(settings(Map.of("ACCESS_RATE_LIMIT", "1", "ACCESS_RATE_LIMIT_BURST", "2")));
+
+    // when
+    HttpResponse first = run(limited, HttpRequest.GET("/symbols"));
+    HttpResponse second = run(limited, HttpRequest.GET("/quotes/AAPL/latest"));
+    HttpResponse third = run(limited, HttpRequest.GET("/symbols"));
+
+    // then: the first two reach the endpoint (503: no Cassandra here), the third is refused
+    assertThat(first.status().intValue()).isEqualTo(503);
+    assertThat(second.status().intValue()).isEqualTo(503);
+    Answer refused = Answer.of(third, system);
+    assertError(refused, 429, "rate_limited");
+    assertThat(third.getHeader("Retry-After").orElseThrow().value()).isEqualTo("1");
+    // health stays open to the load balancer's checks
+    for (int i = 0; i < 5; i++) {
+      assertThat(get(limited, "/health/live").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void should_give_cors_headers_to_the_configured_origins_only() {
+    // given
+    Route none = open;
+    Route some =
+        routes(settings(Map.of("ACCESS_CORS_ALLOWED_ORIGINS", "https://dash.example.com")));
+    HttpRequest fromDash =
+        HttpRequest.GET("/health/live")
+            .addHeader(Origin.create(HttpOrigin.parse("https://dash.example.com")));
+    HttpRequest preflight =
+        HttpRequest.create("/symbols")
+            .withMethod(HttpMethods.OPTIONS)
+            .addHeader(Origin.create(HttpOrigin.parse("https://dash.example.com")))
+            .addHeader(AccessControlRequestMethod.create(HttpMethods.GET));
+    HttpRequest fromElsewhere =
+        HttpRequest.GET("/health/live")
+            .addHeader(Origin.create(HttpOrigin.parse("https://evil.example")));
+
+    // then: off by default, no header at all
+    assertThat(run(none, fromDash).getHeader("Access-Control-Allow-Origin")).isEmpty();
+    // on: the origin named, its preflight answered, another origin refused with a JSON 400
+    assertThat(run(some, fromDash).getHeader("Access-Control-Allow-Origin").orElseThrow().value())
+        .isEqualTo("https://dash.example.com");
+    HttpResponse answered = run(some, preflight);
+    assertThat(answered.status().intValue()).isEqualTo(200);
+    assertThat(answered.getHeader("Access-Control-Allow-Methods").orElseThrow().value())
+        .contains("GET");
+    assertError(Answer.of(run(some, fromElsewhere), system), 400, "bad_request");
+  }
+
   static ActorSystem testSystem(String name) {
     return ActorSystem.create(
         name,
@@ -173,7 +229,8 @@ class AccessRoutesTest {
 
   private static Route routes(AccessSettings settings) {
     HttpMetrics metrics = new HttpMetrics();
-    AccessService service = new AccessService(cassandra, settings, Clock.systemUTC(), system);
+    AccessService service =
+        new AccessService(cassandra, settings, Clock.systemUTC(), system, metrics);
     return new AccessRoutes(service, cassandra, settings, metrics).routes();
   }
 

@@ -11,6 +11,9 @@ import io.smack.common.model.PortableModel;
 import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.StackAddresses;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -61,6 +64,8 @@ class AccessServiceIT {
       tables.bar("AAPL", Instant.parse("2026-11-20T23:50:00Z").plusSeconds(60L * i), 190 + i, i, 3);
     }
     tables.quote(new Written("IBM", Instant.parse("2026-11-21T10:00:00Z"), 168.4, 5));
+    tables.quote(new Written("^GSPC", Instant.parse("2026-11-21T10:00:00Z"), 5900.25, 0));
+    tables.quote(new Written("IBM", Instant.parse("2026-11-21T10:00:06.040Z"), 168.5, 5));
     tables.model("AAPL", 1, ForecastTest.MODEL, true);
     tables.model("AAPL", 2, ForecastTest.MODEL, false);
     tables.model("MSFT", 1, ForecastTest.MODEL, true);
@@ -81,7 +86,8 @@ class AccessServiceIT {
 
   @Test
   void should_list_every_symbol_with_a_quote() {
-    assertThat(texts(api.json("/symbols").get("symbols"))).containsExactly("AAPL", "IBM", "MSFT");
+    assertThat(texts(api.json("/symbols").get("symbols")))
+        .containsExactly("AAPL", "IBM", "MSFT", "^GSPC");
   }
 
   @Test
@@ -100,7 +106,8 @@ class AccessServiceIT {
             .sorted(Comparator.comparing(Written::ts).reversed())
             .toList();
     assertThat(times(page.get("quotes")))
-        .containsExactlyElementsOf(expected.stream().map(q -> q.ts().toString()).toList());
+        .containsExactlyElementsOf(
+            expected.stream().map(q -> Json.INSTANT.format(q.ts())).toList());
     assertThat(page.get("quotes").get(0).get("price").asDouble())
         .isEqualTo(expected.get(0).price());
     assertThat(page.get("next").isNull()).isTrue();
@@ -131,7 +138,7 @@ class AccessServiceIT {
         .containsExactlyElementsOf(
             AAPL.stream()
                 .sorted(Comparator.comparing(Written::ts).reversed())
-                .map(q -> q.ts().toString())
+                .map(q -> Json.INSTANT.format(q.ts()))
                 .toList());
     assertThat(pages).isEqualTo((AAPL.size() + 6) / 7);
   }
@@ -140,7 +147,7 @@ class AccessServiceIT {
   void should_answer_the_latest_quote() {
     Written last = AAPL.get(AAPL.size() - 1);
     JsonNode latest = api.json("/quotes/AAPL/latest");
-    assertThat(latest.get("ts").asText()).isEqualTo(last.ts().toString());
+    assertThat(latest.get("ts").asText()).isEqualTo(Json.INSTANT.format(last.ts()));
     assertThat(latest.get("price").asDouble()).isEqualTo(last.price());
     assertThat(latest.get("volume").asLong()).isEqualTo(last.volume());
   }
@@ -150,11 +157,11 @@ class AccessServiceIT {
     JsonNode bars = api.json("/bars/AAPL?from=2026-11-20T23:58:00Z&to=2026-11-21T00:03:00Z");
     assertThat(times(bars.get("bars"), "minute"))
         .containsExactly(
-            "2026-11-21T00:02:00Z",
-            "2026-11-21T00:01:00Z",
-            "2026-11-21T00:00:00Z",
-            "2026-11-20T23:59:00Z",
-            "2026-11-20T23:58:00Z");
+            "2026-11-21T00:02:00.000Z",
+            "2026-11-21T00:01:00.000Z",
+            "2026-11-21T00:00:00.000Z",
+            "2026-11-20T23:59:00.000Z",
+            "2026-11-20T23:58:00.000Z");
     assertThat(bars.get("bars").get(0).get("close").asDouble()).isEqualTo(190 + 12);
     assertThat(bars.get("bars").get(0).get("quotes").asInt()).isEqualTo(3);
   }
@@ -173,9 +180,9 @@ class AccessServiceIT {
     assertThat(prediction.get("predictedReturn").asDouble()).isCloseTo(expected, within(1e-12));
     assertThat(prediction.get("predicted").asDouble())
         .isCloseTo(PortableModel.nextPrice(last.price(), expected), within(1e-9));
-    assertThat(prediction.get("asOf").asText()).isEqualTo(last.ts().toString());
+    assertThat(prediction.get("asOf").asText()).isEqualTo(Json.INSTANT.format(last.ts()));
     assertThat(prediction.get("targetTs").asText())
-        .isEqualTo(last.ts().plusSeconds(600).toString());
+        .isEqualTo(Json.INSTANT.format(last.ts().plusSeconds(600)));
     // and recorded, keyed on its asOf
     List<Row> recorded =
         tables.rows(
@@ -212,7 +219,7 @@ class AccessServiceIT {
     assertThat(errors.get("errors")).hasSize(1);
     assertThat(error.get("asOf").asText()).isEqualTo(prediction.get("asOf").asText());
     assertThat(error.get("predicted").asDouble()).isEqualTo(prediction.get("predicted").asDouble());
-    assertThat(error.get("actual").get("ts").asText()).isEqualTo(next.ts().toString());
+    assertThat(error.get("actual").get("ts").asText()).isEqualTo(Json.INSTANT.format(next.ts()));
     assertThat(error.get("error").asDouble())
         .isCloseTo(52.5 - prediction.get("predicted").asDouble(), within(1e-9));
   }
@@ -272,7 +279,7 @@ class AccessServiceIT {
     JsonNode aapl = after.get("symbols").get(0);
     assertThat(aapl.get("symbol").asText()).isEqualTo("AAPL");
     assertThat(aapl.get("newestQuote").asText())
-        .isEqualTo(AAPL.get(AAPL.size() - 1).ts().toString());
+        .isEqualTo(Json.INSTANT.format(AAPL.get(AAPL.size() - 1).ts()));
     assertThat(aapl.get("servedModel").asInt()).isEqualTo(1);
     assertThat(after.get("symbols").findValuesAsText("symbol")).contains("AAPL", "IBM", "MSFT");
   }
@@ -399,5 +406,80 @@ class AccessServiceIT {
     List<String> times = new ArrayList<>();
     array.forEach(node -> times.add(node.get(field).asText()));
     return times;
+  }
+
+  @Test
+  void should_write_every_instant_with_milliseconds_so_that_they_sort_as_text() {
+    // given: IBM at 10:00:00 (whole second) and 10:00:06.040
+    JsonNode quotes = api.json("/quotes/IBM").get("quotes");
+
+    // then
+    assertThat(times(quotes))
+        .containsExactly("2026-11-21T10:00:06.040Z", "2026-11-21T10:00:00.000Z");
+    assertThat(api.json("/quotes/IBM?limit=1").get("next").asText())
+        .isEqualTo("2026-11-21T10:00:06.040Z");
+  }
+
+  @Test
+  void should_answer_head_wherever_get_is_answered_without_a_body() throws Exception {
+    for (String path : List.of("/symbols", "/quotes/AAPL/latest", "/health/live", "/nowhere")) {
+      String get = raw("GET " + path);
+      String head = raw("HEAD " + path);
+      assertThat(statusLine(head)).as(path).isEqualTo(statusLine(get));
+      assertThat(head.substring(head.indexOf("\r\n\r\n") + 4)).as(path).isEmpty();
+    }
+    assertThat(statusLine(raw("HEAD /symbols"))).isEqualTo("HTTP/1.1 200 OK");
+  }
+
+  @Test
+  void should_take_a_caret_in_a_symbol_as_typed_or_encoded() throws Exception {
+    // when: curl -g sends the caret as it is
+    String typed = raw("GET /quotes/^GSPC/latest");
+
+    // then
+    assertThat(statusLine(typed)).isEqualTo("HTTP/1.1 200 OK");
+    assertThat(typed).contains("\"symbol\":\"^GSPC\"").contains("5900.25");
+    assertThat(api.json("/quotes/%5EGSPC/latest").get("price").asDouble()).isEqualTo(5900.25);
+  }
+
+  @Test
+  void should_refuse_an_overlong_uri_or_header_with_json() throws Exception {
+    String longUri = raw("GET /quotes/AAPL?cursor=" + "9".repeat(3000));
+    String longHeader =
+        raw("GET /symbols HTTP/1.1\r\nX-Padding: " + "x".repeat(10_000) + "\r\nX-End: 1", "");
+    assertThat(statusLine(longUri)).isEqualTo("HTTP/1.1 414 URI Too Long");
+    assertThat(longUri).contains("\"error\":\"bad_request\"");
+    assertThat(statusLine(longHeader)).matches("HTTP/1\\.1 4(00|31) .*");
+    assertThat(longHeader).contains("\"error\":\"bad_request\"");
+  }
+
+  /** {@link #raw(String)} with the request line's protocol given in {@code line} itself. */
+  private static String raw(String line, String protocol) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", service.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          (line + protocol + "\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** One request over a socket of its own, as written, and the whole response. */
+  private static String raw(String requestLine) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", service.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          (requestLine + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String statusLine(String response) {
+    return response.substring(0, response.indexOf("\r\n"));
   }
 }

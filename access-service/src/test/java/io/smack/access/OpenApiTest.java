@@ -62,6 +62,24 @@ class OpenApiTest {
   }
 
   @Test
+  void should_give_what_client_generators_and_linters_expect() {
+    // a server, relative so that the document holds wherever the service is reached
+    assertThat(spec.get("servers").get(0).get("url").asText()).isEqualTo("/");
+    List<String> ids = new ArrayList<>();
+    spec.get("paths")
+        .fields()
+        .forEachRemaining(
+            path -> {
+              JsonNode get = path.getValue().get("get");
+              ids.add(get.path("operationId").asText(""));
+              List<String> codes = new ArrayList<>();
+              get.get("responses").fieldNames().forEachRemaining(codes::add);
+              assertThat(codes).as(path.getKey()).anyMatch(code -> code.startsWith("4"));
+            });
+    assertThat(ids).doesNotContain("").doesNotHaveDuplicates();
+  }
+
+  @Test
   void should_route_every_described_path() {
     spec.get("paths")
         .fieldNames()

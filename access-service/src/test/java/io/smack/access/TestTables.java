@@ -10,12 +10,14 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Writes what the streaming and training jobs would, straight into a keyspace of the test's own:
- * quotes with their day index and latest quote, bars and models.
+ * quotes with their symbol, day index and latest quote, bars, and models with the served pointer.
  */
 final class TestTables implements AutoCloseable {
 
@@ -25,7 +27,9 @@ final class TestTables implements AutoCloseable {
   private final CqlSession session;
   private final String keyspace;
   private final PreparedStatement quote;
+  private final PreparedStatement symbol;
   private final PreparedStatement day;
+  private final PreparedStatement served;
   private final PreparedStatement latest;
   private final PreparedStatement bar;
   private final PreparedStatement model;
@@ -45,7 +49,11 @@ final class TestTables implements AutoCloseable {
             "INSERT INTO "
                 + ks
                 + "quotes_by_day (symbol, day, ts, price, volume, source) VALUES (?, ?, ?, ?, ?, 'it')");
+    symbol = session.prepare("INSERT INTO " + ks + "symbols (bucket, symbol) VALUES (0, ?)");
     day = session.prepare("INSERT INTO " + ks + "quote_days (symbol, day) VALUES (?, ?)");
+    served =
+        session.prepare(
+            "INSERT INTO " + ks + "served_models (symbol, version, promoted_at) VALUES (?, ?, ?)");
     latest =
         session.prepare(
             "INSERT INTO "
@@ -80,10 +88,36 @@ final class TestTables implements AutoCloseable {
 
   void quote(Written q) {
     LocalDate utcDay = LocalDate.ofInstant(q.ts(), ZoneOffset.UTC);
+    session.execute(symbol.bind(q.symbol()));
     session.execute(day.bind(q.symbol(), utcDay));
     session.execute(quote.bind(q.symbol(), utcDay, q.ts(), q.price(), q.volume()));
     session.execute(
         latest.bind(q.symbol(), q.ts(), q.price(), q.volume(), q.ts().toEpochMilli() * 1000));
+  }
+
+  /** Many quotes, each written as {@link #quote} writes one, 256 statements in flight. */
+  void quotes(List<Written> quotes) {
+    List<CompletableFuture<?>> inFlight = new ArrayList<>();
+    for (Written q : quotes) {
+      LocalDate utcDay = LocalDate.ofInstant(q.ts(), ZoneOffset.UTC);
+      inFlight.add(session.executeAsync(symbol.bind(q.symbol())).toCompletableFuture());
+      inFlight.add(session.executeAsync(day.bind(q.symbol(), utcDay)).toCompletableFuture());
+      inFlight.add(
+          session
+              .executeAsync(quote.bind(q.symbol(), utcDay, q.ts(), q.price(), q.volume()))
+              .toCompletableFuture());
+      inFlight.add(
+          session
+              .executeAsync(
+                  latest.bind(
+                      q.symbol(), q.ts(), q.price(), q.volume(), q.ts().toEpochMilli() * 1000))
+              .toCompletableFuture());
+      if (inFlight.size() >= 256) {
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+        inFlight.clear();
+      }
+    }
+    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
   }
 
   void bar(String symbol, Instant minute, double close, long volume, int quotes) {
@@ -115,6 +149,10 @@ final class TestTables implements AutoCloseable {
             Instant.parse("2026-11-23T00:00:00Z"),
             1000L + version,
             promoted));
+    if (promoted) {
+      // as the training job promotes: the pointer names the version
+      session.execute(served.bind(symbol, version, Instant.now()));
+    }
   }
 
   List<Row> rows(String cql, Object... values) {

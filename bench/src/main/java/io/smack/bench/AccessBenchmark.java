@@ -4,6 +4,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.smack.bench.Wrk.Report;
 import io.smack.common.CqlSchema;
+import io.smack.common.model.ForecastFeatures;
+import io.smack.common.model.PortableModel;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +26,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The access service under wrk, side by side with a bare Pekko HTTP server answering the very same
- * bytes (its baseline): {@code /quotes/{symbol}/latest} and a one-day {@code /quotes} range of 1000
- * quotes, each at peak, in rounds whose order rotates; then {@code /latest} at about 70 % of its
- * peak rate, where its p99 latency is the figure to watch. Both servers run in JVMs of their own
- * with the same heap, on the same machine as wrk and Cassandra.
+ * bytes (its baseline): {@code /quotes/{symbol}/latest} (with its cache, and without), a page of
+ * 100 quotes, a one-day range of 1000, {@code /symbols}, a prediction and {@code /status}, each at
+ * peak, in rounds whose order rotates; then each at about 70 % of its own peak rate, where its p99
+ * latency is the figure to watch. Both servers run in JVMs of their own with the same heap, on the
+ * same machine as wrk and Cassandra.
  */
 final class AccessBenchmark implements Benchmark {
 
@@ -33,6 +38,7 @@ final class AccessBenchmark implements Benchmark {
   private static final String KEYSPACE = "bench_access";
   private static final LocalDate DAY = LocalDate.of(2026, 11, 23);
   private static final int QUOTES_IN_DAY = 1000;
+  private static final int SYMBOLS = 20;
   private static final int CONNECTIONS = 32;
   private static final String HEAP = "512m";
 
@@ -47,15 +53,25 @@ final class AccessBenchmark implements Benchmark {
         + " endpoint with the same bytes; p99 at 70 % of peak";
   }
 
+  /** An endpoint measured: its figures' name and its path on the service. */
+  private record Measured(String name, String path) {}
+
   @Override
   public void run(StackAddresses stack, BenchOptions options, Consumer<Figure> out)
       throws Exception {
     Path work = Path.of("target", "bench", "access");
     Wrk wrk = Wrk.ready(work);
-    writeDay(stack);
+    writeTables(stack);
     Duration length = Duration.ofSeconds(options.pick(3, 5, 10));
 
-    String range = "/quotes/AAPL?from=" + DAY + "&to=" + DAY.plusDays(1);
+    List<Measured> endpoints =
+        List.of(
+            new Measured("latest", "/quotes/AAPL/latest"),
+            new Measured("page-100", "/quotes/AAPL?limit=100"),
+            new Measured("range-1-day", "/quotes/AAPL?from=" + DAY + "&to=" + DAY.plusDays(1)),
+            new Measured("symbols", "/symbols"),
+            new Measured("prediction", "/predictions/AAPL"),
+            new Measured("status", "/status"));
     // as configured (the latest quote kept 250 ms), and reading Cassandra on every request
     try (ServiceProcess service =
             startService(stack, Map.of(), work.resolve("access-service.log"));
@@ -66,70 +82,76 @@ final class AccessBenchmark implements Benchmark {
                 work.resolve("access-service-uncached.log"))) {
       uncached.awaitOk("/health/ready", Duration.ofSeconds(60));
       service.awaitOk("/health/ready", Duration.ofSeconds(60));
-      Path latestBody = work.resolve("latest.json");
-      Path rangeBody = work.resolve("range.json");
-      Files.write(latestBody, body(service, "/quotes/AAPL/latest"));
-      Files.write(rangeBody, body(service, range));
+      // the bare server answers GET /N with the service's own answer to endpoint N
+      List<String> bareArgs = new ArrayList<>();
       int barePort = ServiceProcess.freePort();
+      bareArgs.add(String.valueOf(barePort));
+      for (Measured endpoint : endpoints) {
+        Path body = work.resolve(endpoint.name() + ".json");
+        Files.write(body, body(service, endpoint.path()));
+        bareArgs.add(body.toString());
+        LOG.info("access: {} answers {} B", endpoint.path(), Files.size(body));
+      }
       try (ServiceProcess bare =
           ServiceProcess.ofOwnClasspath(
               "bare-json-server",
               BareJsonServer.class.getName(),
-              List.of(String.valueOf(barePort), latestBody.toString(), rangeBody.toString()),
+              bareArgs,
               HEAP,
               barePort,
               work.resolve("bare.log"))) {
         bare.awaitOk("/1", Duration.ofSeconds(30));
-        LOG.info(
-            "access: bodies {} B (latest) and {} B (one-day range)",
-            Files.size(latestBody),
-            Files.size(rangeBody));
+        Paired trials = Paired.of(name());
+        for (int i = 0; i < endpoints.size(); i++) {
+          Measured endpoint = endpoints.get(i);
+          String bareUrl = bare.url("/" + (i + 1));
+          trials =
+              trials
+                  .trial(endpoint.name(), before -> peak(wrk, service.url(endpoint.path()), length))
+                  .trial("bare-" + endpoint.name(), before -> peak(wrk, bareUrl, length));
+        }
         Paired.Rounds rounds =
-            Paired.of(name())
-                .trial("latest", before -> peak(wrk, service.url("/quotes/AAPL/latest"), length))
-                .trial("bare-latest", before -> peak(wrk, bare.url("/1"), length))
+            trials
                 .trial(
                     "latest-uncached",
                     before -> peak(wrk, uncached.url("/quotes/AAPL/latest"), length))
-                .trial("range", before -> peak(wrk, service.url(range), length))
-                .trial("bare-range", before -> peak(wrk, bare.url("/2"), length))
                 .rounds(options.rounds())
                 .run();
-        compare(rounds, "access.latest", "latest", "bare-latest").forEach(out);
+        List<double[]> errors = new ArrayList<>();
+        for (Measured endpoint : endpoints) {
+          String name = "access." + endpoint.name();
+          compare(rounds, name, endpoint.name(), "bare-" + endpoint.name()).forEach(out);
+          errors.add(rounds.of(endpoint.name(), "errors"));
+          errors.add(rounds.of("bare-" + endpoint.name(), "errors"));
+        }
         Figure bareLatest = rounds.raw("access.latest.bare", "req/s", "bare-latest", "req/s");
         out.accept(
             rounds.against(bareLatest, "access.latest.uncached", "latest-uncached", "req/s"));
         out.accept(rounds.raw("access.latest.uncached.p99", "ms", "latest-uncached", "p99"));
-        compare(rounds, "access.range-1-day", "range", "bare-range").forEach(out);
+        errors.add(rounds.of("latest-uncached", "errors"));
 
-        Figure peak = rounds.raw("access.latest.peak", "req/s", "latest", "req/s");
-        Paired.Rounds at70 =
-            at70PercentOf(wrk, service.url("/quotes/AAPL/latest"), peak, length, options);
-        Figure offered =
-            Figure.raw("access.latest.at-70%.offered", "req/s", at70.of("at-70%", "target"));
-        out.accept(offered);
-        out.accept(at70.against(offered, "access.latest.at-70%", "at-70%", "req/s"));
-        out.accept(at70.raw("access.latest.at-70%.p50", "ms", "at-70%", "p50"));
-        out.accept(at70.raw("access.latest.at-70%.p99", "ms", "at-70%", "p99"));
+        // each endpoint at about 70 % of its own peak, where its p99 is the figure to watch
+        for (Measured endpoint : endpoints) {
+          String name = "access." + endpoint.name();
+          Figure peak = rounds.raw(name, "req/s", endpoint.name(), "req/s");
+          Paired.Rounds at70 =
+              at70PercentOf(wrk, service.url(endpoint.path()), peak, length, options);
+          Figure offered =
+              Figure.raw(name + ".at-70%.offered", "req/s", at70.of("at-70%", "target"));
+          out.accept(offered);
+          out.accept(at70.against(offered, name + ".at-70%", "at-70%", "req/s"));
+          out.accept(at70.raw(name + ".at-70%.p50", "ms", "at-70%", "p50"));
+          out.accept(at70.raw(name + ".at-70%.p99", "ms", "at-70%", "p99"));
+          errors.add(at70.of("at-70%", "errors"));
+        }
         // the most the service held over all its rounds (the kernel's high-water mark): what a
         // Marathon app's mem must allow
         out.accept(
             Figure.raw("access.peak-rss", "MiB", ProcessMemory.peakResidentMib(service.pid())));
-        double errors =
-            Arrays.stream(
-                    new double[][] {
-                      rounds.of("latest", "errors"),
-                      rounds.of("bare-latest", "errors"),
-                      rounds.of("latest-uncached", "errors"),
-                      rounds.of("range", "errors"),
-                      rounds.of("bare-range", "errors"),
-                      at70.of("at-70%", "errors")
-                    })
-                .flatMapToDouble(Arrays::stream)
-                .sum();
-        if (errors > 0) {
+        double failed = errors.stream().flatMapToDouble(Arrays::stream).sum();
+        if (failed > 0) {
           throw new IllegalStateException(
-              (long) errors
+              (long) failed
                   + " requests failed under load; see "
                   + work.resolve("access-service.log"));
         }
@@ -154,10 +176,10 @@ final class AccessBenchmark implements Benchmark {
   }
 
   /**
-   * /latest offered about 70 % of its median peak rate, in timed rounds. wrk has no rate option, so
-   * each of about 100 connections waits a fixed time before each request (about 100 / target
-   * seconds, in whole milliseconds as wrk takes it), and the number of connections is tuned in
-   * short runs until the achieved rate is within 5 % of the target (the wait plus the latency is
+   * An endpoint offered about 70 % of its median peak rate, in timed rounds. wrk has no rate
+   * option, so each of about 100 connections waits a fixed time before each request (about 100 /
+   * target seconds, in whole milliseconds as wrk takes it), and the number of connections is tuned
+   * in short runs until the achieved rate is within 5 % of the target (the wait plus the latency is
    * one connection's cycle); the tuning runs are the rounds' warm-up.
    */
   private static Paired.Rounds at70PercentOf(
@@ -175,7 +197,7 @@ final class AccessBenchmark implements Benchmark {
     }
     int tuned = connections;
     LOG.info("access: at-70%: {} connections waiting {} ms each", tuned, waitMillis);
-    return Paired.of("access at-70%")
+    return Paired.of("access at-70% " + url)
         .trial(
             "at-70%",
             before -> {
@@ -222,8 +244,12 @@ final class AccessBenchmark implements Benchmark {
     return response.body();
   }
 
-  /** One day of AAPL, 1000 quotes 86 s apart, with its day index and latest quote. */
-  private static void writeDay(StackAddresses stack) {
+  /**
+   * What the endpoints read, as the pipeline writes it: one day of AAPL, 1000 quotes 86 s apart,
+   * with its day index and latest quote; {@value #SYMBOLS} symbols with a latest quote each; a
+   * served model of AAPL; and a day of the streaming job's batches, for {@code /status}.
+   */
+  private static void writeTables(StackAddresses stack) {
     try (CqlSession session = CassandraWriteBaseline.session(stack)) {
       CqlSchema.apply(session, KEYSPACE, "{'class': 'SimpleStrategy', 'replication_factor': 1}");
       PreparedStatement quote =
@@ -244,14 +270,64 @@ final class AccessBenchmark implements Benchmark {
           session
               .prepare("INSERT INTO " + KEYSPACE + ".quote_days (symbol, day) VALUES ('AAPL', ?)")
               .bind(DAY));
+      PreparedStatement symbol =
+          session.prepare("INSERT INTO " + KEYSPACE + ".symbols (bucket, symbol) VALUES (0, ?)");
+      PreparedStatement latest =
+          session.prepare(
+              "INSERT INTO "
+                  + KEYSPACE
+                  + ".latest_quote (symbol, ts, price, volume, source)"
+                  + " VALUES (?, ?, ?, ?, 'bench')");
+      for (int i = 0; i < SYMBOLS; i++) {
+        String name = i == 0 ? "AAPL" : String.format("S%03d", i);
+        session.execute(symbol.bind(name));
+        session.execute(latest.bind(name, last, i == 0 ? price : 100.0 + i, 1099L));
+      }
+      PortableModel model =
+          new PortableModel(
+              PortableModel.LINEAR_REGRESSION,
+              PortableModel.NEXT_LOG_RETURN,
+              ForecastFeatures.NAMES,
+              Collections.nCopies(ForecastFeatures.NAMES.size(), 0.0),
+              Collections.nCopies(ForecastFeatures.NAMES.size(), 1.0),
+              Collections.nCopies(ForecastFeatures.NAMES.size(), 0.01),
+              0.0);
       session.execute(
           session
               .prepare(
                   "INSERT INTO "
                       + KEYSPACE
-                      + ".latest_quote (symbol, ts, price, volume, source)"
-                      + " VALUES ('AAPL', ?, ?, ?, 'bench')")
-              .bind(last, price, 1099L));
+                      + ".models (symbol, version, kind, model, features, metrics, trained_at,"
+                      + " promoted) VALUES ('AAPL', 1, ?, ?, ?, ?, ?, true)")
+              .bind(
+                  model.kind(),
+                  model.toJson(),
+                  model.features(),
+                  Map.of("rmse", 1.0, "baseline_rmse", 1.1),
+                  last));
+      session.execute(
+          session
+              .prepare(
+                  "INSERT INTO "
+                      + KEYSPACE
+                      + ".served_models (symbol, version, promoted_at) VALUES ('AAPL', 1, ?)")
+              .bind(last));
+      // a batch every 250 ms over the last 5 minutes, of each query, as /status reads them
+      PreparedStatement batch =
+          session.prepare(
+              "INSERT INTO "
+                  + KEYSPACE
+                  + ".ingest_batches (query, day, batch_id, at, input_rows, quotes, rejected, late,"
+                  + " bars, backfilled, duration_ms, offsets_behind) VALUES (?, ?, ?, ?, 50, 50, 0,"
+                  + " 0, 5, 0, 40, 0) USING TTL 86400");
+      Instant now = Instant.now();
+      for (String query : List.of("ingest", "ingest-bars")) {
+        for (int i = 0; i < 1200; i++) {
+          Instant at = now.minusMillis(250L * i);
+          session.execute(
+              batch.bind(query, LocalDate.ofInstant(at, ZoneOffset.UTC), 10_000L - i, at));
+        }
+      }
     }
   }
 }

@@ -134,13 +134,13 @@ final class IngestBenchmark implements Benchmark {
       out.accept(rounds.raw("ingest.job.bars.batches", "batches", "job", "bars-batches"));
       out.accept(rounds.raw("ingest.job.bars.spark-jobs", "jobs/batch", "job", "bars-jobs/batch"));
       out.accept(rounds.raw("ingest.job.peak-rss", "MiB", "job", "peak-rss"));
-      // the rows the job writes per quote: the quote, its share of the bars, and a latest_quote
-      // and a quote_days row per symbol and batch (the work the raw inserts repeat)
+      // the rows the job writes per quote: the quote, its share of the bars, and a symbols, a
+      // quote_days and a latest_quote row per symbol and batch (the work the raw inserts repeat)
       double[] bars = rounds.of("job", "bars");
       double[] batches = rounds.of("job", "quotes-batches");
       double[] rowsPerQuote = new double[bars.length];
       for (int i = 0; i < bars.length; i++) {
-        rowsPerQuote[i] = (count + bars[i] + 2 * batches[i] * SYMBOLS) / count;
+        rowsPerQuote[i] = (count + bars[i] + 3 * batches[i] * SYMBOLS) / count;
       }
       out.accept(Figure.raw("ingest.rows-per-quote", "rows", rowsPerQuote));
 

@@ -16,8 +16,8 @@ import java.util.function.IntFunction;
  * The baseline of the streaming job's writes: the rows a run of the job wrote, written again as
  * async prepared inserts through the Java driver ({@value CassandraWriteBaseline#IN_FLIGHT} in
  * flight) into the same tables of a keyspace of their own: every quote into {@code quotes_by_day},
- * as many bars into {@code bars_1m} as the job wrote, and one {@code quote_days} and one {@code
- * latest_quote} row per symbol and batch, as the job writes them.
+ * as many bars into {@code bars_1m} as the job wrote, and one {@code symbols}, one {@code
+ * quote_days} and one {@code latest_quote} row per symbol and batch, as the job writes them.
  */
 final class RawWrites {
 
@@ -46,6 +46,8 @@ final class RawWrites {
                 + keyspace
                 + ".bars_1m (symbol, day, minute, open, high, low, close, volume, quotes, close_ts)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    PreparedStatement symbolRow =
+        session.prepare("INSERT INTO " + keyspace + ".symbols (bucket, symbol) VALUES (0, ?)");
     PreparedStatement quoteDay =
         session.prepare("INSERT INTO " + keyspace + ".quote_days (symbol, day) VALUES (?, ?)");
     PreparedStatement newest =
@@ -71,6 +73,7 @@ final class RawWrites {
         };
     CassandraWriteBaseline.writeAll(session, quotes / 10, quoteRow);
     long began = System.nanoTime();
+    CassandraWriteBaseline.writeAll(session, perBatch, i -> symbolRow.bind(symbol(i % symbols)));
     CassandraWriteBaseline.writeAll(
         session, perBatch, i -> quoteDay.bind(symbol(i % symbols), day.plusDays(i / symbols)));
     CassandraWriteBaseline.writeAll(session, quotes, quoteRow);

@@ -1,13 +1,17 @@
 package io.smack.collector;
 
 import com.typesafe.config.Config;
+import io.smack.common.HttpTls;
 import io.smack.common.KafkaSettings;
 import io.smack.common.Settings;
+import io.smack.common.Startup;
 import java.time.Clock;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +27,12 @@ public final class CollectorMain {
   private CollectorMain() {}
 
   public static void main(String[] args) {
-    Config config = Settings.load();
-    CollectorSettings settings = CollectorSettings.from(config, Clock.systemUTC());
-    KafkaSettings kafka = KafkaSettings.from(config);
+    Config config = Startup.orExit("the collector", Settings::load);
+    CollectorSettings settings =
+        Startup.orExit("the collector", () -> CollectorSettings.from(config, Clock.systemUTC()));
+    KafkaSettings kafka = Startup.orExit("the collector", () -> KafkaSettings.from(config));
+    HttpTls tls = HttpTls.from(config);
+    Startup.orExit("the collector", () -> tls.on() ? tls.serverContext() : null);
     ActorSystem system = ActorSystem.create("collector");
     SourceHealth.Metrics metrics = new SourceHealth.Metrics();
     Collector collector = Collector.start(system, settings, kafka, metrics);
@@ -57,8 +64,7 @@ public final class CollectorMain {
               }
             });
 
-    Http.get(system)
-        .newServerAt(settings.httpHost(), settings.httpPort())
+    serverAt(system, settings.httpHost(), settings.httpPort(), tls)
         .bind(new CollectorRoutes(collector.sources(), metrics.registry).routes())
         .whenComplete(
             (binding, error) -> {
@@ -73,12 +79,21 @@ public final class CollectorMain {
                     error.getMessage());
                 System.exit(1);
               } else {
-                LOG.info("health and metrics on http://{}/health", binding.localAddress());
+                LOG.info(
+                    "health and metrics on {}://{}/health", tls.scheme(), binding.localAddress());
                 shutdown.addTask(
                     CoordinatedShutdown.PhaseServiceUnbind(),
                     "unbind-health",
                     () -> binding.unbind().thenApply(x -> Done.getInstance()));
               }
             });
+  }
+
+  /** Where health and metrics are served: HTTPS when {@code smack.http.tls} has a keystore. */
+  static ServerBuilder serverAt(ActorSystem system, String host, int port, HttpTls tls) {
+    ServerBuilder server = Http.get(system).newServerAt(host, port);
+    return tls.on()
+        ? server.enableHttps(ConnectionContext.httpsServer(tls.serverContext()))
+        : server;
   }
 }

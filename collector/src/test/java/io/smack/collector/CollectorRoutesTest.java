@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smack.common.DeadLetter;
+import io.smack.common.HttpTls;
 import io.smack.common.Quote;
+import io.smack.common.Rejection;
+import io.smack.common.Settings;
+import io.smack.localstack.SelfSignedKeystore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +26,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The health and metrics routes through a socket, with the Jackson line the service runs on. */
 class CollectorRoutesTest {
@@ -44,7 +52,13 @@ class CollectorRoutesTest {
             List.of(
                 new Collected.Accepted(
                     "sim",
-                    new Quote("AAPL", Instant.parse("2026-11-23T14:30:00Z"), 189.5, 1, "sim")))),
+                    new Quote("AAPL", Instant.parse("2026-11-23T14:30:00Z"), 189.5, 1, "sim")),
+                new Collected.Rejected(
+                    new DeadLetter(
+                        "sim",
+                        new Rejection(Rejection.Reason.BAD_PRICE, "price -1 is not above 0"),
+                        "AAPL,-1".getBytes(StandardCharsets.UTF_8),
+                        Instant.parse("2026-11-23T14:30:01Z"))))),
         Map.of("sim", SIM));
     FEED.started();
     FEED.failed(new HttpFeed.FeedException("http://feed/q answered 500"));
@@ -68,6 +82,7 @@ class CollectorRoutesTest {
     JsonNode sim = health.get("sources").get("sim");
     assertThat(sim.get("state").asText()).isEqualTo("running");
     assertThat(sim.get("sent").asLong()).isEqualTo(1);
+    assertThat(sim.get("rejected").asLong()).isEqualTo(1);
     assertThat(sim.get("newest_quote_ts").asText()).isEqualTo("2026-11-23T14:30:00Z");
     JsonNode feed = health.get("sources").get("feed");
     assertThat(feed.get("state").asText()).isEqualTo("restarting");
@@ -83,8 +98,34 @@ class CollectorRoutesTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body())
         .contains("smack_collector_quotes_sent_total{source=\"sim\"} 1.0")
+        // the count /health gives as rejected, by reason
+        .contains("smack_collector_quotes_rejected_total{reason=\"bad_price\",source=\"sim\"} 1.0")
         .contains("smack_collector_source_failures_total{source=\"feed\"} 1.0")
         .contains("smack_collector_source_up{source=\"feed\"} 0.0");
+  }
+
+  @Test
+  void should_serve_health_over_https_with_the_configured_key(@TempDir Path dir) throws Exception {
+    // given: a key made here, and the settings a Marathon app would set
+    SelfSignedKeystore key = SelfSignedKeystore.create(dir);
+    HttpTls tls = HttpTls.from(Settings.load(key.environment()));
+    ServerBinding https =
+        CollectorMain.serverAt(system, "127.0.0.1", 0, tls)
+            .bind(new CollectorRoutes(List.of(SIM, FEED), METRICS.registry).routes())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    try {
+      // when: a client that trusts this certificate alone
+      HttpResponse<String> health =
+          key.get("https://127.0.0.1:" + https.localAddress().getPort() + "/health");
+
+      // then
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.sslSession()).isPresent();
+      assertThat(health.body()).contains("\"sim\"");
+    } finally {
+      https.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
   }
 
   private static HttpResponse<String> get(String path) throws Exception {

@@ -12,11 +12,20 @@ public final class Tables {
   /** The newest quote per symbol. */
   public static final String LATEST_QUOTE = "latest_quote";
 
+  /** Every symbol with a stored quote, sorted, in one partition ({@link #SYMBOLS_BUCKET}). */
+  public static final String SYMBOLS = "symbols";
+
+  /** The one partition of {@link #SYMBOLS}. */
+  public static final int SYMBOLS_BUCKET = 0;
+
   /** One-minute open/high/low/close/volume bars: partition (symbol, day), clustered by minute. */
   public static final String BARS_1M = "bars_1m";
 
   /** Trained models per symbol, newest version first. */
   public static final String MODELS = "models";
+
+  /** The version each symbol serves, written atomically with the models' promoted flags. */
+  public static final String SERVED_MODELS = "served_models";
 
   /** Predictions served, to compare with what happened. */
   public static final String PREDICTIONS = "predictions";

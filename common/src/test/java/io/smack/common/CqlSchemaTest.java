@@ -22,8 +22,10 @@ class CqlSchemaTest {
             "CREATE TABLE IF NOT EXISTS it_42.quotes_by_day",
             "CREATE TABLE IF NOT EXISTS it_42.quote_days",
             "CREATE TABLE IF NOT EXISTS it_42.latest_quote",
+            "CREATE TABLE IF NOT EXISTS it_42.symbols",
             "CREATE TABLE IF NOT EXISTS it_42.bars_1m",
             "CREATE TABLE IF NOT EXISTS it_42.models",
+            "CREATE TABLE IF NOT EXISTS it_42.served_models",
             "CREATE TABLE IF NOT EXISTS it_42.predictions",
             "CREATE TABLE IF NOT EXISTS it_42.ingest_batches");
     assertThat(statements.get(0))
@@ -44,8 +46,10 @@ class CqlSchemaTest {
             Tables.QUOTES_BY_DAY,
             Tables.QUOTE_DAYS,
             Tables.LATEST_QUOTE,
+            Tables.SYMBOLS,
             Tables.BARS_1M,
             Tables.MODELS,
+            Tables.SERVED_MODELS,
             Tables.PREDICTIONS,
             Tables.INGEST_BATCHES)) {
       assertThat(script).contains("smack." + table + " (");

@@ -8,6 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,12 +18,22 @@ import java.util.List;
 final class Api {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How the API writes an instant: UTC, exactly three fraction digits. */
+  private static final DateTimeFormatter INSTANT =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
   Api(String base) {
     this.base = base;
+  }
+
+  /** {@code instant} as the API writes it. */
+  static String instant(Instant instant) {
+    return INSTANT.format(instant);
   }
 
   String url(String path) {

@@ -355,7 +355,7 @@ class ClusterFaultsIT {
       KnownLoad.Row last = load.latest(symbol);
       assertThat(latest.get("ts").asText())
           .as("latest of " + symbol)
-          .isEqualTo(last.ts().toString());
+          .isEqualTo(Api.instant(last.ts()));
       assertThat(latest.get("price").asDouble()).isEqualTo(Double.parseDouble(last.price()));
     }
     return counts;

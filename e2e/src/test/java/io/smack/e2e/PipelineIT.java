@@ -137,7 +137,7 @@ class PipelineIT {
         CSV.get("AAPL").stream()
             .filter(r -> !r.ts().isBefore(from) && r.ts().isBefore(to))
             .sorted(Comparator.comparing(Row::ts).reversed())
-            .map(r -> r.ts().toString())
+            .map(r -> Api.instant(r.ts()))
             .toList();
     assertThat(quotes.findValuesAsText("ts")).hasSize(12).containsExactlyElementsOf(expected);
   }
@@ -147,7 +147,7 @@ class PipelineIT {
     for (Map.Entry<String, List<Row>> symbol : CSV.entrySet()) {
       Row last = symbol.getValue().get(symbol.getValue().size() - 1);
       JsonNode latest = api.json("/quotes/" + symbol.getKey() + "/latest");
-      assertThat(latest.get("ts").asText()).as(symbol.getKey()).isEqualTo(last.ts().toString());
+      assertThat(latest.get("ts").asText()).as(symbol.getKey()).isEqualTo(Api.instant(last.ts()));
       assertThat(latest.get("price").asDouble()).isEqualTo(last.price());
     }
   }
@@ -171,7 +171,7 @@ class PipelineIT {
     // then
     List<Row> msft = CSV.get("MSFT");
     assertThat(prediction.get("asOf").asText())
-        .isEqualTo(msft.get(msft.size() - 1).ts().toString());
+        .isEqualTo(Api.instant(msft.get(msft.size() - 1).ts()));
     assertThat(prediction.get("predicted").asDouble()).isPositive();
     assertThat(prediction.get("prices")).hasSize(21);
     JsonNode errors = api.json("/predictions/MSFT/errors").get("errors");

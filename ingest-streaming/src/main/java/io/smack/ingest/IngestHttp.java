@@ -3,13 +3,16 @@ package io.smack.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.smack.ingest.IngestProgress.State;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * The driver's own HTTP port, on Prometheus's HTTP server: {@code GET /metrics} (Prometheus text
@@ -21,14 +24,24 @@ final class IngestHttp {
 
   private IngestHttp() {}
 
-  static HTTPServer start(String host, int port, PrometheusRegistry registry, Supplier<State> state)
+  /**
+   * @param https the TLS context when the port serves HTTPS ({@code smack.http.tls})
+   */
+  static HTTPServer start(
+      String host,
+      int port,
+      Optional<SSLContext> https,
+      PrometheusRegistry registry,
+      Supplier<State> state)
       throws IOException {
-    return HTTPServer.builder()
-        .hostname(host)
-        .port(port)
-        .registry(registry)
-        .defaultHandler(exchange -> answer(exchange, state.get()))
-        .buildAndStart();
+    HTTPServer.Builder builder =
+        HTTPServer.builder()
+            .hostname(host)
+            .port(port)
+            .registry(registry)
+            .defaultHandler(exchange -> answer(exchange, state.get()));
+    https.ifPresent(context -> builder.httpsConfigurator(new HttpsConfigurator(context)));
+    return builder.buildAndStart();
   }
 
   private static void answer(HttpExchange exchange, State state) throws IOException {

@@ -1,8 +1,13 @@
 package io.smack.ingest;
 
+import com.typesafe.config.Config;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.smack.common.HttpTls;
 import io.smack.common.Settings;
+import io.smack.common.Startup;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
@@ -24,7 +29,14 @@ public final class IngestMain {
   private IngestMain() {}
 
   public static void main(String[] args) throws Exception {
-    IngestSettings settings = IngestSettings.from(Settings.load());
+    Config config = Startup.orExit("the streaming job", Settings::load);
+    IngestSettings settings =
+        Startup.orExit("the streaming job", () -> IngestSettings.from(config));
+    HttpTls tls = HttpTls.from(config);
+    Optional<SSLContext> https =
+        Startup.orExit(
+            "the streaming job",
+            () -> tls.on() ? Optional.of(tls.serverContext()) : Optional.empty());
     SparkSession spark = SparkSession.builder().config(IngestJob.sparkConf(settings)).getOrCreate();
     if (settings.createSchema()) {
       IngestJob.createSchema(spark, settings.cassandra());
@@ -35,14 +47,15 @@ public final class IngestMain {
       IngestJob.Parts parts = IngestJob.parts(spark, settings, topicEnds, registry);
       try (HTTPServer http =
           IngestHttp.start(
-              settings.httpHost(), settings.httpPort(), registry, parts.progress()::state)) {
+              settings.httpHost(), settings.httpPort(), https, registry, parts.progress()::state)) {
         LOG.info(
             "ingest-streaming: {} -> keyspace {} on {}, checkpoints under {}, health and metrics on"
-                + " port {}",
+                + " {} port {}",
             settings.kafka().quotesTopic(),
             settings.cassandra().keyspace(),
             spark.sparkContext().master(),
             settings.checkpoint(),
+            tls.scheme(),
             http.getPort());
         IngestJob.Queries queries = parts.start(spark, settings);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(queries), "ingest-stop"));

@@ -30,10 +30,11 @@ import org.apache.spark.sql.Row;
 /**
  * Writes one partition of a micro-batch's decoded records (the fields of {@link
  * QuoteParsing#DECODED}) into Cassandra in one pass, through the connector's session of the
- * executor: first the partition's (symbol, day) pairs into {@code quote_days} (a reader may find a
- * day without quotes, never quotes it cannot find), then every quote into {@code quotes_by_day},
- * then the newest quote of each symbol into {@code latest_quote} with its event time as the cell's
- * write time (a late, older quote never replaces a newer one). Yields one {@link Summary}.
+ * executor: first the partition's symbols into {@code symbols} and its (symbol, day) pairs into
+ * {@code quote_days} (a reader may find a symbol or a day without quotes, never quotes it cannot
+ * find), then every quote into {@code quotes_by_day}, then the newest quote of each symbol into
+ * {@code latest_quote} with its event time as the cell's write time (a late, older quote never
+ * replaces a newer one). Yields one {@link Summary}.
  *
  * <p>Why not the connector's DataFrame writer: it writes one table per Spark job, and each job
  * costs a scheduling round on every partition; one pass writes the three tables in one job, which
@@ -83,6 +84,8 @@ final class QuoteWriter implements FlatMapFunction<Iterator<Row>, QuoteWriter.Su
    * @return the newest event time written
    */
   private Instant write(CqlSession session, List<Row> quotes) {
+    PreparedStatement symbolRow =
+        session.prepare("INSERT INTO " + table(Tables.SYMBOLS) + " (bucket, symbol) VALUES (?, ?)");
     PreparedStatement day =
         session.prepare("INSERT INTO " + table(Tables.QUOTE_DAYS) + " (symbol, day) VALUES (?, ?)");
     PreparedStatement quote =
@@ -103,6 +106,9 @@ final class QuoteWriter implements FlatMapFunction<Iterator<Row>, QuoteWriter.Su
       String symbol = row.getString(1);
       days.add(symbol + '\n' + utcDay(ts(row)));
       newest.merge(symbol, row, (a, b) -> ts(b).isAfter(ts(a)) ? b : a);
+    }
+    for (String name : newest.keySet()) {
+      writes.add(bind(symbolRow, Tables.SYMBOLS_BUCKET, name));
     }
     for (String pair : days) {
       int cut = pair.indexOf('\n');

@@ -109,6 +109,9 @@ public final class Haproxy implements AutoCloseable, Supervisor.Running {
     lines.add("  retry-on all-retryable-errors");
     lines.add("frontend api");
     lines.add("  bind 127.0.0.1:" + port);
+    // the client's address for the access service's rate limit (ACCESS_TRUST_FORWARDED_FOR), as
+    // marathon-lb's HTTP frontends give it
+    lines.add("  option forwardfor");
     lines.add("  default_backend access");
     lines.add("backend access");
     lines.add("  balance roundrobin");

@@ -220,7 +220,15 @@ public final class Pipeline implements AutoCloseable {
                   ModuleProcess.accessService(
                       root,
                       name,
-                      environment(Map.of("HTTP_PORT", String.valueOf(port))),
+                      environment(
+                          instancePorts.size() == 1
+                              ? Map.of("HTTP_PORT", String.valueOf(port))
+                              // behind HAProxy, which gives the client's address in the header
+                              : Map.of(
+                                  "HTTP_PORT",
+                                  String.valueOf(port),
+                                  "ACCESS_TRUST_FORWARDED_FOR",
+                                  "true")),
                       log(name))));
     }
     // a restart resumes from the same checkpoints

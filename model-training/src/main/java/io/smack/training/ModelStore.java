@@ -1,6 +1,9 @@
 package io.smack.training;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.spark.connector.cql.CassandraConnector;
@@ -11,9 +14,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code models} table: each training stores a new version per symbol; the service serves the
- * newest promoted one. Versions are numbered 1, 2, … per symbol; a version is taken with a
- * lightweight transaction, so two runs at once never write the same version.
+ * The {@code models} table and the {@code served_models} pointer: each training stores a new
+ * version per symbol, and a promoted version becomes the one the service serves. Versions are
+ * numbered 1, 2, … per symbol; a version is taken with a lightweight transaction, so two runs at
+ * once never write the same version. A promotion sets the versions' flags and the pointer in one
+ * logged batch, so that Cassandra applies all of it or none (a lightweight transaction cannot join
+ * a batch across partitions: the version is taken unpromoted first, then promoted).
  */
 final class ModelStore {
 
@@ -22,10 +28,12 @@ final class ModelStore {
 
   private final CassandraConnector cassandra;
   private final String table;
+  private final String served;
 
   ModelStore(CassandraConnector cassandra, String keyspace) {
     this.cassandra = cassandra;
     this.table = keyspace + "." + Tables.MODELS;
+    this.served = keyspace + "." + Tables.SERVED_MODELS;
   }
 
   /**
@@ -34,6 +42,15 @@ final class ModelStore {
    * @return the version written
    */
   int store(String symbol, Trained trained, boolean promoted, Instant trainedAt) {
+    int version = take(symbol, trained, trainedAt);
+    if (promoted) {
+      promote(symbol, version, List.of(), trainedAt);
+    }
+    return version;
+  }
+
+  /** Writes the model as the symbol's next free version, not promoted. */
+  private int take(String symbol, Trained trained, Instant trainedAt) {
     return cassandra.withSessionDo(
         session -> {
           int version = newest(session, symbol).map(v -> v.version() + 1).orElse(1);
@@ -55,7 +72,7 @@ final class ModelStore {
                       trained.from(),
                       trained.to(),
                       trained.trainRows(),
-                      promoted))
+                      false))
               .wasApplied()) {
             version++; // another run took it
           }
@@ -78,9 +95,22 @@ final class ModelStore {
                 .toList());
   }
 
+  /** The version the symbol serves; empty when none. */
+  Optional<Integer> served(String symbol) {
+    return cassandra.withSessionDo(
+        session ->
+            Optional.ofNullable(
+                    session
+                        .execute(
+                            SimpleStatement.newInstance(
+                                "SELECT version FROM " + served + " WHERE symbol = ?", symbol))
+                        .one())
+                .map(row -> row.getInt(0)));
+  }
+
   /**
-   * Makes {@code version} the served one: it is promoted and every newer version is not, so the
-   * newest promoted version — what the access service serves — is this one.
+   * Makes {@code version} the served one: it is promoted and every newer version is not (so that
+   * the flags read as the history of what served), and the pointer names it.
    *
    * @throws IllegalArgumentException when the version is not stored
    */
@@ -95,20 +125,32 @@ final class ModelStore {
               + "; stored: "
               + versions.stream().map(Version::version).toList());
     }
-    cassandra.withSessionDo(
-        session -> {
-          for (Version stored : versions) {
-            if (stored.version() >= version) {
-              session.execute(
-                  SimpleStatement.newInstance(
-                      "UPDATE " + table + " SET promoted = ? WHERE symbol = ? AND version = ?",
-                      stored.version() == version,
-                      symbol,
-                      stored.version()));
-            }
-          }
-          return null;
-        });
+    promote(symbol, version, versions, Instant.now());
+  }
+
+  private void promote(String symbol, int version, List<Version> versions, Instant at) {
+    BatchStatementBuilder batch = BatchStatement.builder(BatchType.LOGGED);
+    batch.addStatement(
+        SimpleStatement.newInstance(
+            "UPDATE " + table + " SET promoted = true WHERE symbol = ? AND version = ?",
+            symbol,
+            version));
+    for (Version stored : versions) {
+      if (stored.version() > version && stored.promoted()) {
+        batch.addStatement(
+            SimpleStatement.newInstance(
+                "UPDATE " + table + " SET promoted = false WHERE symbol = ? AND version = ?",
+                symbol,
+                stored.version()));
+      }
+    }
+    batch.addStatement(
+        SimpleStatement.newInstance(
+            "INSERT INTO " + served + " (symbol, version, promoted_at) VALUES (?, ?, ?)",
+            symbol,
+            version,
+            at));
+    cassandra.withSessionDo(session -> session.execute(batch.build()));
   }
 
   private Optional<Version> newest(CqlSession session, String symbol) {

@@ -99,6 +99,8 @@ class TrainingIT {
           v1.getMap("metrics", String.class, Double.class).get("rmse")
               < v1.getMap("metrics", String.class, Double.class).get("baseline_rmse");
       assertThat(v1.getBoolean("promoted")).isEqualTo(beats);
+      // the pointer the access service reads names the version exactly when it is promoted
+      assertThat(served().get(v1.getString("symbol"))).isEqualTo(beats ? 1 : null);
     }
     // and the stored model is Spark's, and predicts what Spark predicts on the held-out rows
     PortableModel stored = PortableModel.fromJson(models.get("AAPL").get(0).getString("model"));
@@ -146,6 +148,7 @@ class TrainingIT {
     assertThat(after.get("AAPL"))
         .extracting(r -> r.getInt("version") + ":" + r.getBoolean("promoted"))
         .containsExactly("2:false", "1:true");
+    assertThat(served()).containsEntry("MSFT", 2).containsEntry("AAPL", 1).hasSize(5);
   }
 
   @Test
@@ -207,6 +210,16 @@ class TrainingIT {
                     price,
                     0L,
                     "vega-datasets")));
+  }
+
+  /** The served_models pointers: symbol → version. */
+  private static Map<String, Integer> served() {
+    return cassandra
+        .withSessionDo(
+            session ->
+                session.execute("SELECT * FROM " + keyspace + "." + Tables.SERVED_MODELS).all())
+        .stream()
+        .collect(Collectors.toMap(r -> r.getString("symbol"), r -> r.getInt("version")));
   }
 
   private static Map<String, List<Row>> models() {

@@ -1,0 +1,111 @@
+package io.smack.localstack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A key and a self-signed certificate for {@code localhost} and {@code 127.0.0.1}, made by the
+ * JDK's own {@code keytool} for a test: the keystore a service's {@code HTTP_TLS_KEYSTORE} points
+ * at, and a client's TLS context that trusts that certificate alone (so a client that trusts
+ * nothing else proves the service served this key).
+ *
+ * @param keystore the PKCS12 file
+ * @param password its password
+ */
+public record SelfSignedKeystore(Path keystore, String password) {
+
+  /** Makes the keystore in {@code dir}. */
+  public static SelfSignedKeystore create(Path dir) {
+    Path keystore = dir.resolve("server.p12");
+    String password = "test-" + Long.toHexString(System.nanoTime());
+    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+    try {
+      Files.createDirectories(dir);
+      Files.deleteIfExists(keystore);
+      Process process =
+          new ProcessBuilder(
+                  List.of(
+                      keytool.toString(),
+                      "-genkeypair",
+                      "-alias",
+                      "server",
+                      "-keyalg",
+                      "EC",
+                      "-groupname",
+                      "secp256r1",
+                      "-dname",
+                      "CN=localhost",
+                      "-ext",
+                      "SAN=dns:localhost,ip:127.0.0.1",
+                      "-validity",
+                      "2",
+                      "-storetype",
+                      "PKCS12",
+                      "-keystore",
+                      keystore.toString(),
+                      "-storepass",
+                      password))
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(process.getInputStream().readAllBytes());
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException("keytool failed: " + output);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("making a keystore in " + dir + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while making a keystore", e);
+    }
+    return new SelfSignedKeystore(keystore, password);
+  }
+
+  /** The settings that point a service at this keystore, as a Marathon app's env would. */
+  public Map<String, String> environment() {
+    return Map.of("HTTP_TLS_KEYSTORE", keystore.toString(), "HTTP_TLS_KEYSTORE_PASSWORD", password);
+  }
+
+  /** GET {@code url} with an HTTPS client that trusts this certificate and no other. */
+  public HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return HttpClient.newBuilder()
+        .sslContext(trustingClient())
+        .build()
+        .send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A client's TLS context that trusts this certificate and no other. */
+  public SSLContext trustingClient() {
+    try (InputStream in = Files.newInputStream(keystore)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, password.toCharArray());
+      KeyStore trusted = KeyStore.getInstance("PKCS12");
+      trusted.load(null, null);
+      trusted.setCertificateEntry("server", store.getCertificate("server"));
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + keystore + " failed", e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("a client context trusting " + keystore + " failed", e);
+    }
+  }
+}
