@@ -52,6 +52,13 @@ final class AccessService {
   private final CassandraConnection cassandra;
   private final SymbolCache<Optional<ModelRepository.ServedModel>> models;
   private final SymbolCache<Optional<LatestQuote>> latest;
+
+  /**
+   * The last verdict, kept for {@code status-cache-ttl}: a verdict reads up to 3 000 batch rows,
+   * and one a second is as fresh as a dashboard or a load balancer's check needs, however many ask.
+   */
+  private final SymbolCache<Status> statusCache;
+
   private final int maxSymbols;
   private final Series series;
   private final PipelineStatus.Thresholds thresholds;
@@ -76,6 +83,7 @@ final class AccessService {
     this.models =
         SymbolCache.of("served-model", settings.modelReloadInterval(), size, ticker, metrics);
     this.latest = SymbolCache.of("latest-quote", settings.latestCacheTtl(), size, ticker, metrics);
+    this.statusCache = SymbolCache.of("status", settings.statusCacheTtl(), 1, ticker, metrics);
     this.lastRecorded = Caffeine.newBuilder().maximumSize(size).build();
     this.maxSymbols = settings.maxSymbols();
     this.series = settings.predictionSeries();
@@ -141,6 +149,10 @@ final class AccessService {
   /** Is data flowing? See {@link PipelineStatus}. */
   CompletionStage<Status> status() {
     Repositories repositories = repositories();
+    return statusCache.get("status", key -> readStatus(repositories));
+  }
+
+  private CompletionStage<Status> readStatus(Repositories repositories) {
     Instant now = clock.instant();
     CompletionStage<List<ProgressRepository.Batch>> batches =
         repositories.progress().newest(thresholds.query(), STATUS_BATCHES, now);

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
  * @param maxLimit the largest {@code ?limit=} accepted
  * @param modelReloadInterval how long a symbol's served model is kept before it is read again
  * @param latestCacheTtl how long a symbol's latest quote is kept in memory; zero: not kept
+ * @param statusCacheTtl how long a {@code /status} verdict is kept; zero: not kept
  * @param cacheMaxSymbols the most symbols each cache holds
  * @param maxSymbols the most symbols {@code /symbols} lists and {@code /status} reports on
  * @param predictionSeries {@link Series#QUOTES} or {@link Series#BARS}
@@ -45,6 +46,7 @@ record AccessSettings(
     int maxLimit,
     Duration modelReloadInterval,
     Duration latestCacheTtl,
+    Duration statusCacheTtl,
     int cacheMaxSymbols,
     int maxSymbols,
     Series predictionSeries,
@@ -94,6 +96,7 @@ record AccessSettings(
         maxLimit,
         positive(access, "model-reload-interval"),
         notNegative(access, "latest-cache-ttl"),
+        notNegative(access, "status-cache-ttl"),
         atLeastOne(access, "cache-max-symbols"),
         atLeastOne(access, "max-symbols"),
         series(access.getString("prediction-series")),

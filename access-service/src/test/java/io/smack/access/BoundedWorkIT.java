@@ -96,8 +96,8 @@ class BoundedWorkIT {
   }
 
   /**
-   * The module README's table "What a request costs", uncached: a service whose latest quote is
-   * never kept and whose models are read again after a millisecond.
+   * The module README's table "What a request costs", uncached: a service whose latest quote and
+   * verdict are never kept and whose models are read again after a millisecond.
    */
   @Test
   void should_send_each_endpoint_the_statements_the_readme_gives(StackAddresses stack)
@@ -125,7 +125,10 @@ class BoundedWorkIT {
         RunningService.start(
             stack,
             keyspace,
-            Map.of("ACCESS_LATEST_CACHE_TTL", "0", "ACCESS_MODEL_RELOAD_INTERVAL", "1ms"))) {
+            Map.of(
+                "ACCESS_LATEST_CACHE_TTL", "0",
+                "ACCESS_STATUS_CACHE_TTL", "0",
+                "ACCESS_MODEL_RELOAD_INTERVAL", "1ms"))) {
       Map<String, Integer> counted = new LinkedHashMap<>();
       for (String endpoint : expected.keySet()) {
         Thread.sleep(5); // past the model reload interval
