@@ -2,6 +2,8 @@ package io.smack.access;
 
 import io.smack.common.Settings;
 import io.smack.common.Startup;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,17 +22,11 @@ public final class AccessMain {
 
   public static void main(String[] args) {
     AccessSettings settings =
-        Startup.orExit(
-            "the access service",
-            () -> {
-              AccessSettings loaded = AccessSettings.from(Settings.load());
-              if (loaded.tls().on()) {
-                loaded.tls().serverContext(); // a keystore that cannot serve stops it here
-              }
-              return loaded;
-            });
+        Startup.orExit("the access service", () -> AccessSettings.from(Settings.load()));
+    // a keystore that cannot serve stops the service here, before anything starts
+    Optional<SSLContext> https = Startup.orExit("the access service", settings.tls()::context);
     ActorSystem system = ActorSystem.create("access");
-    AccessServer.start(system, settings)
+    AccessServer.start(system, settings, https)
         .whenComplete(
             (server, error) -> {
               if (error != null) {

@@ -2,8 +2,10 @@ package io.smack.access;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -34,9 +36,17 @@ final class AccessServer {
    *     serve
    */
   static CompletionStage<AccessServer> start(ActorSystem system, AccessSettings settings) {
+    return start(system, settings, settings.tls().context());
+  }
+
+  /**
+   * @param https the TLS context, already read from the keystore; empty: plain HTTP
+   */
+  static CompletionStage<AccessServer> start(
+      ActorSystem system, AccessSettings settings, Optional<SSLContext> https) {
     ServerBuilder server = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort());
-    if (settings.tls().on()) {
-      server = server.enableHttps(ConnectionContext.httpsServer(settings.tls().serverContext()));
+    if (https.isPresent()) {
+      server = server.enableHttps(ConnectionContext.httpsServer(https.get()));
     }
     HttpMetrics metrics = new HttpMetrics();
     CassandraConnection cassandra = CassandraConnection.open(settings, Json.MAPPER, metrics);

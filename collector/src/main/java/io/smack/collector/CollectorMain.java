@@ -6,6 +6,8 @@ import io.smack.common.KafkaSettings;
 import io.smack.common.Settings;
 import io.smack.common.Startup;
 import java.time.Clock;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -32,7 +34,8 @@ public final class CollectorMain {
         Startup.orExit("the collector", () -> CollectorSettings.from(config, Clock.systemUTC()));
     KafkaSettings kafka = Startup.orExit("the collector", () -> KafkaSettings.from(config));
     HttpTls tls = HttpTls.from(config);
-    Startup.orExit("the collector", () -> tls.on() ? tls.serverContext() : null);
+    // a keystore that cannot serve stops the collector here, before anything starts
+    Optional<SSLContext> https = Startup.orExit("the collector", tls::context);
     ActorSystem system = ActorSystem.create("collector");
     SourceHealth.Metrics metrics = new SourceHealth.Metrics();
     Collector collector = Collector.start(system, settings, kafka, metrics);
@@ -64,7 +67,7 @@ public final class CollectorMain {
               }
             });
 
-    serverAt(system, settings.httpHost(), settings.httpPort(), tls)
+    serverAt(system, settings.httpHost(), settings.httpPort(), https)
         .bind(new CollectorRoutes(collector.sources(), metrics.registry).routes())
         .whenComplete(
             (binding, error) -> {
@@ -90,10 +93,11 @@ public final class CollectorMain {
   }
 
   /** Where health and metrics are served: HTTPS when {@code smack.http.tls} has a keystore. */
-  static ServerBuilder serverAt(ActorSystem system, String host, int port, HttpTls tls) {
+  static ServerBuilder serverAt(
+      ActorSystem system, String host, int port, Optional<SSLContext> https) {
     ServerBuilder server = Http.get(system).newServerAt(host, port);
-    return tls.on()
-        ? server.enableHttps(ConnectionContext.httpsServer(tls.serverContext()))
+    return https.isPresent()
+        ? server.enableHttps(ConnectionContext.httpsServer(https.get()))
         : server;
   }
 }

@@ -110,7 +110,7 @@ class CollectorRoutesTest {
     SelfSignedKeystore key = SelfSignedKeystore.create(dir);
     HttpTls tls = HttpTls.from(Settings.load(key.environment()));
     ServerBinding https =
-        CollectorMain.serverAt(system, "127.0.0.1", 0, tls)
+        CollectorMain.serverAt(system, "127.0.0.1", 0, tls.context())
             .bind(new CollectorRoutes(List.of(SIM, FEED), METRICS.registry).routes())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);

@@ -45,6 +45,15 @@ public record HttpTls(Optional<Path> keystore, String password, String type) {
   }
 
   /**
+   * The server's TLS context when TLS is on, read from the keystore once per call; empty when off.
+   *
+   * @throws ConfigException.BadValue as {@link #serverContext()}
+   */
+  public Optional<SSLContext> context() {
+    return on() ? Optional.of(serverContext()) : Optional.empty();
+  }
+
+  /**
    * The server's TLS context, from the keystore.
    *
    * @throws ConfigException.BadValue naming {@code smack.http.tls.keystore} (HTTP_TLS_KEYSTORE) and

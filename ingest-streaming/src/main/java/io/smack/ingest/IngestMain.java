@@ -33,10 +33,7 @@ public final class IngestMain {
     IngestSettings settings =
         Startup.orExit("the streaming job", () -> IngestSettings.from(config));
     HttpTls tls = HttpTls.from(config);
-    Optional<SSLContext> https =
-        Startup.orExit(
-            "the streaming job",
-            () -> tls.on() ? Optional.of(tls.serverContext()) : Optional.empty());
+    Optional<SSLContext> https = Startup.orExit("the streaming job", tls::context);
     SparkSession spark = SparkSession.builder().config(IngestJob.sparkConf(settings)).getOrCreate();
     if (settings.createSchema()) {
       IngestJob.createSchema(spark, settings.cassandra());

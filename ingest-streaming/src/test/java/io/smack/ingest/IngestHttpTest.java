@@ -97,8 +97,7 @@ class IngestHttpTest {
             Optional.empty(),
             Optional.empty());
     try (HTTPServer server =
-        IngestHttp.start(
-            "127.0.0.1", 0, Optional.of(tls.serverContext()), new PrometheusRegistry(), () -> ok)) {
+        IngestHttp.start("127.0.0.1", 0, tls.context(), new PrometheusRegistry(), () -> ok)) {
       // when: a client that trusts this certificate alone
       HttpResponse<String> health = key.get("https://127.0.0.1:" + server.getPort() + "/health");
 
