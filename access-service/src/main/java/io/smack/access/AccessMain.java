@@ -25,6 +25,12 @@ public final class AccessMain {
         Startup.orExit("the access service", () -> AccessSettings.from(Settings.load()));
     // a keystore that cannot serve stops the service here, before anything starts
     Optional<SSLContext> https = Startup.orExit("the access service", settings.tls()::context);
+    // so do credentials or a truststore Cassandra refuses; Cassandra down is only waited for
+    Startup.orExit(
+            "the access service",
+            () -> settings.cassandra().checkLogin(Startup.LOGIN_CHECK_TIMEOUT))
+        .ifPresent(
+            why -> LOG.warn("Cassandra does not answer yet ({}); serving 503 until it does", why));
     ActorSystem system = ActorSystem.create("access");
     AccessServer.start(system, settings, https)
         .whenComplete(

@@ -4,12 +4,15 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.smack.common.CassandraSettings;
 import io.smack.common.HttpTls;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The access service's settings ({@code smack.access}, see {@code reference.conf}), checked at
@@ -100,10 +103,7 @@ record AccessSettings(
         atLeastOne(access, "cache-max-symbols"),
         atLeastOne(access, "max-symbols"),
         series(access.getString("prediction-series")),
-        Arrays.stream(access.getString("auth-tokens").split(","))
-            .map(String::strip)
-            .filter(token -> !token.isEmpty())
-            .collect(Collectors.toSet()),
+        authTokens(access),
         new PipelineStatus.Thresholds(
             access.getString("status.query"),
             positive(access, "status.stale-after"),
@@ -117,6 +117,32 @@ record AccessSettings(
             .filter(origin -> !origin.isEmpty())
             .toList(),
         CassandraSettings.from(config));
+  }
+
+  /**
+   * The tokens of {@code auth-tokens} and of {@code auth-tokens-file} (one per line; blank lines
+   * and lines starting with # skipped), so that a secret store can mount them as a file.
+   */
+  private static Set<String> authTokens(Config access) {
+    Set<String> tokens = new HashSet<>();
+    Arrays.stream(access.getString("auth-tokens").split(","))
+        .map(String::strip)
+        .filter(token -> !token.isEmpty())
+        .forEach(tokens::add);
+    String file = access.getString("auth-tokens-file").strip();
+    if (!file.isEmpty()) {
+      try {
+        Files.readAllLines(Path.of(file)).stream()
+            .map(String::strip)
+            .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+            .forEach(tokens::add);
+      } catch (IOException e) {
+        throw new ConfigException.BadValue(
+            "smack.access.auth-tokens-file",
+            "the tokens file " + file + " (ACCESS_AUTH_TOKENS_FILE) cannot be read: " + e);
+      }
+    }
+    return tokens;
   }
 
   boolean authenticationOn() {

@@ -1,12 +1,12 @@
 package io.smack.access;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smack.common.CassandraSettings;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -109,8 +109,7 @@ final class CassandraConnection implements AutoCloseable {
     }
   }
 
-  private static com.datastax.oss.driver.api.core.CqlSessionBuilder session(
-      AccessSettings settings) {
+  private static CqlSessionBuilder session(AccessSettings settings) {
     CassandraSettings cassandra = settings.cassandra();
     Duration timeout = settings.requestTimeout();
     DriverConfigLoader config =
@@ -128,13 +127,7 @@ final class CassandraConnection implements AutoCloseable {
             .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, timeout)
             .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, timeout)
             .build();
-    return CqlSession.builder()
-        .addContactPoints(
-            cassandra.contactPoints().stream()
-                .map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))
-                .toList())
-        .withLocalDatacenter(cassandra.localDatacenter())
-        .withConfigLoader(config);
+    return cassandra.sessionBuilder().withConfigLoader(config);
   }
 
   @Override

@@ -1,12 +1,17 @@
 package io.smack.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.smack.common.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
@@ -21,6 +26,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The routes without a port and without Cassandra (its contact point refuses connections): every
@@ -115,6 +121,41 @@ class AccessRoutesTest {
     assertThat(right.status()).isEqualTo(503); // through authentication, then no Cassandra
     assertThat(get(secured, "/health/live").status()).isEqualTo(200);
     assertThat(get(secured, "/metrics").status()).isEqualTo(200);
+  }
+
+  @Test
+  void should_take_tokens_from_a_file_a_secret_store_mounts(@TempDir Path dir) throws Exception {
+    // given
+    Path file = dir.resolve("tokens");
+    Files.writeString(file, "# rotated 2026-12-05\nfrom-file\n\n  second  \n");
+    Route route =
+        routes(
+            settings(Map.of("ACCESS_AUTH_TOKENS", "s3cret", "ACCESS_AUTH_TOKENS_FILE", "" + file)));
+
+    // when / then
+    for (String token : List.of("s3cret", "from-file", "second")) {
+      Answer answer =
+          Answer.of(
+              run(route, HttpRequest.GET("/symbols").addHeader(Authorization.oauth2(token))),
+              system);
+      assertThat(answer.status()).as(token).isEqualTo(503); // through, then no Cassandra
+    }
+    Answer comment =
+        Answer.of(
+            run(
+                route,
+                HttpRequest.GET("/symbols")
+                    .addHeader(Authorization.oauth2("# rotated 2026-12-05"))),
+            system);
+    assertThat(comment.status()).isEqualTo(401);
+  }
+
+  @Test
+  void should_name_the_setting_when_the_tokens_file_cannot_be_read() {
+    assertThatThrownBy(() -> settings(Map.of("ACCESS_AUTH_TOKENS_FILE", "/nonexistent/tokens")))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("smack.access.auth-tokens-file")
+        .hasMessageContaining("/nonexistent/tokens");
   }
 
   @Test

@@ -159,8 +159,7 @@ public final class Collector {
 
   private static Producer<String, byte[]> producer(
       KafkaSettings kafka, CollectorSettings settings) {
-    Properties properties = new Properties();
-    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    Properties properties = kafka.clientConfig();
     properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
     properties.put(ProducerConfig.LINGER_MS_CONFIG, (int) settings.lingerMs().toMillis());

@@ -36,6 +36,9 @@ public final class CollectorMain {
     HttpTls tls = HttpTls.from(config);
     // a keystore that cannot serve stops the collector here, before anything starts
     Optional<SSLContext> https = Startup.orExit("the collector", tls::context);
+    // so do credentials or a truststore Kafka refuses; Kafka down is left to the producer's retries
+    Startup.orExit("the collector", () -> kafka.checkLogin(Startup.LOGIN_CHECK_TIMEOUT))
+        .ifPresent(why -> LOG.warn("Kafka does not answer yet ({}); the producer retries", why));
     ActorSystem system = ActorSystem.create("collector");
     SourceHealth.Metrics metrics = new SourceHealth.Metrics();
     Collector collector = Collector.start(system, settings, kafka, metrics);

@@ -1,6 +1,7 @@
 package io.smack.common;
 
 import com.typesafe.config.ConfigException;
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,12 @@ public final class Startup {
 
   /** The exit code of a process refused by its settings. */
   public static final int BAD_SETTINGS = 2;
+
+  /**
+   * How long a service's one login check at start-up waits for Kafka or Cassandra before it leaves
+   * them to its own retries: long enough for a busy machine's TLS handshake.
+   */
+  public static final Duration LOGIN_CHECK_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(Startup.class);
 

@@ -172,7 +172,7 @@ final class IngestJob {
     return spark
         .readStream()
         .format("kafka")
-        .option("kafka.bootstrap.servers", settings.kafka().bootstrapServers())
+        .options(settings.kafka().sparkOptions())
         .option("subscribe", settings.kafka().quotesTopic())
         .option("startingOffsets", settings.startingOffsets())
         .option("maxOffsetsPerTrigger", settings.maxOffsetsPerTrigger())

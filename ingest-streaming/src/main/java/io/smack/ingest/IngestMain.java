@@ -34,13 +34,20 @@ public final class IngestMain {
         Startup.orExit("the streaming job", () -> IngestSettings.from(config));
     HttpTls tls = HttpTls.from(config);
     Optional<SSLContext> https = Startup.orExit("the streaming job", tls::context);
+    // so do credentials or a truststore Kafka or Cassandra refuses; either down is retried later
+    Startup.orExit(
+            "the streaming job", () -> settings.kafka().checkLogin(Startup.LOGIN_CHECK_TIMEOUT))
+        .ifPresent(why -> LOG.warn("Kafka does not answer yet ({})", why));
+    Startup.orExit(
+            "the streaming job", () -> settings.cassandra().checkLogin(Startup.LOGIN_CHECK_TIMEOUT))
+        .ifPresent(why -> LOG.warn("Cassandra does not answer yet ({})", why));
     SparkSession spark = SparkSession.builder().config(IngestJob.sparkConf(settings)).getOrCreate();
     if (settings.createSchema()) {
       IngestJob.createSchema(spark, settings.cassandra());
     }
     PrometheusRegistry registry = new PrometheusRegistry();
     int exit = 0;
-    try (TopicEnds topicEnds = new TopicEnds(settings.kafka().bootstrapServers())) {
+    try (TopicEnds topicEnds = new TopicEnds(settings.kafka())) {
       IngestJob.Parts parts = IngestJob.parts(spark, settings, topicEnds, registry);
       try (HTTPServer http =
           IngestHttp.start(

@@ -26,12 +26,16 @@ final class QuoteWrites {
         .save();
   }
 
-  /** The rejects, as {@link QuoteParsing#deadLetters} makes them, into the dead-letter topic. */
-  static void deadLetters(Dataset<Row> deadLetters, String bootstrapServers, String topic) {
+  /**
+   * The rejects, as {@link QuoteParsing#deadLetters} makes them, into the dead-letter topic.
+   *
+   * @param kafka the Kafka options, as {@link io.smack.common.KafkaSettings#sparkOptions()}
+   */
+  static void deadLetters(Dataset<Row> deadLetters, Map<String, String> kafka, String topic) {
     deadLetters
         .write()
         .format("kafka")
-        .option("kafka.bootstrap.servers", bootstrapServers)
+        .options(kafka)
         .option("kafka.enable.idempotence", "true")
         .option("kafka.acks", "all")
         .option("topic", topic)

@@ -31,7 +31,7 @@ final class QuotesBatch implements VoidFunction2<Dataset<Row>, Long> {
   private final String keyspace;
   private final String consistency;
   private final int writesInFlight;
-  private final String bootstrapServers;
+  private final Map<String, String> kafka;
   private final String deadLetterTopic;
   private final Map<Long, Report> reports = new ConcurrentHashMap<>();
 
@@ -39,7 +39,7 @@ final class QuotesBatch implements VoidFunction2<Dataset<Row>, Long> {
     this.keyspace = settings.cassandra().keyspace();
     this.consistency = settings.cassandra().consistency();
     this.writesInFlight = settings.writesInFlight();
-    this.bootstrapServers = settings.kafka().bootstrapServers();
+    this.kafka = settings.kafka().sparkOptions();
     this.deadLetterTopic = settings.kafka().deadLetterTopic();
   }
 
@@ -69,8 +69,7 @@ final class QuotesBatch implements VoidFunction2<Dataset<Row>, Long> {
         steps.run(
             "dead-letters",
             () ->
-                QuoteWrites.deadLetters(
-                    QuoteParsing.deadLetters(decoded), bootstrapServers, deadLetterTopic));
+                QuoteWrites.deadLetters(QuoteParsing.deadLetters(decoded), kafka, deadLetterTopic));
       }
       reports.put(batchId, new Report(quotes, rejected, newest, steps.steps()));
       // Without a listener taking them, keep only the recent ones.

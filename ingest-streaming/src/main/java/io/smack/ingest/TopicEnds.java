@@ -1,5 +1,6 @@
 package io.smack.ingest;
 
+import io.smack.common.KafkaSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -24,9 +25,8 @@ final class TopicEnds implements AutoCloseable {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
 
-  TopicEnds(String bootstrapServers) {
-    Properties properties = new Properties();
-    properties.put("bootstrap.servers", bootstrapServers);
+  TopicEnds(KafkaSettings kafka) {
+    Properties properties = kafka.clientConfig();
     properties.put("client.id", "smack-ingest-topic-ends");
     this.consumer =
         new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -54,11 +54,7 @@ final class InProcessJob {
   /** Runs both queries until they have read the whole topic. */
   static Run run(SparkSession spark, IngestSettings settings) throws Exception {
     IngestJob.Parts parts =
-        IngestJob.parts(
-            spark,
-            settings,
-            new TopicEnds(settings.kafka().bootstrapServers()),
-            new PrometheusRegistry());
+        IngestJob.parts(spark, settings, new TopicEnds(settings.kafka()), new PrometheusRegistry());
     IngestJob.Queries queries = parts.start(spark, settings);
     for (StreamingQuery query : queries.both()) {
       query.awaitTermination();

@@ -118,7 +118,9 @@ class QuoteWritesIT {
 
     // when
     QuoteWrites.deadLetters(
-        QuoteParsing.deadLetters(decoded), stack.kafkaBootstrapServers(), topic);
+        QuoteParsing.deadLetters(decoded),
+        Map.of("kafka.bootstrap.servers", stack.kafkaBootstrapServers()),
+        topic);
 
     // then
     Properties consumer = new Properties();

@@ -1,6 +1,7 @@
 package io.smack.localstack;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import io.smack.common.CqlSchema;
 import java.math.BigInteger;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -90,18 +92,29 @@ final class CassandraNode implements AutoCloseable {
   private final ServerProcess process;
   private final Ring ring;
   private final int node;
+  private final Optional<StackSecurity> security;
 
-  private CassandraNode(ServerProcess process, Ring ring, int node) {
+  private CassandraNode(
+      ServerProcess process, Ring ring, int node, Optional<StackSecurity> security) {
     this.process = process;
     this.ring = ring;
     this.node = node;
+    this.security = security;
   }
 
-  /** Starts node {@code node} of {@code ring}; does not wait for it. */
-  static CassandraNode start(Path home, Ring ring, int node, String heap) {
+  /**
+   * Starts node {@code node} of {@code ring}, with password authentication and TLS when {@code
+   * security} is there; does not wait for it.
+   */
+  static CassandraNode start(
+      Path home, Ring ring, int node, String heap, Optional<StackSecurity> security) {
     Path config = home.resolve("cassandra.yaml");
     Path logback = home.resolve("logback.xml");
-    StackFiles.write(config, yaml(home, ring, node));
+    String yaml = yaml(home, ring, node);
+    if (security.isPresent()) {
+      yaml += String.join("\n", security.get().cassandraConfig()) + "\n";
+    }
+    StackFiles.write(config, yaml);
     StackFiles.write(logback, LOGBACK);
     List<String> jvm = new ArrayList<>(JAVA_17_OPTIONS);
     jvm.addAll(
@@ -128,7 +141,7 @@ final class CassandraNode implements AutoCloseable {
             "org.apache.cassandra.service.CassandraDaemon",
             List.of(),
             home.resolve("cassandra.log"));
-    return new CassandraNode(process, ring, node);
+    return new CassandraNode(process, ring, node, security);
   }
 
   int port() {
@@ -170,6 +183,15 @@ final class CassandraNode implements AutoCloseable {
     }
   }
 
+  /** On a secured node, makes the pipeline's user (see {@link StackSecurity#setUpCassandra}). */
+  void setUpUsers() {
+    if (security.isPresent()) {
+      try (CqlSession session = session()) {
+        security.get().setUpCassandra(session);
+      }
+    }
+  }
+
   @Override
   public void close() {
     process.close();
@@ -194,11 +216,13 @@ final class CassandraNode implements AutoCloseable {
     }
   }
 
+  /** A session on this node: as the stack's superuser over TLS when the node is secured. */
   private CqlSession session() {
-    return CqlSession.builder()
-        .addContactPoint(new InetSocketAddress(ring.host(node), ring.port()))
-        .withLocalDatacenter(DATACENTER)
-        .build();
+    CqlSessionBuilder builder =
+        CqlSession.builder()
+            .addContactPoint(new InetSocketAddress(ring.host(node), ring.port()))
+            .withLocalDatacenter(DATACENTER);
+    return security.isPresent() ? security.get().adminSession(builder) : builder.build();
   }
 
   private static String yaml(Path home, Ring ring, int node) {

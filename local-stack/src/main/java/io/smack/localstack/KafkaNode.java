@@ -6,8 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,33 +65,46 @@ final class KafkaNode implements AutoCloseable {
   private final ServerProcess process;
   private final Quorum quorum;
   private final int node;
+  private final Optional<StackSecurity> security;
 
-  private KafkaNode(ServerProcess process, Quorum quorum, int node) {
+  private KafkaNode(
+      ServerProcess process, Quorum quorum, int node, Optional<StackSecurity> security) {
     this.process = process;
     this.quorum = quorum;
     this.node = node;
+    this.security = security;
   }
 
   /**
    * Formats the storage on first use (every node of a cluster with the same {@code clusterId}),
-   * then starts node {@code node} of {@code quorum}; does not wait for it.
+   * then starts node {@code node} of {@code quorum}; does not wait for it. With {@code security},
+   * clients talk SASL_SSL, and the format creates its SCRAM users.
    */
   static KafkaNode start(
-      Path home, Quorum quorum, int node, String heap, String clusterId, Duration timeout) {
+      Path home,
+      Quorum quorum,
+      int node,
+      String heap,
+      String clusterId,
+      Duration timeout,
+      Optional<StackSecurity> security) {
     Path data = home.resolve("data");
     Path config = home.resolve("server.properties");
     Path log4j = home.resolve("log4j.properties");
-    writeConfig(config, data, quorum, node);
+    writeConfig(config, data, quorum, node, security);
     writeLog4j(log4j);
     List<String> jvm =
         List.of("-Xms" + heap, "-Xmx" + heap, "-Dlog4j.configuration=" + log4j.toUri());
     if (!Files.exists(data.resolve("meta.properties"))) {
+      List<String> format =
+          new ArrayList<>(List.of("format", "-t", clusterId, "-c", config.toString()));
+      security.ifPresent(s -> format.addAll(s.scramUsers()));
       ServerProcess.runToCompletion(
           "Kafka storage format",
           CLASSPATH,
           List.of("-Xmx128m", "-Dlog4j.configuration=" + log4j.toUri()),
           "kafka.tools.StorageTool",
-          List.of("format", "-t", clusterId, "-c", config.toString()),
+          format,
           home.resolve("format.log"),
           timeout);
     }
@@ -101,7 +116,7 @@ final class KafkaNode implements AutoCloseable {
             "kafka.Kafka",
             List.of(config.toString()),
             home.resolve("kafka.log"));
-    return new KafkaNode(process, quorum, node);
+    return new KafkaNode(process, quorum, node, security);
   }
 
   /**
@@ -171,7 +186,7 @@ final class KafkaNode implements AutoCloseable {
    */
   void createTopics(Map<String, Integer> topics) {
     try {
-      NewTopics.create(bootstrapServers(), topics, Duration.ofSeconds(60));
+      NewTopics.create(adminProperties(bootstrapServers()), topics, Duration.ofSeconds(60));
     } catch (IllegalStateException e) {
       throw new StackStartException(e.getMessage(), e);
     }
@@ -194,16 +209,39 @@ final class KafkaNode implements AutoCloseable {
   }
 
   private Admin admin() {
-    Properties properties = new Properties();
-    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address());
+    Properties properties = adminProperties(address());
     properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
     properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
     return Admin.create(properties);
   }
 
-  private static void writeConfig(Path config, Path data, Quorum quorum, int node) {
+  /** An admin client's properties for {@code servers}: as the stack's own user when secured. */
+  private Properties adminProperties(String servers) {
+    Properties properties = new Properties();
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    return security.map(s -> s.kafkaAdmin(properties)).orElse(properties);
+  }
+
+  private static void writeConfig(
+      Path config, Path data, Quorum quorum, int node, Optional<StackSecurity> security) {
     String host = quorum.host(node);
     int replicas = quorum.replicas();
+    List<String> listeners =
+        security
+            .map(s -> s.kafkaServerConfig(host, quorum.port(), quorum.controllerPort()))
+            .orElse(
+                List.of(
+                    "listeners=PLAINTEXT://"
+                        + host
+                        + ":"
+                        + quorum.port()
+                        + ",CONTROLLER://"
+                        + host
+                        + ":"
+                        + quorum.controllerPort(),
+                    "advertised.listeners=PLAINTEXT://" + host + ":" + quorum.port(),
+                    "inter.broker.listener.name=PLAINTEXT",
+                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"));
     StackFiles.write(
         config,
         String.join(
@@ -212,18 +250,8 @@ final class KafkaNode implements AutoCloseable {
             "process.roles=broker,controller",
             "node.id=" + (node + 1),
             "controller.quorum.voters=" + quorum.voters(),
-            "listeners=PLAINTEXT://"
-                + host
-                + ":"
-                + quorum.port()
-                + ",CONTROLLER://"
-                + host
-                + ":"
-                + quorum.controllerPort(),
-            "advertised.listeners=PLAINTEXT://" + host + ":" + quorum.port(),
-            "inter.broker.listener.name=PLAINTEXT",
+            String.join("\n", listeners),
             "controller.listener.names=CONTROLLER",
-            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             "log.dirs=" + data,
             "num.partitions=1",
             "auto.create.topics.enable=false",

@@ -1,12 +1,15 @@
 package io.smack.localstack;
 
 import io.smack.common.Settings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,7 @@ public final class LocalStack implements AutoCloseable {
   private final KafkaNode.Quorum quorum;
   private final CassandraNode.Ring ring;
   private final String kafkaClusterId;
+  private final Optional<StackSecurity> security;
   private final List<KafkaNode> kafka;
   private final List<CassandraNode> cassandra;
 
@@ -32,12 +36,14 @@ public final class LocalStack implements AutoCloseable {
       KafkaNode.Quorum quorum,
       CassandraNode.Ring ring,
       String kafkaClusterId,
+      Optional<StackSecurity> security,
       List<KafkaNode> kafka,
       List<CassandraNode> cassandra) {
     this.settings = settings;
     this.quorum = quorum;
     this.ring = ring;
     this.kafkaClusterId = kafkaClusterId;
+    this.security = security;
     this.kafka = kafka;
     this.cassandra = cassandra;
   }
@@ -48,6 +54,16 @@ public final class LocalStack implements AutoCloseable {
    */
   public static LocalStack startOnFreePorts(Path dir) {
     return start(LocalStackSettings.from(Settings.load()).withFreePorts().withDir(dir));
+  }
+
+  /**
+   * A secured stack of its own ({@code bin/smack up --secure}: SCRAM and TLS on Kafka, password
+   * authentication and TLS on Cassandra), on free ports with its data under {@code dir}: for the
+   * tests of the parts' credentials. Its {@link #addresses()} carry the pipeline user's.
+   */
+  public static LocalStack startSecuredOnFreePorts(Path dir) {
+    return start(
+        LocalStackSettings.from(Settings.load()).withFreePorts().withDir(dir).withSecurity());
   }
 
   /**
@@ -83,13 +99,21 @@ public final class LocalStack implements AutoCloseable {
     CassandraNode.Ring ring = new CassandraNode.Ring(nodes, ports.get(2), ports.get(3));
     String clusterId = KafkaNode.clusterId(kafkaHome(settings, 0));
     Duration timeout = settings.startTimeout();
+    checkSameSecurity(settings);
+    Optional<StackSecurity> security =
+        settings.secure()
+            ? Optional.of(
+                StackSecurity.prepare(
+                    settings.dir().resolve("security"),
+                    IntStream.range(0, nodes).mapToObj(Ports::host).toList()))
+            : Optional.empty();
     // written by a restart on the supervisor's thread, read by the loop that watches them
     List<KafkaNode> kafka = new CopyOnWriteArrayList<>();
     List<CassandraNode> cassandra = new CopyOnWriteArrayList<>();
     try {
-      cassandra.add(startCassandra(settings, ring, 0));
+      cassandra.add(startCassandra(settings, ring, 0, security));
       for (int node = 0; node < nodes; node++) {
-        kafka.add(startKafka(settings, quorum, node, clusterId));
+        kafka.add(startKafka(settings, quorum, node, clusterId, security));
       }
       for (KafkaNode node : kafka) {
         node.awaitReady(timeout);
@@ -101,12 +125,13 @@ public final class LocalStack implements AutoCloseable {
           settings.topics().keySet());
       cassandra.get(0).awaitReady(timeout);
       for (int node = 1; node < nodes; node++) {
-        cassandra.add(startCassandra(settings, ring, node));
+        cassandra.add(startCassandra(settings, ring, node, security));
       }
       for (CassandraNode node : cassandra) {
         node.awaitReady(timeout);
       }
       cassandra.get(0).awaitRing(timeout);
+      cassandra.get(0).setUpUsers();
       cassandra.get(0).applySchema(settings.keyspace(), settings.replication());
       LOG.info(
           "Cassandra ready at {}, keyspace {} ({})",
@@ -117,7 +142,7 @@ public final class LocalStack implements AutoCloseable {
           "local {} ready in {} s",
           settings.cluster() ? "cluster" : "stack",
           Duration.ofNanos(System.nanoTime() - started).toSeconds());
-      return new LocalStack(settings, quorum, ring, clusterId, kafka, cassandra);
+      return new LocalStack(settings, quorum, ring, clusterId, security, kafka, cassandra);
     } catch (RuntimeException e) {
       closeAll(kafka, cassandra);
       throw e;
@@ -129,7 +154,8 @@ public final class LocalStack implements AutoCloseable {
         quorum.bootstrapServers(),
         ring.contactPoints(),
         CassandraNode.DATACENTER,
-        Math.min(3, settings.nodes()));
+        Math.min(3, settings.nodes()),
+        security.map(StackSecurity::clientEnvironment).orElse(Map.of()));
   }
 
   /** How many nodes of each server the stack runs. */
@@ -159,7 +185,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** Starts Kafka node {@code node} again on its ports and data, and waits until it answers. */
   public void startKafka(int node) {
-    KafkaNode restarted = startKafka(settings, quorum, node, kafkaClusterId);
+    KafkaNode restarted = startKafka(settings, quorum, node, kafkaClusterId, security);
     try {
       restarted.awaitReady(settings.startTimeout());
     } catch (RuntimeException e) {
@@ -201,7 +227,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** Starts Cassandra node {@code node} again on its ports and data, and waits until it answers. */
   public void startCassandra(int node) {
-    CassandraNode restarted = startCassandra(settings, ring, node);
+    CassandraNode restarted = startCassandra(settings, ring, node, security);
     try {
       restarted.awaitReady(settings.startTimeout());
     } catch (RuntimeException e) {
@@ -249,20 +275,49 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private static KafkaNode startKafka(
-      LocalStackSettings settings, KafkaNode.Quorum quorum, int node, String clusterId) {
+      LocalStackSettings settings,
+      KafkaNode.Quorum quorum,
+      int node,
+      String clusterId,
+      Optional<StackSecurity> security) {
     return KafkaNode.start(
         kafkaHome(settings, node),
         quorum,
         node,
         settings.kafkaHeap(),
         clusterId,
-        settings.startTimeout());
+        settings.startTimeout(),
+        security);
   }
 
   private static CassandraNode startCassandra(
-      LocalStackSettings settings, CassandraNode.Ring ring, int node) {
+      LocalStackSettings settings,
+      CassandraNode.Ring ring,
+      int node,
+      Optional<StackSecurity> security) {
     return CassandraNode.start(
-        home(settings, "cassandra", node), ring, node, settings.cassandraHeap());
+        home(settings, "cassandra", node), ring, node, settings.cassandraHeap(), security);
+  }
+
+  /**
+   * A stack's data is kept as it was made, secured or not: Kafka's users are made with its storage,
+   * so the other kind cannot start on it.
+   *
+   * @throws StackStartException naming the folder when the data is of the other kind
+   */
+  private static void checkSameSecurity(LocalStackSettings settings) {
+    boolean hasData = Files.exists(kafkaHome(settings, 0).resolve("data"));
+    boolean securedData = Files.exists(settings.dir().resolve("security"));
+    if (hasData && securedData != settings.secure()) {
+      throw new StackStartException(
+          "the stack in "
+              + settings.dir()
+              + " was made "
+              + (securedData ? "with" : "without")
+              + " --secure; start it "
+              + (securedData ? "with" : "without")
+              + " it, or use another --dir");
+    }
   }
 
   private static Path kafkaHome(LocalStackSettings settings, int node) {

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * Runs the local stack in the foreground until Ctrl-C or SIGTERM, then stops it.
  *
  * <pre>
- * LocalStackMain [--cluster] [--free-ports] [--dir DIR] [--ready-file FILE]
+ * LocalStackMain [--cluster] [--secure] [--free-ports] [--dir DIR] [--ready-file FILE]
  *   --cluster          three Kafka nodes and three Cassandra nodes, on 127.0.0.1 to 127.0.0.3
+ *   --secure           SCRAM and TLS on Kafka, password authentication and TLS on Cassandra
  *   --free-ports       let the OS pick every port (to run beside another stack)
  *   --dir DIR          data, configuration and logs (default: smack.local-stack.dir)
  *   --ready-file FILE  write the addresses there once ready (see StackAddresses)
@@ -44,7 +45,7 @@ public final class LocalStackMain {
     while (!options.isEmpty()) {
       String option = options.pop();
       switch (option) {
-        case "--cluster" -> {
+        case "--cluster", "--secure" -> {
           // read by settings(args)
         }
         case "--free-ports" -> settings = settings.withFreePorts();
@@ -58,12 +59,16 @@ public final class LocalStackMain {
 
   /**
    * The stack's settings from the configuration, with {@link LocalStackSettings#CLUSTER_NODES}
-   * nodes (and the cluster's heaps and replication) when {@code args} hold {@code --cluster}.
+   * nodes (and the cluster's heaps and replication) when {@code args} hold {@code --cluster},
+   * secured ({@link StackSecurity}) with {@code --secure}.
    */
   static LocalStackSettings settings(String[] args) {
     Map<String, String> environment = new HashMap<>(System.getenv());
     if (List.of(args).contains("--cluster")) {
       environment.put("SMACK_STACK_NODES", String.valueOf(LocalStackSettings.CLUSTER_NODES));
+    }
+    if (List.of(args).contains("--secure")) {
+      environment.put("SMACK_STACK_SECURE", "true");
     }
     return LocalStackSettings.from(Settings.load(environment));
   }

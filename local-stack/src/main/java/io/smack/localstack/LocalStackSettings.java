@@ -26,7 +26,8 @@ record LocalStackSettings(
     Duration startTimeout,
     Map<String, Integer> topics,
     String keyspace,
-    String replication) {
+    String replication,
+    boolean secure) {
 
   /** How many nodes of each server {@code bin/smack up --cluster} runs. */
   static final int CLUSTER_NODES = 3;
@@ -35,6 +36,11 @@ record LocalStackSettings(
     topics = Collections.unmodifiableMap(new LinkedHashMap<>(topics));
     if (nodes < 1 || nodes > 9) {
       throw new IllegalArgumentException("smack.local-stack.nodes: " + nodes + " is not 1 to 9");
+    }
+    if (secure && nodes > 1) {
+      // a secured ring would also need system_auth replicated to every node first
+      throw new IllegalArgumentException(
+          "smack.local-stack.secure: the secured stack runs one node of each server, not " + nodes);
     }
   }
 
@@ -64,7 +70,8 @@ record LocalStackSettings(
         stack.getDuration("start-timeout"),
         topics,
         cassandra.keyspace(),
-        cluster ? clusterReplication(nodes) : cassandra.replication());
+        cluster ? clusterReplication(nodes) : cassandra.replication(),
+        stack.getBoolean("secure"));
   }
 
   /** A replica on each node, at most three, in the one data centre of the local ring. */
@@ -90,7 +97,28 @@ record LocalStackSettings(
         startTimeout,
         topics,
         keyspace,
-        replication);
+        replication,
+        secure);
+  }
+
+  /**
+   * The same stack with password authentication and TLS on both servers ({@link StackSecurity}).
+   */
+  LocalStackSettings withSecurity() {
+    return new LocalStackSettings(
+        dir,
+        nodes,
+        kafkaPort,
+        kafkaControllerPort,
+        kafkaHeap,
+        cassandraPort,
+        cassandraStoragePort,
+        cassandraHeap,
+        startTimeout,
+        topics,
+        keyspace,
+        replication,
+        true);
   }
 
   LocalStackSettings withDir(Path newDir) {
@@ -106,6 +134,7 @@ record LocalStackSettings(
         startTimeout,
         topics,
         keyspace,
-        replication);
+        replication,
+        secure);
   }
 }

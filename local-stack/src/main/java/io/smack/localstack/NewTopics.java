@@ -43,10 +43,18 @@ public final class NewTopics {
    */
   public static void create(
       String bootstrapServers, Map<String, Integer> partitions, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
     Properties properties = new Properties();
     properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(properties)) {
+    create(properties, partitions, timeout);
+  }
+
+  /**
+   * As {@link #create(String, Map, Duration)}, with an admin client of {@code client}'s properties
+   * (the brokers, and the credentials of a secured cluster).
+   */
+  public static void create(Properties client, Map<String, Integer> partitions, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = Admin.create(client)) {
       for (Map.Entry<String, Integer> topic : partitions.entrySet()) {
         try {
           admin

@@ -17,11 +17,13 @@ import org.slf4j.LoggerFactory;
  * one folder.
  *
  * <pre>
- * PipelineMain [--cluster] [--free-ports] [--dir DIR] [--source sim|csv=PATH] [--train-every DURATION]
- *              [--ready-file FILE] [--stack-only]
+ * PipelineMain [--cluster] [--secure] [--free-ports] [--dir DIR] [--source sim|csv=PATH]
+ *              [--train-every DURATION] [--ready-file FILE] [--stack-only]
  *   --cluster              three Kafka and three Cassandra nodes (127.0.0.1 to .3), LOCAL_QUORUM,
  *                          a Spark master and two workers the jobs are submitted to, two access
  *                          instances behind HAProxy
+ *   --secure               Kafka on SASL_SSL (SCRAM), Cassandra with passwords and TLS, every
+ *                          part logged in as the user smack (SECURITY.md)
  *   --free-ports           let the OS pick every port (to run beside another pipeline)
  *   --dir DIR              data, checkpoints and logs (default: smack.local-stack.dir)
  *   --source S             the collector's source: sim (default, the market simulator) or
@@ -50,7 +52,7 @@ public final class PipelineMain {
       while (!options.isEmpty()) {
         String option = options.pop();
         switch (option) {
-          case "--cluster" -> {
+          case "--cluster", "--secure" -> {
             // read by LocalStackMain.settings
           }
           case "--free-ports" -> {

@@ -2,6 +2,7 @@ package io.smack.localstack;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,8 +31,17 @@ public record SelfSignedKeystore(Path keystore, String password) {
 
   /** Makes the keystore in {@code dir}. */
   public static SelfSignedKeystore create(Path dir) {
+    return create(dir, List.of("127.0.0.1"), "test-" + Long.toHexString(System.nanoTime()));
+  }
+
+  /**
+   * Makes the keystore in {@code dir} with {@code password}, for {@code localhost} and each of
+   * {@code addresses} (IP addresses), replacing one that is there.
+   */
+  public static SelfSignedKeystore create(Path dir, List<String> addresses, String password) {
     Path keystore = dir.resolve("server.p12");
-    String password = "test-" + Long.toHexString(System.nanoTime());
+    String names =
+        "dns:localhost" + addresses.stream().map(a -> ",ip:" + a).reduce("", String::concat);
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     try {
       Files.createDirectories(dir);
@@ -50,9 +60,9 @@ public record SelfSignedKeystore(Path keystore, String password) {
                       "-dname",
                       "CN=localhost",
                       "-ext",
-                      "SAN=dns:localhost,ip:127.0.0.1",
+                      "SAN=" + names,
                       "-validity",
-                      "2",
+                      "30",
                       "-storetype",
                       "PKCS12",
                       "-keystore",
@@ -88,24 +98,46 @@ public record SelfSignedKeystore(Path keystore, String password) {
             HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * Writes a truststore holding this certificate alone to {@code file} (PKCS12, this keystore's
+   * password): what a client of a server using this keystore points at.
+   */
+  public Path writeTruststore(Path file) {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      truststore().store(out, password.toCharArray());
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + file + " failed", e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("a truststore from " + keystore + " failed", e);
+    }
+  }
+
   /** A client's TLS context that trusts this certificate and no other. */
   public SSLContext trustingClient() {
-    try (InputStream in = Files.newInputStream(keystore)) {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, password.toCharArray());
-      KeyStore trusted = KeyStore.getInstance("PKCS12");
-      trusted.load(null, null);
-      trusted.setCertificateEntry("server", store.getCertificate("server"));
+    try {
+      KeyStore trusted = truststore();
       TrustManagerFactory trust =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(trusted);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, trust.getTrustManagers(), null);
       return context;
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading " + keystore + " failed", e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("a client context trusting " + keystore + " failed", e);
+    }
+  }
+
+  private KeyStore truststore() throws GeneralSecurityException {
+    try (InputStream in = Files.newInputStream(keystore)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, password.toCharArray());
+      KeyStore trusted = KeyStore.getInstance("PKCS12");
+      trusted.load(null, null);
+      trusted.setCertificateEntry("server", store.getCertificate("server"));
+      return trusted;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + keystore + " failed", e);
     }
   }
 }

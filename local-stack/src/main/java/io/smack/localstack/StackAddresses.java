@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Where a running local stack answers. The launcher writes it to a file once everything is ready;
@@ -24,22 +26,30 @@ import java.util.TreeMap;
  * @param cassandraDatacenter the nodes' data centre, for the driver's load balancing
  * @param cassandraReplicas the keyspace's replicas: 1 on a single node, 3 on the cluster, where the
  *     pipeline reads and writes at {@code LOCAL_QUORUM}
+ * @param credentials on a secured stack, the environment variables that log a part in (user,
+ *     password, TLS truststore of each server); empty otherwise
  */
 public record StackAddresses(
     String kafkaBootstrapServers,
     String cassandraContactPoints,
     String cassandraDatacenter,
-    int cassandraReplicas) {
+    int cassandraReplicas,
+    Map<String, String> credentials) {
+
+  public StackAddresses {
+    credentials = Collections.unmodifiableMap(new TreeMap<>(credentials));
+  }
 
   private static final String KAFKA = "kafka.bootstrap-servers";
   private static final String CASSANDRA = "cassandra.contact-points";
   private static final String DATACENTER = "cassandra.datacenter";
   private static final String REPLICAS = "cassandra.replicas";
+  private static final String CREDENTIAL = "env.";
 
   /**
    * The environment variables that point a service of the pipeline at this stack; on a cluster also
    * its consistency ({@code LOCAL_QUORUM}) and the keyspace's replication, as the Marathon apps set
-   * them.
+   * them; on a secured stack also the credentials.
    */
   public Map<String, String> environment() {
     Map<String, String> environment = new TreeMap<>();
@@ -52,6 +62,7 @@ public record StackAddresses(
       environment.put(
           "CASSANDRA_REPLICATION_DATA_CENTERS", cassandraDatacenter + ":" + cassandraReplicas);
     }
+    environment.putAll(credentials);
     return Collections.unmodifiableMap(environment);
   }
 
@@ -79,9 +90,15 @@ public record StackAddresses(
     properties.setProperty(CASSANDRA, cassandraContactPoints);
     properties.setProperty(DATACENTER, cassandraDatacenter);
     properties.setProperty(REPLICAS, String.valueOf(cassandraReplicas));
+    credentials.forEach((name, value) -> properties.setProperty(CREDENTIAL + name, value));
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Path partial = file.resolveSibling(file.getFileName() + ".partial");
+      Files.deleteIfExists(partial);
+      // it may hold passwords: its owner's alone
+      Files.createFile(
+          partial,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
         properties.store(out, "smack local stack: ready");
       }
@@ -104,7 +121,12 @@ public record StackAddresses(
         required(properties, KAFKA, file),
         required(properties, CASSANDRA, file),
         required(properties, DATACENTER, file),
-        Integer.parseInt(required(properties, REPLICAS, file)));
+        Integer.parseInt(required(properties, REPLICAS, file)),
+        properties.stringPropertyNames().stream()
+            .filter(name -> name.startsWith(CREDENTIAL))
+            .collect(
+                Collectors.toMap(
+                    name -> name.substring(CREDENTIAL.length()), properties::getProperty)));
   }
 
   private static String required(Properties properties, String key, Path file) {

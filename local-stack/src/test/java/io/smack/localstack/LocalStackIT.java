@@ -191,7 +191,8 @@ class LocalStackIT {
               Duration.ofSeconds(30),
               Map.of("quotes", 1),
               "smack",
-              "{}");
+              "{}",
+              false);
       long javaProcessesBefore = javaChildren();
 
       // when / then

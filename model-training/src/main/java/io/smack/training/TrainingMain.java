@@ -1,11 +1,13 @@
 package io.smack.training;
 
 import com.datastax.spark.connector.cql.CassandraConnector;
+import com.typesafe.config.ConfigException;
 import io.smack.common.CqlSchema;
 import io.smack.common.Settings;
 import io.smack.training.TrainingJob.Outcome;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -15,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * The training job as a well-behaved batch for Chronos: {@code java io.smack.training.TrainingMain}
  * trains every symbol (or {@code TRAINING_SYMBOLS}); {@code ... promote SYMBOL VERSION} makes a
  * stored version the served one. Exit codes: 0 done (also when there was nothing to train), 1 a
- * failure (a bad argument, an unknown version, an error while training), 2 Cassandra unreachable,
- * so that a scheduler retries.
+ * failure (a bad argument, an unknown version, credentials or a truststore Cassandra refuses, an
+ * error while training), 2 Cassandra unreachable, so that a scheduler retries.
  */
 public final class TrainingMain {
 
@@ -51,6 +53,12 @@ public final class TrainingMain {
       try {
         connector.withSessionDo(s -> s.execute("SELECT release_version FROM system.local"));
       } catch (Exception e) { // the connector's IOException comes unchecked, through Scala
+        Optional<ConfigException> refused = settings.cassandra().refusal(e);
+        if (refused.isPresent()) {
+          // not 2: a retry does not mend credentials Cassandra refuses
+          LOG.error("the training job cannot start: {}", refused.get().getMessage());
+          return FAILED;
+        }
         LOG.error(
             "Cassandra is unreachable at {}: {}; nothing trained",
             settings.cassandra().contactPoints(),

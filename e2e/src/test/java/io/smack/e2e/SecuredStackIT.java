@@ -1,0 +1,236 @@
+package io.smack.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigException;
+import io.smack.common.CassandraSettings;
+import io.smack.common.KafkaSettings;
+import io.smack.common.Settings;
+import io.smack.localstack.Await;
+import io.smack.localstack.LocalStack;
+import io.smack.localstack.ModuleProcess;
+import io.smack.localstack.Pipeline;
+import io.smack.localstack.SelfSignedKeystore;
+import io.smack.localstack.StackAddresses;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipeline on a stack that asks for passwords and talks TLS ({@code bin/smack up --secure}):
+ * Kafka's clients on SASL_SSL with SCRAM-SHA-512, Cassandra with PasswordAuthenticator and TLS on
+ * CQL. Every part logs in from the environment a Marathon app would set; a part given a wrong
+ * password or truststore stops at start-up with one line naming the setting.
+ */
+class SecuredStackIT {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Path WORK = Path.of("target", "e2e-secured").toAbsolutePath();
+  private static final int BURST = 300;
+  private static final Duration CHECK = Duration.ofSeconds(10);
+
+  private static LocalStack stack;
+  private static StackAddresses addresses;
+
+  @BeforeAll
+  static void start() {
+    stack = LocalStack.startSecuredOnFreePorts(WORK.resolve("stack"));
+    addresses = stack.addresses();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void should_refuse_clients_without_the_credentials_or_without_tls() {
+    Map<String, String> env = addresses.environment();
+
+    // Cassandra: no user, a wrong password, no TLS
+    assertThatThrownBy(() -> login(without(env, "CASSANDRA_USERNAME", "CASSANDRA_PASSWORD")))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("smack.cassandra.security.password")
+        .hasMessageContaining("asks for a username and password");
+    assertThatThrownBy(() -> login(with(env, "CASSANDRA_PASSWORD", "wrong")))
+        .hasMessageContaining("smack.cassandra.security.password")
+        .hasMessageContaining("refused user 'smack'");
+    Map<String, String> plaintext = without(env, "CASSANDRA_TLS", "CASSANDRA_TLS_TRUSTSTORE");
+    assertThat(CassandraSettings.from(Settings.load(plaintext)).checkLogin(CHECK))
+        .as("a plaintext session on a TLS-only port")
+        .isPresent();
+
+    // Kafka: a wrong password
+    assertThatThrownBy(
+            () ->
+                KafkaSettings.from(Settings.load(with(env, "KAFKA_PASSWORD", "wrong")))
+                    .checkLogin(CHECK))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("smack.kafka.security.password")
+        .hasMessageContaining("refused user 'smack'");
+
+    // and the pipeline's user is let in by both
+    assertThat(CassandraSettings.from(Settings.load(env)).checkLogin(CHECK)).isEmpty();
+    assertThat(KafkaSettings.from(Settings.load(env)).checkLogin(CHECK)).isEmpty();
+  }
+
+  @Test
+  void should_carry_quotes_through_every_part_logged_in_over_tls() throws Exception {
+    // given every part started as bin/smack up --secure starts them
+    Pipeline.Options options =
+        Pipeline.Options.defaults()
+            .withFreePorts()
+            .withCollector(
+                Pipeline.CollectorRun.ONE_OFF,
+                Map.of(
+                    "COLLECTOR_SOURCES", "sim",
+                    "SIMULATOR_SYMBOLS", "SECA:100",
+                    "SIMULATOR_RATE", "300",
+                    "SIMULATOR_LIMIT", String.valueOf(BURST)));
+    try (Pipeline pipeline = Pipeline.start(ROOT, addresses, WORK.resolve("pipeline"), options)) {
+      Api api = new Api(pipeline.accessUrl(""));
+
+      // when the collector has sent its burst
+      ModuleProcess collector = pipeline.oneOffCollector();
+      assertThat(collector.awaitExit(Duration.ofMinutes(2)))
+          .as("collector exit, log %s", collector.logFile())
+          .hasValue(0);
+
+      // then the streaming job wrote it all, and the training job trained on it
+      Await.until(() -> api.count("/quotes/SECA") == BURST, Duration.ofMinutes(3));
+      try (ModuleProcess training = pipeline.train()) {
+        OptionalInt exit = training.awaitExit(Duration.ofMinutes(5));
+        assertThat(exit).as("training exit, log %s", training.logFile()).hasValue(0);
+      }
+      assertThat(api.json("/models/SECA").path("served").asInt()).isEqualTo(1);
+      assertThat(api.json("/predictions/SECA").path("predicted").asDouble()).isPositive();
+    }
+  }
+
+  @Test
+  void should_stop_a_part_at_start_with_one_line_naming_the_setting_it_got_wrong()
+      throws Exception {
+    Map<String, String> env = addresses.environment();
+    SelfSignedKeystore stranger = SelfSignedKeystore.create(WORK.resolve("stranger"));
+    Path strangers = stranger.writeTruststore(WORK.resolve("stranger").resolve("trust.p12"));
+    Map<String, String> otherTruststore =
+        with(
+            with(env, "CASSANDRA_TLS_TRUSTSTORE", strangers.toString()),
+            "CASSANDRA_TLS_TRUSTSTORE_PASSWORD",
+            stranger.password());
+
+    // given each part with one setting wrong, started side by side
+    Map<String, Expected> parts = new LinkedHashMap<>();
+    parts.put(
+        "collector",
+        new Expected(
+            service(
+                "collector",
+                "collector.classpath",
+                "io.smack.collector.CollectorMain",
+                with(env, "KAFKA_PASSWORD", "wrong")),
+            2,
+            "smack.kafka.security.password"));
+    parts.put(
+        "access, password",
+        new Expected(
+            service(
+                "access-service",
+                "access.classpath",
+                "io.smack.access.AccessMain",
+                with(env, "CASSANDRA_PASSWORD", "wrong")),
+            2,
+            "smack.cassandra.security.password"));
+    parts.put(
+        "access, truststore",
+        new Expected(
+            service(
+                "access-service",
+                "access.classpath",
+                "io.smack.access.AccessMain",
+                otherTruststore),
+            2,
+            "smack.cassandra.security.tls"));
+    parts.put(
+        "streaming job",
+        new Expected(
+            spark(
+                "ingest-streaming",
+                "io.smack.ingest.IngestMain",
+                with(env, "KAFKA_PASSWORD", "wrong")),
+            2,
+            "smack.kafka.security.password"));
+    parts.put(
+        "training job",
+        new Expected(
+            spark(
+                "model-training",
+                "io.smack.training.TrainingMain",
+                with(env, "CASSANDRA_PASSWORD", "wrong")),
+            1,
+            "smack.cassandra.security.password"));
+
+    // then each exits with its code and says which setting, without a stack trace
+    for (Map.Entry<String, Expected> part : parts.entrySet()) {
+      try (ModuleProcess process = part.getValue().process()) {
+        OptionalInt exit = process.awaitExit(Duration.ofMinutes(3));
+        String log = Files.readString(process.logFile());
+        assertThat(exit)
+            .as("%s exit, log %s", part.getKey(), process.logFile())
+            .hasValue(part.getValue().exit());
+        assertThat(log).as(part.getKey()).contains(part.getValue().setting());
+        assertThat(log).as(part.getKey() + ": no stack trace").doesNotContain("\tat ");
+      }
+    }
+  }
+
+  private record Expected(ModuleProcess process, int exit, String setting) {}
+
+  private static ModuleProcess service(
+      String module, String classpathFile, String mainClass, Map<String, String> env)
+      throws IOException {
+    Map<String, String> own = with(env, "HTTP_PORT", "0");
+    return ModuleProcess.service(
+        ROOT, module, classpathFile, mainClass, List.of(), own, log(module + "-" + mainClass));
+  }
+
+  private static ModuleProcess spark(String module, String mainClass, Map<String, String> env)
+      throws IOException {
+    Map<String, String> own = with(env, "HTTP_PORT", "0");
+    own.put("INGEST_CHECKPOINT_DIR", WORK.resolve("checkpoints").toString());
+    return ModuleProcess.sparkJob(ROOT, module, mainClass, List.of(), own, log(module));
+  }
+
+  private static Path log(String name) throws IOException {
+    Path dir = Files.createDirectories(WORK.resolve("refused"));
+    return dir.resolve(name + "-" + System.nanoTime() + ".log");
+  }
+
+  private static void login(Map<String, String> env) {
+    CassandraSettings.from(Settings.load(env)).checkLogin(CHECK);
+  }
+
+  private static Map<String, String> with(Map<String, String> env, String name, String value) {
+    Map<String, String> changed = new HashMap<>(env);
+    changed.put(name, value);
+    return changed;
+  }
+
+  private static Map<String, String> without(Map<String, String> env, String... names) {
+    Map<String, String> changed = new HashMap<>(env);
+    List.of(names).forEach(changed::remove);
+    return changed;
+  }
+}

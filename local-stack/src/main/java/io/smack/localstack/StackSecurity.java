@@ -1,0 +1,247 @@
+package io.smack.localstack;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code bin/smack up --secure} protects the local stack with: a key and certificate for the
+ * servers (TLS on Kafka's client listener and Cassandra's CQL port), SCRAM-SHA-512 users on Kafka,
+ * Cassandra's {@code PasswordAuthenticator}, and the pipeline's own user on both. Made once, in
+ * {@code DIR/security}, with random passwords kept in {@code credentials.properties} (readable by
+ * its owner only), so that a restart finds the data's users as it left them.
+ *
+ * <p>Two users: {@code admin}, the stack's own (Kafka's brokers among themselves and the topics;
+ * Cassandra's superuser, {@code cassandra} with its default password replaced), and {@code smack},
+ * the pipeline's, which every part logs in as.
+ *
+ * @param dir the folder of the key, the truststore and the credentials
+ * @param keystore the servers' key and certificate
+ * @param truststore that certificate alone, for the clients
+ * @param adminPassword the stack's own users' password
+ * @param userPassword the pipeline's user's password
+ */
+record StackSecurity(
+    Path dir,
+    SelfSignedKeystore keystore,
+    Path truststore,
+    String adminPassword,
+    String userPassword) {
+
+  /** The pipeline's user on Kafka and Cassandra. */
+  static final String USER = "smack";
+
+  /** The stack's own user on Kafka. */
+  static final String KAFKA_ADMIN = "admin";
+
+  /** Cassandra's default superuser, whose password the stack replaces at the first start. */
+  static final String CASSANDRA_ADMIN = "cassandra";
+
+  static final String MECHANISM = "SCRAM-SHA-512";
+
+  private static final Logger LOG = LoggerFactory.getLogger(StackSecurity.class);
+  private static final String CREDENTIALS = "credentials.properties";
+
+  /**
+   * The stack's key and users in {@code dir}: those made before, or new ones for {@code hosts} (the
+   * servers' addresses, in the certificate).
+   */
+  static StackSecurity prepare(Path dir, List<String> hosts) {
+    Path credentials = dir.resolve(CREDENTIALS);
+    Properties properties = new Properties();
+    if (Files.exists(credentials)) {
+      try (Reader in = Files.newBufferedReader(credentials)) {
+        properties.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading " + credentials + " failed", e);
+      }
+    } else {
+      properties.setProperty("keystore.password", secret());
+      properties.setProperty("admin.password", secret());
+      properties.setProperty("user.password", secret());
+      SelfSignedKeystore.create(dir, hosts, properties.getProperty("keystore.password"))
+          .writeTruststore(dir.resolve("truststore.p12"));
+      write(credentials, properties);
+    }
+    return new StackSecurity(
+        dir,
+        new SelfSignedKeystore(
+            dir.resolve("server.p12"), properties.getProperty("keystore.password")),
+        dir.resolve("truststore.p12"),
+        properties.getProperty("admin.password"),
+        properties.getProperty("user.password"));
+  }
+
+  /**
+   * The environment variables that log a part of the pipeline in as {@link #USER} over TLS, as a
+   * Marathon app would set them from its secrets.
+   */
+  Map<String, String> clientEnvironment() {
+    Map<String, String> environment = new TreeMap<>();
+    for (String server : List.of("KAFKA", "CASSANDRA")) {
+      environment.put(server + "_USERNAME", USER);
+      environment.put(server + "_PASSWORD", userPassword);
+      environment.put(server + "_TLS", "true");
+      environment.put(server + "_TLS_TRUSTSTORE", truststore.toString());
+      environment.put(server + "_TLS_TRUSTSTORE_PASSWORD", keystore.password());
+    }
+    environment.put("KAFKA_SASL_MECHANISM", MECHANISM);
+    return environment;
+  }
+
+  /** The arguments of Kafka's storage format that create both users with the cluster. */
+  List<String> scramUsers() {
+    return List.of(
+        "--add-scram",
+        MECHANISM + "=[name=" + KAFKA_ADMIN + ",password=" + adminPassword + "]",
+        "--add-scram",
+        MECHANISM + "=[name=" + USER + ",password=" + userPassword + "]");
+  }
+
+  /**
+   * A broker's listeners and security: clients on a SASL_SSL listener (SCRAM), the brokers among
+   * themselves on it too as {@link #KAFKA_ADMIN}; the KRaft controllers' listener stays plaintext
+   * on the loopback address.
+   */
+  List<String> kafkaServerConfig(String host, int port, int controllerPort) {
+    String ssl = keystore.keystore().toString();
+    return List.of(
+        "listeners=SASL_SSL://"
+            + host
+            + ":"
+            + port
+            + ",CONTROLLER://"
+            + host
+            + ":"
+            + controllerPort,
+        "advertised.listeners=SASL_SSL://" + host + ":" + port,
+        "inter.broker.listener.name=SASL_SSL",
+        "listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
+        "sasl.enabled.mechanisms=" + MECHANISM,
+        "sasl.mechanism.inter.broker.protocol=" + MECHANISM,
+        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
+            + "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+            + KAFKA_ADMIN
+            + "\" password=\""
+            + adminPassword
+            + "\";",
+        "ssl.keystore.location=" + ssl,
+        "ssl.keystore.password=" + keystore.password(),
+        "ssl.keystore.type=PKCS12",
+        "ssl.truststore.location=" + truststore,
+        "ssl.truststore.password=" + keystore.password(),
+        "ssl.truststore.type=PKCS12");
+  }
+
+  /** The properties of the stack's own Kafka clients (admin), added to a client's own. */
+  Properties kafkaAdmin(Properties properties) {
+    properties.put("security.protocol", "SASL_SSL");
+    properties.put("sasl.mechanism", MECHANISM);
+    properties.put(
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+            + KAFKA_ADMIN
+            + "\" password=\""
+            + adminPassword
+            + "\";");
+    properties.put("ssl.truststore.location", truststore.toString());
+    properties.put("ssl.truststore.password", keystore.password());
+    properties.put("ssl.truststore.type", "PKCS12");
+    return properties;
+  }
+
+  /** A node's cassandra.yaml lines: password authentication, roles, TLS required on CQL. */
+  List<String> cassandraConfig() {
+    return List.of(
+        "authenticator:",
+        "  class_name: org.apache.cassandra.auth.PasswordAuthenticator",
+        "authorizer:",
+        "  class_name: org.apache.cassandra.auth.CassandraAuthorizer",
+        "role_manager:",
+        "  class_name: org.apache.cassandra.auth.CassandraRoleManager",
+        "client_encryption_options:",
+        "  enabled: true",
+        "  optional: false",
+        "  keystore: " + keystore.keystore(),
+        "  keystore_password: \"" + keystore.password() + "\"",
+        "  store_type: PKCS12");
+  }
+
+  /**
+   * A session as Cassandra's superuser over TLS: with the stack's password, or with the default one
+   * on a node that has not been set up yet.
+   */
+  CqlSession adminSession(CqlSessionBuilder builder) {
+    CqlSessionBuilder tls = builder.withSslContext(keystore.trustingClient());
+    try {
+      return tls.withAuthCredentials(CASSANDRA_ADMIN, adminPassword).build();
+    } catch (RuntimeException e) {
+      if (!refused(e)) {
+        throw e;
+      }
+      return tls.withAuthCredentials(CASSANDRA_ADMIN, CASSANDRA_ADMIN).build();
+    }
+  }
+
+  /**
+   * Replaces the superuser's default password with the stack's, and creates the pipeline's user
+   * with every permission on the keyspaces (the parts create their keyspace and tables when they
+   * are missing); nothing to do on a node set up before.
+   */
+  void setUpCassandra(CqlSession admin) {
+    admin.execute("ALTER ROLE " + CASSANDRA_ADMIN + " WITH PASSWORD = '" + adminPassword + "'");
+    admin.execute(
+        "CREATE ROLE IF NOT EXISTS "
+            + USER
+            + " WITH PASSWORD = '"
+            + userPassword
+            + "' AND LOGIN = true");
+    admin.execute("GRANT ALL PERMISSIONS ON ALL KEYSPACES TO " + USER);
+    LOG.info("Cassandra: password authentication on, user {} ready", USER);
+  }
+
+  private static boolean refused(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof AuthenticationException
+          || String.valueOf(cause.getMessage()).contains("Authentication error")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String secret() {
+    byte[] bytes = new byte[18];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private static void write(Path file, Properties properties) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.deleteIfExists(file);
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      try (Writer out = Files.newBufferedWriter(file)) {
+        properties.store(out, "the local stack's passwords: made once, kept with its data");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + file + " failed", e);
+    }
+  }
+}
