@@ -201,7 +201,11 @@ final class AccessRoutes extends AllDirectives {
                                 () ->
                                     endpoint(
                                         Endpoint.PREDICTION_ERRORS,
-                                        () -> ranged(symbol, service::errors)))))),
+                                        () ->
+                                            ranged(
+                                                symbol,
+                                                service::errors,
+                                                settings.errorsMaxLimit())))))),
         pathPrefix(
             "models",
             () ->
@@ -237,6 +241,11 @@ final class AccessRoutes extends AllDirectives {
 
   /** A paged time range of a symbol: {@code ?from=&to=&limit=&cursor=}. */
   private <T> Route ranged(String symbol, RangeQuery<T> query) {
+    return ranged(symbol, query, settings.maxLimit());
+  }
+
+  /** As {@link #ranged(String, RangeQuery)}, with at most {@code maxLimit} rows per page. */
+  private <T> Route ranged(String symbol, RangeQuery<T> query, int maxLimit) {
     return parameterOptional(
         "from",
         from ->
@@ -251,7 +260,13 @@ final class AccessRoutes extends AllDirectives {
                                 limit -> {
                                   String checked = symbol(symbol);
                                   TimeRange range =
-                                      RequestParameters.range(from, to, cursor, limit, settings);
+                                      RequestParameters.range(
+                                          from,
+                                          to,
+                                          cursor,
+                                          limit,
+                                          settings.defaultLimit(),
+                                          maxLimit);
                                   return answer(query.read(checked, range));
                                 }))));
   }

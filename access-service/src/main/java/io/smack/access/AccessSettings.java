@@ -25,6 +25,8 @@ import java.util.Set;
  * @param readinessInterval how often readiness checks Cassandra
  * @param defaultLimit rows per page when {@code ?limit=} is not given
  * @param maxLimit the largest {@code ?limit=} accepted
+ * @param errorsMaxLimit the largest {@code ?limit=} of the errors view, whose rows cost a lookup
+ *     each
  * @param modelReloadInterval how long a symbol's served model is kept before it is read again
  * @param latestCacheTtl how long a symbol's latest quote is kept in memory; zero: not kept
  * @param statusCacheTtl how long a {@code /status} verdict is kept; zero: not kept
@@ -47,6 +49,7 @@ record AccessSettings(
     Duration readinessInterval,
     int defaultLimit,
     int maxLimit,
+    int errorsMaxLimit,
     Duration modelReloadInterval,
     Duration latestCacheTtl,
     Duration statusCacheTtl,
@@ -97,6 +100,7 @@ record AccessSettings(
         positive(access, "readiness-interval"),
         defaultLimit,
         maxLimit,
+        atLeastOne(access, "page.errors-max-limit"),
         positive(access, "model-reload-interval"),
         notNegative(access, "latest-cache-ttl"),
         notNegative(access, "status-cache-ttl"),

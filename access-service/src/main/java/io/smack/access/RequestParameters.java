@@ -59,6 +59,17 @@ final class RequestParameters {
       Optional<String> cursor,
       Optional<String> limit,
       AccessSettings settings) {
+    return range(from, to, cursor, limit, settings.defaultLimit(), settings.maxLimit());
+  }
+
+  /** As {@link #range(Optional, Optional, Optional, Optional, AccessSettings)}, with its limits. */
+  static TimeRange range(
+      Optional<String> from,
+      Optional<String> to,
+      Optional<String> cursor,
+      Optional<String> limit,
+      int defaultLimit,
+      int maxLimit) {
     Instant start = from.map(text -> instant("from", text)).orElse(null);
     Instant end = to.map(text -> instant("to", text)).orElse(null);
     if (start != null && end != null && start.isAfter(end)) {
@@ -69,7 +80,7 @@ final class RequestParameters {
         start,
         end,
         cursor.map(text -> instant("cursor", text)).orElse(null),
-        limit.map(text -> limit(text, settings.maxLimit())).orElse(settings.defaultLimit()));
+        limit.map(text -> limit(text, maxLimit)).orElse(Math.min(defaultLimit, maxLimit)));
   }
 
   /**

@@ -124,6 +124,17 @@ class AccessRoutesTest {
   }
 
   @Test
+  void should_keep_the_errors_views_pages_smaller_than_the_others() {
+    // the errors view looks up each prediction's outcome: its pages stop at errors-max-limit
+    Answer errors = get(open, "/predictions/AAPL/errors?limit=501");
+    assertThat(errors.status()).isEqualTo(400);
+    assertThat(errors.json().get("detail").asText())
+        .isEqualTo("limit 501 is not between 1 and 500");
+    assertThat(get(open, "/predictions/AAPL/errors?limit=500").status()).isEqualTo(503);
+    assertThat(get(open, "/quotes/AAPL?limit=501").status()).isEqualTo(503); // no Cassandra
+  }
+
+  @Test
   void should_take_tokens_from_a_file_a_secret_store_mounts(@TempDir Path dir) throws Exception {
     // given
     Path file = dir.resolve("tokens");

@@ -510,6 +510,13 @@ public final class Pipeline implements AutoCloseable {
     LOG.info("  1-minute bars:    curl -s '{}/bars/AAPL?limit=5'", base);
     LOG.info("  prediction:       curl -s {}/predictions/AAPL   (after the first training)", base);
     LOG.info("  models:           curl -s {}/models/AAPL", base);
+    if (!addresses.credentials().isEmpty()) {
+      LOG.info(
+          "secured: Kafka on SASL_SSL (SCRAM), Cassandra with passwords and TLS; every part logs"
+              + " in as {}; the truststore and passwords are in {}",
+          addresses.credentials().get("CASSANDRA_USERNAME"),
+          Path.of(addresses.credentials().get("CASSANDRA_TLS_TRUSTSTORE")).getParent());
+    }
   }
 
   private Part started(Supplier<ModuleProcess> start) {

@@ -56,6 +56,7 @@ record StackSecurity(
 
   private static final Logger LOG = LoggerFactory.getLogger(StackSecurity.class);
   private static final String CREDENTIALS = "credentials.properties";
+  private static final String CASSANDRA_SET_UP = "cassandra-set-up";
 
   /**
    * The stack's key and users in {@code dir}: those made before, or new ones for {@code hosts} (the
@@ -183,18 +184,22 @@ record StackSecurity(
   }
 
   /**
-   * A session as Cassandra's superuser over TLS: with the stack's password, or with the default one
-   * on a node that has not been set up yet.
+   * A session as Cassandra's superuser over TLS: with the default password until the stack has
+   * replaced it ({@link #setUpCassandra}), then with the stack's; with the other one when the first
+   * is refused (a set-up cut short between the two).
    */
   CqlSession adminSession(CqlSessionBuilder builder) {
     CqlSessionBuilder tls = builder.withSslContext(keystore.trustingClient());
+    boolean replaced = Files.exists(dir.resolve(CASSANDRA_SET_UP));
+    String first = replaced ? adminPassword : CASSANDRA_ADMIN;
+    String second = replaced ? CASSANDRA_ADMIN : adminPassword;
     try {
-      return tls.withAuthCredentials(CASSANDRA_ADMIN, adminPassword).build();
+      return tls.withAuthCredentials(CASSANDRA_ADMIN, first).build();
     } catch (RuntimeException e) {
       if (!refused(e)) {
         throw e;
       }
-      return tls.withAuthCredentials(CASSANDRA_ADMIN, CASSANDRA_ADMIN).build();
+      return tls.withAuthCredentials(CASSANDRA_ADMIN, second).build();
     }
   }
 
@@ -204,6 +209,9 @@ record StackSecurity(
    * are missing); nothing to do on a node set up before.
    */
   void setUpCassandra(CqlSession admin) {
+    if (Files.exists(dir.resolve(CASSANDRA_SET_UP))) {
+      return;
+    }
     admin.execute("ALTER ROLE " + CASSANDRA_ADMIN + " WITH PASSWORD = '" + adminPassword + "'");
     admin.execute(
         "CREATE ROLE IF NOT EXISTS "
@@ -212,6 +220,11 @@ record StackSecurity(
             + userPassword
             + "' AND LOGIN = true");
     admin.execute("GRANT ALL PERMISSIONS ON ALL KEYSPACES TO " + USER);
+    try {
+      Files.writeString(dir.resolve(CASSANDRA_SET_UP), "the superuser's password is the stack's\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + dir.resolve(CASSANDRA_SET_UP) + " failed", e);
+    }
     LOG.info("Cassandra: password authentication on, user {} ready", USER);
   }
 
