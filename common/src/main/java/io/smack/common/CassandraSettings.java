@@ -83,14 +83,14 @@ public record CassandraSettings(
     String keyspace = config.getString("smack.cassandra.keyspace");
     if (!KEYSPACE.matcher(keyspace).matches()) {
       throw new ConfigException.BadValue(
-          config.origin(),
+          Settings.origin(config, "smack.cassandra.keyspace"),
           "smack.cassandra.keyspace",
           "'" + keyspace + "' is not a lower-case CQL identifier " + KEYSPACE.pattern());
     }
     String consistency = config.getString("smack.cassandra.consistency");
     if (!CONSISTENCY_LEVELS.contains(consistency)) {
       throw new ConfigException.BadValue(
-          config.origin(),
+          Settings.origin(config, "smack.cassandra.consistency"),
           "smack.cassandra.consistency",
           "'" + consistency + "' is not one of " + CONSISTENCY_LEVELS);
     }
@@ -202,7 +202,9 @@ public record CassandraSettings(
         int factor = config.getInt("smack.cassandra.replication.factor");
         if (factor < 1) {
           throw new ConfigException.BadValue(
-              config.origin(), "smack.cassandra.replication.factor", factor + " is below 1");
+              Settings.origin(config, "smack.cassandra.replication.factor"),
+              "smack.cassandra.replication.factor",
+              factor + " is below 1");
         }
         return "{'class': 'SimpleStrategy', 'replication_factor': " + factor + "}";
       }
@@ -213,7 +215,9 @@ public record CassandraSettings(
         if (dataCenters.isBlank()
             || !entries.stream().allMatch(e -> DATA_CENTER.matcher(e.strip()).matches())) {
           throw new ConfigException.BadValue(
-              config.origin(), path, "'" + dataCenters + "' is not a list like dc1:3,dc2:3");
+              Settings.origin(config, path),
+              path,
+              "'" + dataCenters + "' is not a list like dc1:3,dc2:3");
         }
         return entries.stream()
             .map(String::strip)
@@ -222,7 +226,7 @@ public record CassandraSettings(
       }
       default ->
           throw new ConfigException.BadValue(
-              config.origin(),
+              Settings.origin(config, "smack.cassandra.replication.strategy"),
               "smack.cassandra.replication.strategy",
               "'" + strategy + "' is neither SimpleStrategy nor NetworkTopologyStrategy");
     }

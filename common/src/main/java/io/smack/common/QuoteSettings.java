@@ -24,7 +24,7 @@ public record QuoteSettings(Duration maxClockSkew) {
     try {
       return new QuoteSettings(config.getDuration(path));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException.BadValue(config.origin(), path, e.getMessage(), e);
+      throw new ConfigException.BadValue(Settings.origin(config, path), path, e.getMessage(), e);
     }
   }
 }

@@ -96,7 +96,10 @@ final class IngestJob {
         // Counting the state's rows costs a read before every write (Spark's documentation says
         // to turn it off when writes matter); the deduplication writes one key per quote.
         .set("spark.sql.streaming.stateStore.rocksdb.trackTotalNumberOfRows", "false")
-        .set("spark.scheduler.mode", "FAIR");
+        .set("spark.scheduler.mode", "FAIR")
+        // The Kafka source's options hold the SASL password (kafka.sasl.jaas.config) and the
+        // truststore's: keep them out of the plans Spark shows in its UI and logs.
+        .set("spark.sql.redaction.options.regex", "(?i)url|password|jaas|secret|token");
     cassandra.sparkConnectorSettings().forEach(conf::set);
     settings.sparkConf().forEach(conf::set);
     return conf;

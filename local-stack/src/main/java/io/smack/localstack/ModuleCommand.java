@@ -2,6 +2,7 @@ package io.smack.localstack;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,13 @@ import java.util.function.Function;
  * itself by it: so that the shell, the local stack, the benchmarks and the tests start a part's JVM
  * one way, {@link ModuleProcess}'s.
  *
- * <pre>ModuleCommand ROOT PART   (PART: collector, access, ingest, repair, train)</pre>
+ * <pre>ModuleCommand ROOT PART [--config FILE]   (PART: collector, access, ingest, repair, train)
+ * </pre>
  *
- * The arguments are printed NUL-terminated, as {@code mapfile -d ''} reads them.
+ * With {@code --config}, the part reads its settings from FILE too ({@code -Dconfig.file}, under
+ * the environment and system properties; see {@code io.smack.common.Settings}).
+ *
+ * <p>The arguments are printed NUL-terminated, as {@code mapfile -d ''} reads them.
  */
 public final class ModuleCommand {
 
@@ -53,14 +58,24 @@ public final class ModuleCommand {
   private ModuleCommand() {}
 
   public static void main(String[] args) {
-    if (args.length != 2 || !PARTS.containsKey(args[1])) {
+    boolean configured = args.length == 4 && args[2].equals("--config");
+    if ((args.length != 2 && !configured) || !PARTS.containsKey(args[1])) {
       System.err.println(
-          "usage: ModuleCommand ROOT PART, PART one of "
+          "usage: ModuleCommand ROOT PART [--config FILE], PART one of "
               + PARTS.keySet().stream().sorted().toList());
       System.exit(2);
     }
-    List<String> line =
-        PARTS.get(args[1]).apply(Path.of(args[0]).toAbsolutePath().normalize()).line(List.of());
+    ModuleProcess.Command command =
+        PARTS.get(args[1]).apply(Path.of(args[0]).toAbsolutePath().normalize());
+    if (configured) {
+      Path file = Path.of(args[3]).toAbsolutePath().normalize();
+      if (!Files.isReadable(file)) {
+        System.err.println("--config: " + file + " is not a readable file");
+        System.exit(2);
+      }
+      command = command.withJvmOption("-Dconfig.file=" + file);
+    }
+    List<String> line = command.line(List.of());
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     line.forEach(argument -> out.print(argument + '\0'));
     out.flush();

@@ -71,6 +71,13 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
       jvmOptions = List.copyOf(jvmOptions);
     }
 
+    /** This command with one more JVM option, after its own. */
+    public Command withJvmOption(String option) {
+      List<String> options = new ArrayList<>(jvmOptions);
+      options.add(option);
+      return new Command(options, classpath, mainClass);
+    }
+
     /** The command line with {@code args}, to run in a process of its own. */
     public List<String> line(List<String> args) {
       List<String> line = new ArrayList<>();
