@@ -31,7 +31,7 @@ public final class AccessMain {
             () -> settings.cassandra().checkLogin(Startup.LOGIN_CHECK_TIMEOUT))
         .ifPresent(
             why -> LOG.warn("Cassandra does not answer yet ({}); serving 503 until it does", why));
-    ActorSystem system = ActorSystem.create("access");
+    ActorSystem system = ActorSystem.create("access", Settings.actorSystem());
     AccessServer.start(system, settings, https)
         .whenComplete(
             (server, error) -> {

@@ -36,7 +36,8 @@ final class ServiceProcess implements AutoCloseable {
   /** The access service, told to listen on {@code port}. */
   static ServiceProcess accessService(Map<String, String> environment, int port, Path log) {
     return new ServiceProcess(
-        ModuleProcess.accessService(ROOT, "access-service", withPort(environment, port), log),
+        ModuleProcess.accessService(
+            ROOT, "access-service", List.of(), withPort(environment, port), log),
         port);
   }
 

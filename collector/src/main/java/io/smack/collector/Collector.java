@@ -74,8 +74,10 @@ public final class Collector {
         settings.sources().stream().map(s -> new SourceHealth(s.name(), metrics)).toList();
     Map<String, SourceHealth> byName =
         health.stream().collect(Collectors.toMap(SourceHealth::name, Function.identity()));
+    // a source that can never work is not restarted (Pekko's restartOn), and ends alone
     RestartSettings restart =
-        RestartSettings.create(settings.minBackoff(), settings.maxBackoff(), 0.2);
+        RestartSettings.create(settings.minBackoff(), settings.maxBackoff(), 0.2)
+            .withRestartOn(error -> !(error instanceof SourceMisconfigured));
     List<Source<List<Collected>, NotUsed>> supervised =
         settings.sources().stream()
             .map(source -> supervised(system, source, byName.get(source.name()), restart))
@@ -117,6 +119,11 @@ public final class Collector {
     return sources;
   }
 
+  /** Whether a source has failed for good ({@link SourceMisconfigured}). */
+  boolean anyFailed() {
+    return sources.stream().anyMatch(source -> source.state() == SourceHealth.State.FAILED);
+  }
+
   /** Quotes sent and acknowledged so far, over all sources. */
   public long sent() {
     return sources.stream().mapToLong(SourceHealth::sent).sum();
@@ -137,24 +144,26 @@ public final class Collector {
   private static Source<List<Collected>, NotUsed> supervised(
       ActorSystem system, QuoteSource source, SourceHealth health, RestartSettings restart) {
     return RestartSource.onFailuresWithBackoff(
-        restart,
-        () -> {
-          health.started();
-          return source
-              .chunks(system)
-              .watchTermination(
-                  (mat, terminated) -> {
-                    terminated.whenComplete(
-                        (ok, error) -> {
-                          if (error != null) {
-                            health.failed(error);
-                          } else if (health.state() == SourceHealth.State.RUNNING) {
-                            health.completed();
-                          }
-                        });
-                    return mat;
-                  });
-        });
+            restart,
+            () -> {
+              health.started();
+              return source
+                  .chunks(system)
+                  .watchTermination(
+                      (mat, terminated) -> {
+                        terminated.whenComplete(
+                            (ok, error) -> {
+                              if (error != null) {
+                                health.failed(error);
+                              } else if (health.state() == SourceHealth.State.RUNNING) {
+                                health.completed();
+                              }
+                            });
+                        return mat;
+                      });
+            })
+        // the failure is in its health; the other sources go on
+        .recoverWithRetries(1, SourceMisconfigured.class, Source::empty);
   }
 
   private static Producer<String, byte[]> producer(

@@ -39,7 +39,7 @@ public final class CollectorMain {
     // so do credentials or a truststore Kafka refuses; Kafka down is left to the producer's retries
     Startup.orExit("the collector", () -> kafka.checkLogin(Startup.LOGIN_CHECK_TIMEOUT))
         .ifPresent(why -> LOG.warn("Kafka does not answer yet ({}); the producer retries", why));
-    ActorSystem system = ActorSystem.create("collector");
+    ActorSystem system = ActorSystem.create("collector", Settings.actorSystem());
     SourceHealth.Metrics metrics = new SourceHealth.Metrics();
     Collector collector = Collector.start(system, settings, kafka, metrics);
     LOG.info(
@@ -64,6 +64,9 @@ public final class CollectorMain {
                     "the stream into Kafka failed; exiting so that the scheduler restarts it",
                     error);
                 System.exit(1);
+              } else if (settings.exitWhenDone() && collector.anyFailed()) {
+                LOG.error("a source cannot work (see above); exiting 2");
+                shutdown.run(SourcesFailed.INSTANCE);
               } else if (settings.exitWhenDone()) {
                 LOG.info("every source is done and acknowledged; exiting");
                 shutdown.run(CoordinatedShutdown.unknownReason());
@@ -93,6 +96,16 @@ public final class CollectorMain {
                     () -> binding.unbind().thenApply(x -> Done.getInstance()));
               }
             });
+  }
+
+  /**
+   * Why the collector stops when a one-off run had a source that cannot work: its exit code is 2,
+   * set in the collector's reference.conf ({@code pekko.coordinated-shutdown.reason-overrides}).
+   */
+  static final class SourcesFailed implements CoordinatedShutdown.Reason {
+    static final SourcesFailed INSTANCE = new SourcesFailed();
+
+    private SourcesFailed() {}
   }
 
   /** Where health and metrics are served: HTTPS when {@code smack.http.tls} has a keystore. */

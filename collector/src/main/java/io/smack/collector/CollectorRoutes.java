@@ -42,18 +42,22 @@ final class CollectorRoutes extends AllDirectives {
   }
 
   /**
-   * {@code ok} while no source waits to restart, {@code degraded} otherwise: the collector keeps
-   * serving the sources that work, so a failing feed is not a reason for Marathon to kill it.
+   * {@code ok} while every source runs or has completed; {@code degraded} while one waits to
+   * restart; {@code failed} when one can never work ({@link SourceMisconfigured}) — its settings
+   * must change. Always 200: the collector keeps serving the sources that work, so a failing source
+   * is not a reason for Marathon to kill it.
    */
   Map<String, Object> health() {
     Map<String, Object> bySource = new LinkedHashMap<>();
     boolean degraded = false;
+    boolean failed = false;
     for (SourceHealth source : sources) {
       bySource.put(source.name(), source.snapshot());
       degraded |= source.state() == SourceHealth.State.RESTARTING;
+      failed |= source.state() == SourceHealth.State.FAILED;
     }
     Map<String, Object> health = new LinkedHashMap<>();
-    health.put("status", degraded ? "degraded" : "ok");
+    health.put("status", failed ? "failed" : degraded ? "degraded" : "ok");
     health.put("sources", bySource);
     return health;
   }

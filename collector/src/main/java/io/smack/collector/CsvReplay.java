@@ -2,8 +2,8 @@ package io.smack.collector;
 
 import com.typesafe.config.Config;
 import io.smack.common.QuoteSettings;
-import java.io.FileNotFoundException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,16 +78,24 @@ final class CsvReplay implements QuoteSource {
 
   private Source<Collected, ?> parse(List<String> header, Source<String, ?> rows) {
     if (header.isEmpty()) {
-      throw new IllegalArgumentException(
-          "source " + settings.name() + ": " + settings.location() + " is empty");
+      throw misconfigured(settings.location() + " is empty: it has no header line", null);
     }
-    CsvRows csv =
-        new CsvRows(settings.name(), settings.mapping(), settings.delimiter(), header.get(0));
+    CsvRows csv;
+    try {
+      csv = new CsvRows(settings.name(), settings.mapping(), settings.delimiter(), header.get(0));
+    } catch (IllegalArgumentException e) {
+      // the message names the source and the setting of the column; this adds the file
+      throw new SourceMisconfigured(e.getMessage() + ", in " + settings.location(), e);
+    }
     return rows.map(line -> csv.parse(line, clock.instant()))
         .filter(Optional::isPresent)
         .map(Optional::get);
   }
 
+  /**
+   * The file's bytes; a file that is missing or unreadable fails the source for good: no retry
+   * makes it appear, and replaying it is the source's whole work.
+   */
   private Source<ByteString, ?> bytes() {
     String location = settings.location();
     if (location.startsWith("classpath:")) {
@@ -96,12 +104,32 @@ final class CsvReplay implements QuoteSource {
           () -> {
             InputStream in = CsvReplay.class.getClassLoader().getResourceAsStream(resource);
             if (in == null) {
-              throw new FileNotFoundException(resource + " is not on the classpath");
+              throw misconfigured(resource + " is not on the classpath", null);
             }
             return in;
           });
     }
-    return FileIO.fromPath(Path.of(location));
+    Path file = Path.of(location).toAbsolutePath();
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      return Source.failed(
+          misconfigured(
+              file + (Files.exists(file) ? " is not a readable file" : " does not exist"), null));
+    }
+    return FileIO.fromPath(file);
+  }
+
+  private SourceMisconfigured misconfigured(String problem, Throwable cause) {
+    return new SourceMisconfigured(
+        "source "
+            + settings.name()
+            + ": "
+            + problem
+            + " (smack.collector.source."
+            + settings.name()
+            + ".path = "
+            + settings.location()
+            + ")",
+        cause);
   }
 
   /**

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,15 +36,26 @@ final class CsvRows {
     for (int i = 0; i < names.size(); i++) {
       columns.put(names.get(i).strip(), i);
     }
-    List<String> needed = new ArrayList<>();
-    mapping.symbolField().ifPresent(needed::add);
-    needed.add(mapping.timeField());
-    needed.add(mapping.priceField());
-    mapping.volumeField().ifPresent(needed::add);
-    for (String column : needed) {
-      if (!columns.containsKey(column)) {
+    // each mapped column, by the setting that names it
+    Map<String, String> needed = new LinkedHashMap<>();
+    mapping.symbolField().ifPresent(column -> needed.put("symbol-field", column));
+    needed.put("time-field", mapping.timeField());
+    needed.put("price-field", mapping.priceField());
+    mapping.volumeField().ifPresent(column -> needed.put("volume-field", column));
+    for (Map.Entry<String, String> column : needed.entrySet()) {
+      if (!columns.containsKey(column.getValue())) {
         throw new IllegalArgumentException(
-            "source " + source + ": the header " + names + " has no column '" + column + "'");
+            "source "
+                + source
+                + ": the header "
+                + names
+                + " has no column '"
+                + column.getValue()
+                + "' (smack.collector.source."
+                + source
+                + "."
+                + column.getKey()
+                + ")");
       }
     }
   }

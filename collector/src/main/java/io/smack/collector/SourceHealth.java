@@ -32,6 +32,8 @@ final class SourceHealth {
     RUNNING,
     RESTARTING,
     COMPLETED,
+    /** Its settings can never work ({@link SourceMisconfigured}): not restarted. */
+    FAILED,
     STOPPED
   }
 
@@ -111,13 +113,23 @@ final class SourceHealth {
     LOG.info("source {} started", name);
   }
 
+  /**
+   * The source's run failed: it is restarted with backoff, unless the failure is {@link
+   * SourceMisconfigured}, which no restart mends: then it is {@code failed} for good.
+   */
   void failed(Throwable error) {
-    state.set(State.RESTARTING);
     failures.incrementAndGet();
-    lastError.set(error.toString());
     upSeries.set(0);
     failureSeries.inc();
-    LOG.warn("source {} failed, restarting with backoff: {}", name, error.toString());
+    if (error instanceof SourceMisconfigured) {
+      state.set(State.FAILED);
+      lastError.set(error.getMessage());
+      LOG.error("source {} cannot work, not restarting it: {}", name, error.getMessage());
+    } else {
+      state.set(State.RESTARTING);
+      lastError.set(error.toString());
+      LOG.warn("source {} failed, restarting with backoff: {}", name, error.toString());
+    }
   }
 
   void completed() {
@@ -127,7 +139,7 @@ final class SourceHealth {
   }
 
   void stopped() {
-    if (state.get() != State.COMPLETED) {
+    if (state.get() != State.COMPLETED && state.get() != State.FAILED) {
       state.set(State.STOPPED);
       upSeries.set(0);
       LOG.info("source {} stopped", name);

@@ -2,10 +2,19 @@ package io.smack.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smack.common.Quote;
+import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.StackAddresses;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CollectorProcessIT {
 
   private static final Instant NOW = Instant.now();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Pattern FINISHED =
       Pattern.compile("source sim finished: sent (\\d+), rejected (\\d+)");
 
@@ -88,6 +99,113 @@ class CollectorProcessIT {
     int sent = Integer.parseInt(finished.group(1));
     assertThat(sent).isGreaterThanOrEqualTo(2000);
     assertThat(topics.readAll(names[0], sent, Duration.ofSeconds(2))).hasSize(sent);
+  }
+
+  @Test
+  void should_fail_a_source_that_cannot_work_once_and_run_the_others(StackAddresses stack)
+      throws Exception {
+    // given: a configuration file whose replay expects a symbol column that sp500-2000.csv lacks,
+    // beside the simulator
+    KafkaTopics topics = new KafkaTopics(stack.kafkaBootstrapServers());
+    String[] names = topics.createPair("misconfigured");
+    Path sp500 = CollectorIT.VEGA.resolve("sp500-2000.csv").toAbsolutePath();
+    Path config = Path.of("target", "misconfigured.conf").toAbsolutePath();
+    Files.writeString(
+        config,
+        """
+        smack.collector.sources = "sp500,sim"
+        smack.collector.source.sp500 = {
+          type = csv, path = "%s", delimiter = ",", symbol-field = symbol, time-field = date,
+          time-format = "yyyy-MM-dd", zone = UTC, price-field = close, volume-field = "", speed = 0
+        }
+        smack.collector.source.sim.limit = 300
+        """
+            .formatted(sp500));
+
+    // when: a long-running collector
+    Process running =
+        start(stack, names, List.of("-Dconfig.file=" + config), "misconfigured-running");
+    try {
+      int port = healthPort(log("misconfigured-running"), Duration.ofSeconds(60));
+      AtomicReference<JsonNode> seen = new AtomicReference<>();
+      Await.until(
+          () -> {
+            seen.set(health(port));
+            // the simulator's last batch is counted once Kafka has acknowledged it
+            return seen.get().path("sources").path("sim").path("sent").asInt() == 300;
+          },
+          Duration.ofSeconds(60));
+      JsonNode health = seen.get();
+
+      // then: the replay failed for good, the simulator ran to its end
+      assertThat(health.get("sources").get("sim").get("state").asText()).isEqualTo("completed");
+      assertThat(health.get("status").asText()).isEqualTo("failed");
+      JsonNode replay = health.get("sources").get("sp500");
+      assertThat(replay.get("state").asText()).isEqualTo("failed");
+      assertThat(replay.get("failures").asInt()).isEqualTo(1);
+      assertThat(replay.get("last_error").asText())
+          .contains(
+              "has no column 'symbol'",
+              "smack.collector.source.sp500.symbol-field",
+              sp500.toString());
+    } finally {
+      running.destroy();
+      running.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    // and when: a one-off run of the same file
+    Process oneOff =
+        start(
+            stack,
+            names,
+            List.of("-Dconfig.file=" + config, "-Dsmack.collector.exit-when-done=true"),
+            "misconfigured-one-off");
+
+    // then: it exits 2, after one clear line and no restart
+    assertThat(oneOff.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    assertThat(oneOff.exitValue()).isEqualTo(2);
+    List<String> lines = Files.readAllLines(log("misconfigured-one-off"));
+    assertThat(lines.stream().filter(l -> l.contains("cannot work, not restarting it")))
+        .singleElement()
+        .asString()
+        .contains("smack.collector.source.sp500.symbol-field", sp500.toString());
+    assertThat(lines).noneMatch(l -> l.contains("restarting with backoff"));
+    assertThat(lines).noneMatch(l -> l.startsWith("\tat ")); // no stack trace
+  }
+
+  /** The port the collector logged it serves health on. */
+  private static int healthPort(Path log, Duration timeout) throws InterruptedException {
+    Pattern serving = Pattern.compile("health and metrics on http://\\S*:(\\d+)/health");
+    AtomicReference<Matcher> found = new AtomicReference<>();
+    Await.until(
+        () -> {
+          try {
+            found.set(serving.matcher(Files.exists(log) ? Files.readString(log) : ""));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return found.get().find();
+        },
+        timeout);
+    return Integer.parseInt(found.get().group(1));
+  }
+
+  /** The collector's GET /health, or an empty object while it does not answer. */
+  private static JsonNode health(int port) {
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return new ObjectMapper().readTree(response.body());
+    } catch (IOException e) {
+      return new ObjectMapper().createObjectNode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Process start(

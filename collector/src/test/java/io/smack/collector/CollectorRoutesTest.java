@@ -90,6 +90,32 @@ class CollectorRoutesTest {
   }
 
   @Test
+  void should_report_failed_over_degraded_when_a_source_cannot_work() {
+    // given: one source restarting, one misconfigured
+    SourceHealth.Metrics metrics = new SourceHealth.Metrics();
+    SourceHealth restarting = new SourceHealth("feed", metrics);
+    SourceHealth misconfigured = new SourceHealth("sp500", metrics);
+    restarting.failed(new IllegalStateException("the feed answered 500"));
+    misconfigured.failed(
+        new SourceMisconfigured("source sp500: the header [date] has no column 'symbol'"));
+    misconfigured.stopped();
+
+    // when
+    Map<String, Object> health =
+        new CollectorRoutes(List.of(restarting, misconfigured), metrics.registry).health();
+
+    // then: failed for good, with its message as it is; the other is still restarting
+    assertThat(health).containsEntry("status", "failed");
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> sources =
+        (Map<String, Map<String, Object>>) health.get("sources");
+    assertThat(sources.get("sp500"))
+        .containsEntry("state", "failed")
+        .containsEntry("last_error", "source sp500: the header [date] has no column 'symbol'");
+    assertThat(sources.get("feed")).containsEntry("state", "restarting");
+  }
+
+  @Test
   void should_serve_prometheus_counters_per_source() throws Exception {
     // when
     HttpResponse<String> response = get("/metrics");

@@ -134,6 +134,7 @@ class CsvRowsTest {
   void should_refuse_a_file_whose_header_lacks_a_mapped_column() {
     assertThatThrownBy(() -> new CsvRows("stocks", STOCKS, ',', "ticker,date,price"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("has no column 'symbol'");
+        .hasMessageContaining(
+            "has no column 'symbol' (smack.collector.source.stocks.symbol-field)");
   }
 }

@@ -111,8 +111,24 @@ public final class Settings {
   }
 
   /**
+   * The Pekko configuration of a service's actor system: as Pekko's own {@code
+   * ConfigFactory.load()} reads it (system properties over {@code application.conf} over the
+   * references), but with the file named by {@code config.file} (or {@code .resource}, {@code
+   * .url}) over the part's {@code application.conf} rather than in its place: that file holds what
+   * the part needs to run (e.g. that the JVM exits after a shutdown), a user's file only adds to
+   * it.
+   */
+  public static Config actorSystem() {
+    return actorSystem(System.getProperties());
+  }
+
+  static Config actorSystem(Properties system) {
+    return ConfigFactory.load(file(system));
+  }
+
+  /**
    * The configuration file named by {@code config.resource}, {@code config.file} or {@code
-   * config.url} (one at most), else {@code application.conf} (or .json, .properties) on the class
+   * config.url} (one at most) over {@code application.conf} (or .json, .properties) on the class
    * path when there is one. A file named but missing fails the load with its name.
    */
   private static Config file(Properties system) {
@@ -133,20 +149,21 @@ public final class Settings {
               + ")");
     }
     ConfigParseOptions required = ConfigParseOptions.defaults().setAllowMissing(false);
+    Config application = ConfigFactory.parseResourcesAnySyntax("application");
     try {
       if (resource != null) {
-        return ConfigFactory.parseResources(resource, required);
+        return ConfigFactory.parseResources(resource, required).withFallback(application);
       }
       if (file != null) {
-        return ConfigFactory.parseFile(new File(file), required);
+        return ConfigFactory.parseFile(new File(file), required).withFallback(application);
       }
       if (url != null) {
-        return ConfigFactory.parseURL(new URL(url), required);
+        return ConfigFactory.parseURL(new URL(url), required).withFallback(application);
       }
     } catch (MalformedURLException e) {
       throw new ConfigException.Generic("config.url: '" + url + "' is not a URL", e);
     }
-    return ConfigFactory.parseResourcesAnySyntax("application");
+    return application;
   }
 
   /**

@@ -73,6 +73,21 @@ class SettingsPrecedenceTest {
   }
 
   @Test
+  void should_keep_the_parts_application_conf_under_a_configuration_file(@TempDir Path dir)
+      throws Exception {
+    // given: the test class path's application.conf sets settings-test.kept and .overridden
+    Path file = dir.resolve("pipeline.conf");
+    Files.writeString(file, "settings-test.overridden = from-file\n");
+
+    // when
+    var pekko = Settings.actorSystem(properties("config.file", file.toString()));
+
+    // then: the file adds to the application's settings, it does not replace them
+    assertThat(pekko.getString("settings-test.overridden")).isEqualTo("from-file");
+    assertThat(pekko.getString("settings-test.kept")).isEqualTo("from-application");
+  }
+
+  @Test
   void should_name_a_configuration_file_that_is_missing() {
     assertThatThrownBy(
             () -> Settings.load(Map.of(), properties("config.file", "/nonexistent/pipeline.conf")))

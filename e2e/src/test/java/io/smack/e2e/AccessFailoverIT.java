@@ -77,7 +77,7 @@ class AccessFailoverIT {
         env.put("HTTP_PORT", String.valueOf(port));
         instances.add(
             ModuleProcess.accessService(
-                ROOT, "access-service-" + i, env, WORK.resolve("access-" + i + ".log")));
+                ROOT, "access-service-" + i, List.of(), env, WORK.resolve("access-" + i + ".log")));
         servers.add(InetSocketAddress.createUnresolved("127.0.0.1", port));
       }
       for (int i = 0; i < 2; i++) {

@@ -201,6 +201,7 @@ class IngestOnSparkClusterIT {
         "ingest-streaming",
         IngestMain.class.getName(),
         spark,
+        List.of(),
         world.environment(settings),
         Path.of("target", "ingest-" + name + ".log").toAbsolutePath());
   }

@@ -27,11 +27,21 @@ class IngestSettingsTest {
     assertThat(settings.maxOffsetsPerTrigger()).isEqualTo(200_000);
     assertThat(settings.startingOffsets()).isEqualTo("earliest");
     assertThat(settings.barsWatermark()).isEqualTo(Duration.ofMinutes(10));
-    assertThat(settings.checkpoint()).isEqualTo("var/checkpoints/ingest");
-    assertThat(settings.quotesCheckpoint()).isEqualTo("var/checkpoints/ingest/quotes");
-    assertThat(settings.barsCheckpoint()).isEqualTo("var/checkpoints/ingest/bars");
+    assertThat(settings.checkpoint()).isEqualTo("var/local-stack/checkpoints/ingest");
+    assertThat(settings.quotesCheckpoint()).isEqualTo("var/local-stack/checkpoints/ingest/quotes");
+    assertThat(settings.barsCheckpoint()).isEqualTo("var/local-stack/checkpoints/ingest/bars");
     assertThat(settings.barsQueryName()).isEqualTo("ingest-bars");
     assertThat(settings.kafka().quotesTopic()).isEqualTo("quotes");
+  }
+
+  @Test
+  void should_keep_the_checkpoint_in_the_local_runs_folder() {
+    // when: the local run's folder moved (bin/smack up --dir, or a --config file)
+    IngestSettings settings =
+        IngestSettings.from(Settings.load(Map.of("SMACK_STACK_DIR", "/tmp/my-stack")));
+
+    // then
+    assertThat(settings.quotesCheckpoint()).isEqualTo("/tmp/my-stack/checkpoints/ingest/quotes");
   }
 
   @Test

@@ -85,56 +85,47 @@ record LocalStackSettings(
 
   /** The same stack on ports that the OS picks, so that it runs beside another one. */
   LocalStackSettings withFreePorts() {
-    return new LocalStackSettings(
-        dir,
-        nodes,
-        0,
-        0,
-        kafkaHeap,
-        0,
-        0,
-        cassandraHeap,
-        startTimeout,
-        topics,
-        keyspace,
-        replication,
-        secure);
+    return copy(dir, 0, 0, 0, 0, secure);
   }
 
   /**
    * The same stack with password authentication and TLS on both servers ({@link StackSecurity}).
    */
   LocalStackSettings withSecurity() {
-    return new LocalStackSettings(
-        dir,
-        nodes,
-        kafkaPort,
-        kafkaControllerPort,
-        kafkaHeap,
-        cassandraPort,
-        cassandraStoragePort,
-        cassandraHeap,
-        startTimeout,
-        topics,
-        keyspace,
-        replication,
-        true);
+    return copy(dir, kafkaPort, kafkaControllerPort, cassandraPort, cassandraStoragePort, true);
   }
 
   LocalStackSettings withDir(Path newDir) {
-    return new LocalStackSettings(
+    return copy(
         newDir.toAbsolutePath(),
-        nodes,
         kafkaPort,
         kafkaControllerPort,
-        kafkaHeap,
         cassandraPort,
         cassandraStoragePort,
+        secure);
+  }
+
+  /** This stack with the components that the {@code with…} methods change replaced. */
+  private LocalStackSettings copy(
+      Path newDir,
+      int newKafkaPort,
+      int newKafkaControllerPort,
+      int newCassandraPort,
+      int newCassandraStoragePort,
+      boolean newSecure) {
+    return new LocalStackSettings(
+        newDir,
+        nodes,
+        newKafkaPort,
+        newKafkaControllerPort,
+        kafkaHeap,
+        newCassandraPort,
+        newCassandraStoragePort,
         cassandraHeap,
         startTimeout,
         topics,
         keyspace,
         replication,
-        secure);
+        newSecure);
   }
 }

@@ -146,14 +146,14 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
    * @param environment its settings, {@code HTTP_PORT} among them
    */
   public static ModuleProcess accessService(
-      Path root, String name, Map<String, String> environment, Path log) {
+      Path root, String name, List<String> jvmOptions, Map<String, String> environment, Path log) {
     return service(
         root,
         "access-service",
         "access.classpath",
         "io.smack.access.AccessMain",
         name,
-        List.of(),
+        jvmOptions,
         environment,
         log);
   }
@@ -169,7 +169,22 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
       List<String> args,
       Map<String, String> environment,
       Path log) {
-    return sparkJob(root, module, mainClass, args, "1g", environment, log);
+    return sparkJob(root, module, mainClass, args, "1g", List.of(), environment, log);
+  }
+
+  /**
+   * A Spark job on Spark local with a 1 GiB heap and more JVM options, e.g. {@code
+   * -Dconfig.file=...}.
+   */
+  public static ModuleProcess sparkJob(
+      Path root,
+      String module,
+      String mainClass,
+      List<String> args,
+      List<String> jvmOptions,
+      Map<String, String> environment,
+      Path log) {
+    return sparkJob(root, module, mainClass, args, "1g", jvmOptions, environment, log);
   }
 
   /** A Spark job on Spark local, as {@link #sparkJob} starts it, with a heap of {@code heap}. */
@@ -181,7 +196,23 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
       String heap,
       Map<String, String> environment,
       Path log) {
-    return start(module, sparkJobCommand(root, module, mainClass, heap), args, environment, log);
+    return sparkJob(root, module, mainClass, args, heap, List.of(), environment, log);
+  }
+
+  private static ModuleProcess sparkJob(
+      Path root,
+      String module,
+      String mainClass,
+      List<String> args,
+      String heap,
+      List<String> jvmOptions,
+      Map<String, String> environment,
+      Path log) {
+    ModuleProcess.Command command = sparkJobCommand(root, module, mainClass, heap);
+    for (String option : jvmOptions) {
+      command = command.withJvmOption(option);
+    }
+    return start(module, command, args, environment, log);
   }
 
   /**
@@ -210,6 +241,7 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
       String module,
       String mainClass,
       SparkCluster cluster,
+      List<String> jvmOptions,
       Map<String, String> environment,
       Path log) {
     Path jar = root.resolve(module).resolve("target").resolve("smack-" + module + ".jar");
@@ -219,6 +251,8 @@ public final class ModuleProcess implements AutoCloseable, Supervisor.Running {
     }
     List<String> jvm = new ArrayList<>(List.of("-Xmx768m"));
     jvm.addAll(cluster.jvmFlags());
+    // the driver runs in this JVM (client mode): its settings, e.g. -Dconfig.file, go here
+    jvm.addAll(jvmOptions);
     List<String> args =
         List.of(
             "--master",

@@ -50,22 +50,33 @@ public final class Pipeline implements AutoCloseable {
   /**
    * What {@code bin/smack up} was asked for.
    *
+   * @param sources the collector's sources ({@code --source}); empty: those of its configuration
+   *     ({@code smack.collector.sources}, the simulator by default)
+   * @param config the {@code --config} file, given to every part as {@code -Dconfig.file}
    * @param environment settings for every part, over the stack's addresses (e.g. a keyspace)
-   * @param collectorEnvironment the collector's own settings, over {@code source}'s
+   * @param collectorEnvironment the collector's own settings, over {@code sources}'
    */
   public record Options(
       boolean freePorts,
-      String source,
+      List<SourceSpec> sources,
+      Optional<Path> config,
       Duration trainEvery,
       Optional<Path> readyFile,
       Map<String, String> environment,
       Map<String, String> collectorEnvironment,
       CollectorRun collector) {
 
+    public Options {
+      sources = List.copyOf(sources);
+      environment = Map.copyOf(environment);
+      collectorEnvironment = Map.copyOf(collectorEnvironment);
+    }
+
     public static Options defaults() {
       return new Options(
           false,
-          "sim",
+          List.of(),
+          Optional.empty(),
           Duration.ofMinutes(5),
           Optional.empty(),
           Map.of(),
@@ -75,26 +86,67 @@ public final class Pipeline implements AutoCloseable {
 
     public Options withFreePorts() {
       return new Options(
-          true, source, trainEvery, readyFile, environment, collectorEnvironment, collector);
+          true,
+          sources,
+          config,
+          trainEvery,
+          readyFile,
+          environment,
+          collectorEnvironment,
+          collector);
     }
 
-    public Options withSource(String source) {
-      if (!source.equals("sim") && !source.startsWith("csv=")) {
-        throw new IllegalArgumentException("--source " + source + ": expected sim or csv=PATH");
+    /** One more collector source, after those given before. */
+    Options withSource(SourceSpec source) {
+      if (sources.stream().anyMatch(s -> s.name().equals(source.name()))) {
+        throw new IllegalArgumentException(
+            "--source: two sources are named "
+                + source.name()
+                + "; give one of them another name (name=...)");
       }
+      List<SourceSpec> more = new ArrayList<>(sources);
+      more.add(source);
       return new Options(
-          freePorts, source, trainEvery, readyFile, environment, collectorEnvironment, collector);
+          freePorts,
+          more,
+          config,
+          trainEvery,
+          readyFile,
+          environment,
+          collectorEnvironment,
+          collector);
+    }
+
+    /** Every part reads {@code file} too ({@code -Dconfig.file}), under its environment. */
+    public Options withConfig(Path file) {
+      return new Options(
+          freePorts,
+          sources,
+          Optional.of(file.toAbsolutePath().normalize()),
+          trainEvery,
+          readyFile,
+          environment,
+          collectorEnvironment,
+          collector);
     }
 
     public Options withTrainEvery(Duration trainEvery) {
       return new Options(
-          freePorts, source, trainEvery, readyFile, environment, collectorEnvironment, collector);
+          freePorts,
+          sources,
+          config,
+          trainEvery,
+          readyFile,
+          environment,
+          collectorEnvironment,
+          collector);
     }
 
     public Options withReadyFile(Path file) {
       return new Options(
           freePorts,
-          source,
+          sources,
+          config,
           trainEvery,
           Optional.of(file),
           environment,
@@ -105,10 +157,11 @@ public final class Pipeline implements AutoCloseable {
     public Options withEnvironment(Map<String, String> environment) {
       return new Options(
           freePorts,
-          source,
+          sources,
+          config,
           trainEvery,
           readyFile,
-          Map.copyOf(environment),
+          environment,
           collectorEnvironment,
           collector);
     }
@@ -116,12 +169,18 @@ public final class Pipeline implements AutoCloseable {
     public Options withCollector(CollectorRun collector, Map<String, String> environment) {
       return new Options(
           freePorts,
-          source,
+          sources,
+          config,
           trainEvery,
           readyFile,
           this.environment,
-          Map.copyOf(environment),
+          environment,
           collector);
+    }
+
+    /** The JVM options every part gets: the configuration file. */
+    List<String> jvmOptions() {
+      return config.map(file -> List.of("-Dconfig.file=" + file)).orElse(List.of());
     }
   }
 
@@ -220,6 +279,7 @@ public final class Pipeline implements AutoCloseable {
                   ModuleProcess.accessService(
                       root,
                       name,
+                      options.jvmOptions(),
                       environment(
                           instancePorts.size() == 1
                               ? Map.of("HTTP_PORT", String.valueOf(port))
@@ -263,8 +323,10 @@ public final class Pipeline implements AutoCloseable {
         Part collector = started(() -> collector(Map.of()));
         collector.current().awaitOk(url(collectorPort, "/health"), SERVICE_START);
         LOG.info(
-            "collector ready, source {} (health {})",
-            options.source(),
+            "collector ready, sources {} (health {})",
+            options.sources().isEmpty()
+                ? "of its configuration"
+                : options.sources().stream().map(SourceSpec::describe).toList(),
             url(collectorPort, "/health"));
       }
       case ONE_OFF -> oneOffCollector = collector(Map.of("COLLECTOR_EXIT_WHEN_DONE", "true"));
@@ -345,12 +407,14 @@ public final class Pipeline implements AutoCloseable {
     Map<String, String> env = collectorEnvironment();
     env.putAll(options.collectorEnvironment());
     env.putAll(own);
+    List<String> jvm = new ArrayList<>(options.jvmOptions());
+    options.sources().forEach(source -> jvm.addAll(source.jvmOptions()));
     return ModuleProcess.service(
         root,
         "collector",
         "collector.classpath",
         "io.smack.collector.CollectorMain",
-        List.of(),
+        jvm,
         environment(env),
         log("collector"));
   }
@@ -430,8 +494,10 @@ public final class Pipeline implements AutoCloseable {
   private ModuleProcess sparkJob(
       String module, String mainClass, Map<String, String> environment, Path log) {
     return spark == null
-        ? ModuleProcess.sparkJob(root, module, mainClass, List.of(), environment, log)
-        : ModuleProcess.sparkSubmit(root, module, mainClass, spark, environment, log);
+        ? ModuleProcess.sparkJob(
+            root, module, mainClass, List.of(), options.jvmOptions(), environment, log)
+        : ModuleProcess.sparkSubmit(
+            root, module, mainClass, spark, options.jvmOptions(), environment, log);
   }
 
   private void report(JsonNode status) {
@@ -486,14 +552,14 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
+  /** Its port, and the sources of {@code --source} when there are (else its configuration's). */
   private Map<String, String> collectorEnvironment() {
     Map<String, String> env = new HashMap<>();
     env.put("HTTP_PORT", String.valueOf(collectorPort));
-    if (options.source().startsWith("csv=")) {
-      env.put("COLLECTOR_SOURCES", "stocks");
-      env.put("CSV_PATH", Path.of(options.source().substring(4)).toAbsolutePath().toString());
-    } else {
-      env.put("COLLECTOR_SOURCES", "sim");
+    if (!options.sources().isEmpty()) {
+      env.put(
+          "COLLECTOR_SOURCES",
+          String.join(",", options.sources().stream().map(SourceSpec::name).toList()));
     }
     return env;
   }

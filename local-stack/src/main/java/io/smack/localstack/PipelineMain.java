@@ -1,11 +1,17 @@
 package io.smack.localstack;
 
+import com.typesafe.config.Config;
+import io.smack.common.Settings;
+import io.smack.common.Startup;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * one folder.
  *
  * <pre>
- * PipelineMain [--cluster] [--secure] [--free-ports] [--dir DIR] [--source sim|csv=PATH]
- *              [--train-every DURATION] [--ready-file FILE] [--stack-only]
+ * PipelineMain [--config FILE] [--cluster] [--secure] [--free-ports] [--dir DIR]
+ *              [--source S]... [--train-every DURATION] [--ready-file FILE] [--stack-only]
+ *   --config FILE          settings of the launcher and of every part it starts (HOCON; each
+ *                          part gets -Dconfig.file), under the environment and system properties
  *   --cluster              three Kafka and three Cassandra nodes (127.0.0.1 to .3), LOCAL_QUORUM,
  *                          a Spark master and two workers the jobs are submitted to, two access
  *                          instances behind HAProxy
@@ -26,8 +34,11 @@ import org.slf4j.LoggerFactory;
  *                          part logged in as the user smack (SECURITY.md)
  *   --free-ports           let the OS pick every port (to run beside another pipeline)
  *   --dir DIR              data, checkpoints and logs (default: smack.local-stack.dir)
- *   --source S             the collector's source: sim (default, the market simulator) or
- *                          csv=PATH (a replay of a vega-datasets stocks.csv-like file)
+ *   --source S             a collector source, again for several: sim (the market simulator),
+ *                          the name of a block smack.collector.source.NAME of the --config
+ *                          file, or csv=PATH[,KEY=VALUE...], a file and its columns inline
+ *                          ({@link SourceSpec}); without one, the collector's configured
+ *                          sources (smack.collector.sources, the simulator by default)
  *   --train-every D        retraining interval, e.g. 5m (default); the first run comes a minute
  *                          after quotes arrive
  *   --ready-file FILE      write the stack's addresses there once it is ready (StackAddresses)
@@ -45,13 +56,21 @@ public final class PipelineMain {
 
   public static void main(String[] args) throws InterruptedException {
     Deque<String> options = new ArrayDeque<>(List.of(args));
-    LocalStackSettings settings = LocalStackMain.settings(args);
     Pipeline.Options pipeline = Pipeline.Options.defaults();
+    Optional<Path> config = configFile(args);
+    if (config.isPresent()) {
+      // the launcher's own settings (smack.local-stack) come from the file too
+      System.setProperty("config.file", config.get().toString());
+      pipeline = pipeline.withConfig(config.get());
+    }
+    LocalStackSettings settings = LocalStackMain.settings(args);
+    Config loaded = Startup.orExit("bin/smack up", Settings::load);
     boolean stackOnly = false;
     try {
       while (!options.isEmpty()) {
         String option = options.pop();
         switch (option) {
+          case "--config" -> LocalStackMain.value(option, options); // read above
           case "--cluster", "--secure" -> {
             // read by LocalStackMain.settings
           }
@@ -59,13 +78,15 @@ public final class PipelineMain {
             settings = settings.withFreePorts();
             pipeline = pipeline.withFreePorts();
           }
-          case "--dir" ->
-              settings = settings.withDir(Path.of(LocalStackMain.value(option, options)));
-          case "--source" -> pipeline = pipeline.withSource(LocalStackMain.value(option, options));
+          case "--dir" -> settings = settings.withDir(given(LocalStackMain.value(option, options)));
+          case "--source" ->
+              pipeline =
+                  pipeline.withSource(
+                      SourceSpec.parse(LocalStackMain.value(option, options), given(""), loaded));
           case "--train-every" ->
               pipeline = pipeline.withTrainEvery(duration(LocalStackMain.value(option, options)));
           case "--ready-file" ->
-              pipeline = pipeline.withReadyFile(Path.of(LocalStackMain.value(option, options)));
+              pipeline = pipeline.withReadyFile(given(LocalStackMain.value(option, options)));
           case "--stack-only" -> stackOnly = true;
           default -> LocalStackMain.fail("unknown option " + option + "; see bin/smack help");
         }
@@ -104,6 +125,33 @@ public final class PipelineMain {
     }
   }
 
+  /** The {@code --config} file, made absolute; exits 2 when it is not readable. */
+  private static Optional<Path> configFile(String[] args) {
+    List<String> list = List.of(args);
+    int at = list.indexOf("--config");
+    if (at < 0) {
+      return Optional.empty();
+    }
+    if (at + 1 >= list.size()) {
+      LocalStackMain.fail("--config needs a file");
+    }
+    Path file = given(list.get(at + 1));
+    if (!Files.isReadable(file)) {
+      LocalStackMain.fail("--config: " + file + " is not a readable file");
+    }
+    return Optional.of(file);
+  }
+
+  /**
+   * A path given on the command line, relative to the folder bin/smack was run in ({@code
+   * SMACK_CALLER_DIR}; it runs this class in the project root), made absolute.
+   */
+  static Path given(String path) {
+    String caller = System.getenv("SMACK_CALLER_DIR");
+    Path base = caller == null || caller.isEmpty() ? Path.of("") : Path.of(caller);
+    return base.resolve(path).toAbsolutePath().normalize();
+  }
+
   /** {@code 90s}, {@code 5m}, {@code 1h}. */
   private static Duration duration(String text) {
     try {
@@ -114,8 +162,16 @@ public final class PipelineMain {
     }
   }
 
-  /** The arguments LocalStackMain takes, from ours. */
+  /** The arguments LocalStackMain takes, from ours (the --config file is read already). */
   private static String[] stackOnlyArguments(String[] args) {
-    return List.of(args).stream().filter(a -> !a.equals("--stack-only")).toArray(String[]::new);
+    List<String> kept = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config")) {
+        i++;
+      } else if (!args[i].equals("--stack-only")) {
+        kept.add(args[i]);
+      }
+    }
+    return kept.toArray(String[]::new);
   }
 }
