@@ -42,6 +42,7 @@ final class CsvRows {
     needed.put("time-field", mapping.timeField());
     needed.put("price-field", mapping.priceField());
     mapping.volumeField().ifPresent(column -> needed.put("volume-field", column));
+    needed.putAll(mapping.rangeColumns());
     for (Map.Entry<String, String> column : needed.entrySet()) {
       if (!columns.containsKey(column.getValue())) {
         throw new IllegalArgumentException(

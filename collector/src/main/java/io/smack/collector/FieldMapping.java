@@ -19,7 +19,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -37,6 +40,8 @@ import java.util.function.Function;
  * @param volumeField the field holding the volume, or empty (volume 0)
  * @param maxClockSkew how far ahead of the clock a record may be stamped ({@code
  *     smack.quotes.max-clock-skew}, common to the collector and the streaming job)
+ * @param rangeFields the fields of the period's open, high and low, when a record closes a period
+ *     (a daily OHLC row; the price field is then its close), else empty
  */
 record FieldMapping(
     Optional<String> symbolField,
@@ -46,7 +51,33 @@ record FieldMapping(
     ZoneId zone,
     String priceField,
     Optional<String> volumeField,
-    Duration maxClockSkew) {
+    Duration maxClockSkew,
+    Optional<RangeFields> rangeFields) {
+
+  /** The fields of a period's open, high and low ({@code open-field}, {@code high-field}, ...). */
+  record RangeFields(String open, String high, String low) {}
+
+  /** A mapping of records that carry a price alone. */
+  FieldMapping(
+      Optional<String> symbolField,
+      Optional<String> fixedSymbol,
+      String timeField,
+      String timeFormat,
+      ZoneId zone,
+      String priceField,
+      Optional<String> volumeField,
+      Duration maxClockSkew) {
+    this(
+        symbolField,
+        fixedSymbol,
+        timeField,
+        timeFormat,
+        zone,
+        priceField,
+        volumeField,
+        maxClockSkew,
+        Optional.empty());
+  }
 
   FieldMapping {
     if (symbolField.isPresent() == fixedSymbol.isPresent()) {
@@ -61,6 +92,16 @@ record FieldMapping(
 
   /** Reads the mapping keys of a source block: symbol-field or symbol, time-field, ... */
   static FieldMapping from(Config source, QuoteSettings quotes) {
+    List<Optional<String>> range =
+        List.of(
+            optional(source, "open-field"),
+            optional(source, "high-field"),
+            optional(source, "low-field"));
+    long given = range.stream().filter(Optional::isPresent).count();
+    if (given != 0 && given != 3) {
+      throw new IllegalArgumentException(
+          "set all three of open-field, high-field and low-field, or none");
+    }
     return new FieldMapping(
         optional(source, "symbol-field"),
         optional(source, "symbol"),
@@ -69,7 +110,26 @@ record FieldMapping(
         ZoneId.of(source.getString("zone")),
         source.getString("price-field"),
         optional(source, "volume-field"),
-        quotes.maxClockSkew());
+        quotes.maxClockSkew(),
+        given == 0
+            ? Optional.empty()
+            : Optional.of(
+                new RangeFields(
+                    range.get(0).orElseThrow(),
+                    range.get(1).orElseThrow(),
+                    range.get(2).orElseThrow())));
+  }
+
+  /** The columns of the period's open, high and low, by the setting that names each. */
+  Map<String, String> rangeColumns() {
+    Map<String, String> columns = new LinkedHashMap<>();
+    rangeFields.ifPresent(
+        fields -> {
+          columns.put("open-field", fields.open());
+          columns.put("high-field", fields.high());
+          columns.put("low-field", fields.low());
+        });
+    return columns;
   }
 
   /**
@@ -89,7 +149,16 @@ record FieldMapping(
               ? 0
               : (long)
                   number(required(field, volumeField.get()), volumeField.get(), Reason.BAD_VOLUME);
-      Quote quote = new Quote(symbol, ts, price, volume, source);
+      Quote.Ohlc ohlc =
+          rangeFields
+              .map(
+                  fields ->
+                      new Quote.Ohlc(
+                          number(required(field, fields.open()), fields.open(), Reason.BAD_PRICE),
+                          number(required(field, fields.high()), fields.high(), Reason.BAD_PRICE),
+                          number(required(field, fields.low()), fields.low(), Reason.BAD_PRICE)))
+              .orElse(null);
+      Quote quote = new Quote(symbol, ts, price, volume, source, ohlc);
       Optional<Rejection> early = QuoteRules.checkTime(ts, now, maxClockSkew);
       return early
           .<Collected>map(r -> rejected(source, r, raw, now))

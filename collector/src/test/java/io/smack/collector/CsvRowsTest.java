@@ -85,6 +85,50 @@ class CsvRowsTest {
   }
 
   @Test
+  void should_carry_the_days_open_high_and_low_when_mapped() {
+    // given
+    FieldMapping withRange =
+        new FieldMapping(
+            SP500_DAILY.symbolField(),
+            SP500_DAILY.fixedSymbol(),
+            "date",
+            "yyyy-MM-dd",
+            ZoneOffset.UTC,
+            "close",
+            Optional.of("volume"),
+            Duration.ofMinutes(5),
+            Optional.of(new FieldMapping.RangeFields("open", "high", "low")));
+    CsvRows rows = new CsvRows("sp500", withRange, ',', "date,open,high,low,close,adjclose,volume");
+
+    // when
+    Optional<Collected> lastDay =
+        rows.parse(
+            "2020-04-17,2842.429932,2879.219971,2830.879883,2874.560059,2874.560059,5792140000",
+            NOW);
+    Collected highBelowClose =
+        rows.parse("2020-04-17,2842.43,2850.00,2830.88,2874.56,2874.56,1", NOW).orElseThrow();
+
+    // then
+    assertThat(lastDay)
+        .contains(
+            new Accepted(
+                "sp500",
+                new Quote(
+                    "^GSPC",
+                    Instant.parse("2020-04-17T00:00:00Z"),
+                    2874.560059,
+                    5792140000L,
+                    "sp500",
+                    new Quote.Ohlc(2842.429932, 2879.219971, 2830.879883))));
+    assertThat(highBelowClose)
+        .isInstanceOfSatisfying(
+            Rejected.class,
+            r -> assertThat(r.letter().rejection().reason()).isEqualTo(Reason.BAD_PRICE));
+    assertThatThrownBy(() -> new CsvRows("sp500", withRange, ',', "date,open,close,volume"))
+        .hasMessageContaining("has no column 'high' (smack.collector.source.sp500.high-field)");
+  }
+
+  @Test
   void should_read_quoted_fields() {
     assertThat(CsvRows.split("\"BRK.B\",\"Jan 1, 2000\",\"a \"\"b\"\"\"", ','))
         .containsExactly("BRK.B", "Jan 1, 2000", "a \"b\"");

@@ -20,7 +20,12 @@ import java.time.format.DateTimeParseException;
  *
  * <pre>
  * {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00.125Z","price":189.23,"volume":1200,"source":"sim"}
+ * {"v":1,"symbol":"SPX","ts":"2020-04-17T00:00:00Z","price":2874.56,"volume":5792140000,
+ *  "source":"sp500","open":2842.43,"high":2879.22,"low":2830.88}
  * </pre>
+ *
+ * <p>{@code open}, {@code high} and {@code low} (all three, or none) are optional: a quote that
+ * closes a period (a daily OHLC row) carries them ({@link Quote.Ohlc}), and the price is its close.
  *
  * <p>Unknown fields are ignored so that a newer producer can add fields without breaking older
  * readers; a different {@code v} is refused.
@@ -35,6 +40,9 @@ public final class QuoteCodec {
   public static final String PRICE = "price";
   public static final String VOLUME = "volume";
   public static final String SOURCE = "source";
+  public static final String OPEN = "open";
+  public static final String HIGH = "high";
+  public static final String LOW = "low";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonFactory FACTORY = MAPPER.getFactory();
@@ -63,7 +71,16 @@ public final class QuoteCodec {
     json.append("\",\"price\":");
     appendPrice(json, quote.price());
     json.append(",\"volume\":").append(quote.volume());
-    json.append(",\"source\":\"").append(quote.source()).append("\"}");
+    json.append(",\"source\":\"").append(quote.source()).append('"');
+    if (quote.ohlc() != null) {
+      json.append(",\"open\":");
+      appendPrice(json, quote.ohlc().open());
+      json.append(",\"high\":");
+      appendPrice(json, quote.ohlc().high());
+      json.append(",\"low\":");
+      appendPrice(json, quote.ohlc().low());
+    }
+    json.append('}');
     return json.toByteArray();
   }
 
@@ -103,6 +120,11 @@ public final class QuoteCodec {
       json.writeNumberField(PRICE, quote.price());
       json.writeNumberField(VOLUME, quote.volume());
       json.writeStringField(SOURCE, quote.source());
+      if (quote.ohlc() != null) {
+        json.writeNumberField(OPEN, quote.ohlc().open());
+        json.writeNumberField(HIGH, quote.ohlc().high());
+        json.writeNumberField(LOW, quote.ohlc().low());
+      }
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException("writing JSON to memory failed", e);
@@ -139,7 +161,7 @@ public final class QuoteCodec {
       throw invalid(Reason.BAD_VOLUME, "volume " + volumeNode + " is not a whole number");
     }
     String source = text(node, SOURCE, Reason.BAD_SOURCE);
-    Quote quote = new Quote(symbol, ts, price, volumeNode.asLong(), source);
+    Quote quote = new Quote(symbol, ts, price, volumeNode.asLong(), source, ohlc(node));
     QuoteRules.checkTime(ts, now, maxClockSkew)
         .ifPresent(
             rejection -> {
@@ -199,6 +221,17 @@ public final class QuoteCodec {
       throw invalid(wrongType, name + " " + value + " is not a JSON number");
     }
     return value;
+  }
+
+  /** The quote's open, high and low: all three, or null when it has none. */
+  private static Quote.Ohlc ohlc(JsonNode node) {
+    if (!node.hasNonNull(OPEN) && !node.hasNonNull(HIGH) && !node.hasNonNull(LOW)) {
+      return null;
+    }
+    return new Quote.Ohlc(
+        number(node, OPEN, Reason.BAD_PRICE).doubleValue(),
+        number(node, HIGH, Reason.BAD_PRICE).doubleValue(),
+        number(node, LOW, Reason.BAD_PRICE).doubleValue());
   }
 
   private static Instant instant(JsonNode node) {

@@ -50,6 +50,34 @@ public final class QuoteRules {
   }
 
   /**
+   * The rule of a period's open, high and low ({@link Quote.Ohlc}) around its close {@code price}:
+   * each finite and above 0, the low at or below the open and the close, the high at or above.
+   */
+  public static Optional<Rejection> checkRange(Quote.Ohlc ohlc, double price) {
+    for (double bound : new double[] {ohlc.open(), ohlc.high(), ohlc.low()}) {
+      if (!Double.isFinite(bound) || bound <= 0) {
+        return reject(
+            Reason.BAD_PRICE,
+            "open/high/low " + bound + " is not a finite number above 0 (" + ohlc + ")");
+      }
+    }
+    if (ohlc.low() > Math.min(ohlc.open(), price) || ohlc.high() < Math.max(ohlc.open(), price)) {
+      return reject(
+          Reason.BAD_PRICE,
+          "open "
+              + ohlc.open()
+              + ", high "
+              + ohlc.high()
+              + ", low "
+              + ohlc.low()
+              + " and close "
+              + price
+              + " do not hold low <= open, close <= high");
+    }
+    return Optional.empty();
+  }
+
+  /**
    * The rule that needs a clock: {@code ts} may not run ahead of the receiver's clock {@code now}
    * by more than {@code maxClockSkew} ({@link QuoteSettings#maxClockSkew}). Event time drives the
    * streaming job's watermark, so one quote stamped far ahead would make every later quote late.

@@ -20,6 +20,7 @@ class CqlSchemaTest {
         .containsExactly(
             "CREATE KEYSPACE IF NOT EXISTS it_42",
             "CREATE TABLE IF NOT EXISTS it_42.quotes_by_day",
+            "ALTER TABLE it_42.quotes_by_day ADD IF NOT EXISTS",
             "CREATE TABLE IF NOT EXISTS it_42.quote_days",
             "CREATE TABLE IF NOT EXISTS it_42.latest_quote",
             "CREATE TABLE IF NOT EXISTS it_42.symbols",

@@ -142,6 +142,30 @@ class QuoteCodecTest {
   }
 
   @Test
+  void should_carry_a_periods_open_high_and_low_when_the_quote_has_them() throws Exception {
+    // given: a daily row of vega-datasets' sp500-2000.csv
+    Quote day =
+        new Quote(
+            "SPX",
+            Instant.parse("2020-04-17T00:00:00Z"),
+            2874.560059,
+            5792140000L,
+            "sp500",
+            new Quote.Ohlc(2842.429932, 2879.219971, 2830.879883));
+
+    // when
+    byte[] fast = QuoteCodec.encode(day);
+
+    // then: the documented fields, as the generator writes them, and back
+    assertThat(new String(fast, StandardCharsets.UTF_8))
+        .endsWith(
+            ",\"source\":\"sp500\",\"open\":2842.429932,\"high\":2879.219971,\"low\":2830.879883}");
+    ObjectMapper json = new ObjectMapper();
+    assertThat(json.readTree(fast)).isEqualTo(json.readTree(QuoteCodec.encodeWithGenerator(day)));
+    assertThat(QuoteCodec.decode(fast, NOW, SKEW)).isEqualTo(day);
+  }
+
+  @Test
   void should_ignore_unknown_fields() {
     // given
     String json =
@@ -183,6 +207,10 @@ class QuoteCodecTest {
           fractional volume   | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":1,"volume":2.5,"source":"sim"}  | BAD_VOLUME         | volume 2.5 is not a whole number
           no source           | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":1,"volume":1}                  | MISSING_FIELD       | source is missing
           blank source        | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":1,"volume":1,"source":" "}     | BAD_SOURCE          | source is missing or blank
+          open without low    | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":1,"volume":1,"source":"s","open":1,"high":1} | MISSING_FIELD | low is missing
+          high below close    | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":2,"volume":1,"source":"s","open":1,"high":1.5,"low":1} | BAD_PRICE | do not hold low <= open, close <= high
+          low above open      | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":2,"volume":1,"source":"s","open":1,"high":3,"low":1.5} | BAD_PRICE | do not hold low <= open, close <= high
+          zero low            | {"v":1,"symbol":"AAPL","ts":"2026-11-23T14:30:00Z","price":2,"volume":1,"source":"s","open":1,"high":3,"low":0} | BAD_PRICE | open/high/low 0.0 is not a finite number above 0
           """)
   void should_reject_invalid_input_with_its_reason(
       String name, String json, Reason reason, String detail) {

@@ -31,15 +31,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole pipeline, each part in a JVM of its own started by {@code bin/smack up}'s own launcher
- * ({@link Pipeline}), on the real broker and node: the CSV replay of vega-datasets' stocks.csv and
- * a simulator burst → collector → Kafka → the streaming job (Spark local) → Cassandra → the
- * training job → the access service, checked through HTTP against the CSV rows.
+ * ({@link Pipeline}), on the real broker and node, configured by one file as {@code bin/smack up
+ * --config FILE} configures it: the CSV replays of vega-datasets' stocks.csv (monthly, five
+ * symbols) and sp500-2000.csv (daily OHLC rows of one index, a layout of its own) and a simulator
+ * burst → collector → Kafka → the streaming job (Spark local) → Cassandra → the training job → the
+ * access service, checked through HTTP against the CSV rows.
  */
 @ExtendWith(LocalStackExtension.class)
 class PipelineIT {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Path WORK = Path.of("target", "e2e").toAbsolutePath();
+  private static final Path VEGA = Path.of("target", "vega-datasets").toAbsolutePath();
   private static final DateTimeFormatter CSV_DATE =
       DateTimeFormatter.ofPattern("MMM d yyyy", Locale.ENGLISH);
   private static final int BURST = 600;
@@ -47,14 +50,20 @@ class PipelineIT {
   /** stocks.csv by symbol, oldest first. */
   private static final Map<String, List<Row>> CSV = new LinkedHashMap<>();
 
+  /** sp500-2000.csv, oldest first, as the symbol SPX. */
+  private static final List<Day> SPX = new ArrayList<>();
+
   private static Pipeline pipeline;
   private static Api api;
 
   record Row(Instant ts, double price) {}
 
+  /** A row of sp500-2000.csv: date,open,high,low,close,adjclose,volume. */
+  record Day(Instant ts, double open, double high, double low, double close, long volume) {}
+
   @BeforeAll
   static void start(StackAddresses stack) throws IOException, InterruptedException {
-    Path stocks = Path.of("target", "vega-datasets", "stocks.csv").toAbsolutePath();
+    Path stocks = VEGA.resolve("stocks.csv");
     List<String> lines = Files.readAllLines(stocks);
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split(",");
@@ -62,22 +71,56 @@ class PipelineIT {
       CSV.computeIfAbsent(f[0], s -> new ArrayList<>()).add(new Row(ts, Double.parseDouble(f[2])));
     }
     CSV.values().forEach(rows -> rows.sort(Comparator.comparing(Row::ts)));
+    Path sp500 = VEGA.resolve("sp500-2000.csv");
+    for (String line : Files.readAllLines(sp500).stream().skip(1).toList()) {
+      String[] f = line.split(",");
+      SPX.add(
+          new Day(
+              LocalDate.parse(f[0]).atStartOfDay(ZoneOffset.UTC).toInstant(),
+              Double.parseDouble(f[1]),
+              Double.parseDouble(f[2]),
+              Double.parseDouble(f[3]),
+              Double.parseDouble(f[4]),
+              Long.parseLong(f[6])));
+    }
 
-    // as bin/smack up starts them, on a keyspace of its own: the replay and a burst of simulated
-    // quotes, and the collector exits once Kafka has them
+    // one configuration file, as a user writes it for bin/smack up --config: a keyspace of its
+    // own, the two replays and a burst of simulated quotes; the collector exits once Kafka has
+    // them (what bin/smack up adds for a one-off run)
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    Files.createDirectories(WORK);
+    Path config = WORK.resolve("pipeline-" + suffix + ".conf");
+    Files.writeString(
+        config,
+        """
+        smack.cassandra.keyspace = "e2e_%s"
+        smack.collector {
+          sources = "stocks,sp500,sim"
+          source.stocks.path = "%s"
+          source.sp500 {
+            type = csv
+            path = "%s"
+            delimiter = ","
+            symbol = SPX
+            time-field = date
+            time-format = "yyyy-MM-dd"
+            zone = UTC
+            price-field = close
+            volume-field = volume
+            open-field = open
+            high-field = high
+            low-field = low
+            speed = 0
+          }
+          source.sim { symbols = "SIMA:100,SIMB:50", rate = 300, limit = %d }
+        }
+        """
+            .formatted(suffix, stocks, sp500, BURST));
     Pipeline.Options options =
         Pipeline.Options.defaults()
             .withFreePorts()
-            .withEnvironment(Map.of("CASSANDRA_KEYSPACE", "e2e_" + suffix))
-            .withCollector(
-                Pipeline.CollectorRun.ONE_OFF,
-                Map.of(
-                    "COLLECTOR_SOURCES", "stocks,sim",
-                    "CSV_PATH", stocks.toString(),
-                    "SIMULATOR_SYMBOLS", "SIMA:100,SIMB:50",
-                    "SIMULATOR_RATE", "300",
-                    "SIMULATOR_LIMIT", String.valueOf(BURST)));
+            .withConfig(config)
+            .withCollector(Pipeline.CollectorRun.ONE_OFF, Map.of());
     pipeline = Pipeline.start(ROOT, stack, WORK.resolve(suffix), options);
     api = new Api(pipeline.accessUrl(""));
     ModuleProcess collector = pipeline.oneOffCollector();
@@ -90,6 +133,7 @@ class PipelineIT {
         () ->
             CSV.entrySet().stream()
                     .allMatch(e -> api.count("/quotes/" + e.getKey()) == e.getValue().size())
+                && api.count("/quotes/SPX") == SPX.size()
                 && api.count("/quotes/SIMA") + api.count("/quotes/SIMB") == BURST,
         Duration.ofMinutes(3));
 
@@ -110,7 +154,7 @@ class PipelineIT {
   @Test
   void should_list_every_symbol() {
     List<String> expected = new ArrayList<>(CSV.keySet());
-    expected.addAll(List.of("SIMA", "SIMB"));
+    expected.addAll(List.of("SPX", "SIMA", "SIMB"));
     assertThat(Api.texts(api.json("/symbols").get("symbols")))
         .containsExactlyInAnyOrderElementsOf(expected);
   }
@@ -154,7 +198,9 @@ class PipelineIT {
 
   @Test
   void should_have_a_model_with_metrics_for_each_symbol() {
-    for (String symbol : CSV.keySet()) {
+    List<String> symbols = new ArrayList<>(CSV.keySet());
+    symbols.add("SPX");
+    for (String symbol : symbols) {
       JsonNode models = api.json("/models/" + symbol);
       assertThat(models.get("served").asInt()).as(symbol).isGreaterThanOrEqualTo(1);
       JsonNode metrics = models.get("versions").get(0).get("metrics");
@@ -178,6 +224,67 @@ class PipelineIT {
     assertThat(errors.findValuesAsText("asOf")).contains(prediction.get("asOf").asText());
     assertThat(errors.get(0).get("predicted").asDouble())
         .isEqualTo(prediction.get("predicted").asDouble());
+  }
+
+  @Test
+  void should_serve_the_daily_index_newest_first_equal_to_its_file() {
+    // when
+    JsonNode quotes = api.json("/quotes/SPX?limit=10000").get("quotes");
+
+    // then: 5 105 days, newest first, each day's close
+    List<Row> served = new ArrayList<>();
+    quotes.forEach(
+        q -> served.add(new Row(Instant.parse(q.get("ts").asText()), q.get("price").asDouble())));
+    List<Row> expected =
+        SPX.stream()
+            .sorted(Comparator.comparing(Day::ts).reversed())
+            .map(d -> new Row(d.ts(), d.close()))
+            .toList();
+    assertThat(served).hasSize(5105).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void should_answer_2008_with_exactly_its_days_and_the_last_day_as_latest() {
+    // when
+    JsonNode year =
+        api.json("/quotes/SPX?from=2008-01-01T00:00:00Z&to=2009-01-01T00:00:00Z").get("quotes");
+    JsonNode latest = api.json("/quotes/SPX/latest");
+
+    // then
+    List<String> expected =
+        SPX.stream()
+            .filter(d -> d.ts().atZone(ZoneOffset.UTC).getYear() == 2008)
+            .sorted(Comparator.comparing(Day::ts).reversed())
+            .map(d -> Api.instant(d.ts()))
+            .toList();
+    assertThat(year.findValuesAsText("ts")).hasSize(253).containsExactlyElementsOf(expected);
+    assertThat(latest.get("ts").asText()).isEqualTo(Api.instant(SPX.get(SPX.size() - 1).ts()));
+    assertThat(SPX.get(SPX.size() - 1).ts()).isEqualTo(Instant.parse("2020-04-17T00:00:00Z"));
+    assertThat(latest.get("price").asDouble()).isEqualTo(2874.560059);
+  }
+
+  @Test
+  void should_make_each_days_bar_of_its_open_high_low_and_close() {
+    // when: the bars of the last week of the file
+    JsonNode bars = api.json("/bars/SPX?from=2020-04-13T00:00:00Z").get("bars");
+
+    // then: one bar per trading day, the row's four prices and volume
+    List<Day> lastWeek =
+        SPX.stream()
+            .filter(d -> !d.ts().isBefore(Instant.parse("2020-04-13T00:00:00Z")))
+            .sorted(Comparator.comparing(Day::ts).reversed())
+            .toList();
+    assertThat(bars).hasSize(lastWeek.size());
+    for (int i = 0; i < lastWeek.size(); i++) {
+      Day day = lastWeek.get(i);
+      JsonNode bar = bars.get(i);
+      assertThat(bar.get("minute").asText()).isEqualTo(Api.instant(day.ts()));
+      assertThat(List.of(bar.get("open").asDouble(), bar.get("high").asDouble()))
+          .containsExactly(day.open(), day.high());
+      assertThat(List.of(bar.get("low").asDouble(), bar.get("close").asDouble()))
+          .containsExactly(day.low(), day.close());
+      assertThat(bar.get("volume").asLong()).isEqualTo(day.volume());
+    }
   }
 
   @Test

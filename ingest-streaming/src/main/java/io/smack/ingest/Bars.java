@@ -1,6 +1,7 @@
 package io.smack.ingest;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_trunc;
@@ -68,7 +69,8 @@ final class Bars {
    * (symbol, minute) in update mode. A batch's quote minutes without a bar row are {@link
    * #unbarred}.
    *
-   * @param quotes a stream of valid quotes: symbol, ts, price, volume
+   * @param quotes a stream of valid quotes: symbol, ts, price, volume, open, high, low (the last
+   *     three null for a price alone)
    */
   static Dataset<Row> stream(Dataset<Row> quotes, Duration watermark) {
     Dataset<Row> withMinute = withMinute(quotes);
@@ -110,7 +112,7 @@ final class Bars {
    * One-minute bars of quotes, each (symbol, ts) counted once, such as the rows of {@code
    * quotes_by_day}.
    *
-   * @param quotes columns symbol, ts, price, volume (more are ignored)
+   * @param quotes columns symbol, ts, price, volume, open, high, low (more are ignored)
    * @return the columns of {@code bars_1m}
    */
   static Dataset<Row> oneMinute(Dataset<Row> quotes) {
@@ -121,13 +123,18 @@ final class Bars {
     return quotes.withColumn("minute", date_trunc("minute", col("ts")));
   }
 
+  /**
+   * A quote that closes a period (a daily OHLC row) brings its own open, high and low: the bar of
+   * its minute is made of them, so a daily series has one bar a day equal to the day's row. A quote
+   * without them counts as open = high = low = its price.
+   */
   private static Dataset<Row> aggregate(Dataset<Row> quotes) {
     return quotes
         .groupBy(col("symbol"), col("minute"))
         .agg(
-            min_by(col("price"), col("ts")).as("open"),
-            max(col("price")).as("high"),
-            min(col("price")).as("low"),
+            min_by(coalesce(col("open"), col("price")), col("ts")).as("open"),
+            max(coalesce(col("high"), col("price"))).as("high"),
+            min(coalesce(col("low"), col("price"))).as("low"),
             max_by(col("price"), col("ts")).as("close"),
             sum(col("volume")).as("volume"),
             count("*").cast("int").as("quotes"),

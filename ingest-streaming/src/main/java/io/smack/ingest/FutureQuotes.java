@@ -151,7 +151,7 @@ final class FutureQuotes {
         session
             .execute(
                 prepare(
-                        "SELECT ts, price, volume FROM "
+                        "SELECT ts, price, volume, open, high, low FROM "
                             + table(Tables.QUOTES_BY_DAY)
                             + " WHERE symbol = ? AND day = ? AND ts >= ? AND ts < ?")
                     .bind(symbol, day, minute, minute.plus(1, ChronoUnit.MINUTES)))
@@ -168,8 +168,17 @@ final class FutureQuotes {
     // rows come newest first (ts DESC)
     Row first = left.get(left.size() - 1);
     Row last = left.get(0);
-    double high = left.stream().mapToDouble(r -> r.getDouble(1)).max().orElseThrow();
-    double low = left.stream().mapToDouble(r -> r.getDouble(1)).min().orElseThrow();
+    // a quote that closes a period brings its open, high and low (as Bars makes the bar)
+    double high =
+        left.stream()
+            .mapToDouble(r -> r.isNull(4) ? r.getDouble(1) : r.getDouble(4))
+            .max()
+            .orElseThrow();
+    double low =
+        left.stream()
+            .mapToDouble(r -> r.isNull(5) ? r.getDouble(1) : r.getDouble(5))
+            .min()
+            .orElseThrow();
     long volume = left.stream().mapToLong(r -> r.getLong(2)).sum();
     execute(
         prepare(
@@ -181,7 +190,7 @@ final class FutureQuotes {
                 symbol,
                 day,
                 minute,
-                first.getDouble(1),
+                first.isNull(3) ? first.getDouble(1) : first.getDouble(3),
                 high,
                 low,
                 last.getDouble(1),

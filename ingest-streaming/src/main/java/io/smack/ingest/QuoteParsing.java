@@ -54,7 +54,11 @@ final class QuoteParsing {
           .add(QuoteCodec.VOLUME, DataTypes.LongType)
           .add(QuoteCodec.SOURCE, DataTypes.StringType)
           .add("reason", DataTypes.StringType)
-          .add("detail", DataTypes.StringType);
+          .add("detail", DataTypes.StringType)
+          // the period's open, high and low, when the quote closes one (Quote.Ohlc); else null
+          .add(QuoteCodec.OPEN, DataTypes.DoubleType)
+          .add(QuoteCodec.HIGH, DataTypes.DoubleType)
+          .add(QuoteCodec.LOW, DataTypes.DoubleType);
 
   private QuoteParsing() {}
 
@@ -89,8 +93,9 @@ final class QuoteParsing {
   }
 
   /**
-   * The valid quotes: symbol, day, ts, price, volume, source (the columns of quotes_by_day). The
-   * day is the UTC day only with {@code spark.sql.session.timeZone=UTC}, which the job sets.
+   * The valid quotes: symbol, day, ts, price, volume, source, open, high, low (the columns of
+   * quotes_by_day; the last three null for a price alone). The day is the UTC day only with {@code
+   * spark.sql.session.timeZone=UTC}, which the job sets.
    */
   static Dataset<Row> quotes(Dataset<Row> decoded) {
     return decoded
@@ -101,7 +106,10 @@ final class QuoteParsing {
             col("decoded.ts").as("ts"),
             col("decoded.price").as("price"),
             col("decoded.volume").as("volume"),
-            col("decoded.source").as("source"));
+            col("decoded.source").as("source"),
+            col("decoded.open").as("open"),
+            col("decoded.high").as("high"),
+            col("decoded.low").as("low"));
   }
 
   /** The rejects, with the raw value, the reason, the detail and where in Kafka they were. */
@@ -149,10 +157,11 @@ final class QuoteParsing {
     Instant now = received.toInstant();
     if (value == null) {
       return RowFactory.create(
-          false, null, null, null, null, null, "malformed", "the value is null");
+          false, null, null, null, null, null, "malformed", "the value is null", null, null, null);
     }
     try {
       Quote quote = QuoteCodec.decode(value, now, maxClockSkew);
+      Quote.Ohlc ohlc = quote.ohlc();
       return RowFactory.create(
           true,
           quote.symbol(),
@@ -161,7 +170,10 @@ final class QuoteParsing {
           quote.volume(),
           quote.source(),
           null,
-          null);
+          null,
+          ohlc == null ? null : ohlc.open(),
+          ohlc == null ? null : ohlc.high(),
+          ohlc == null ? null : ohlc.low());
     } catch (InvalidQuoteException e) {
       return RowFactory.create(
           false,
@@ -171,7 +183,10 @@ final class QuoteParsing {
           null,
           null,
           e.rejection().reason().label(),
-          e.rejection().detail());
+          e.rejection().detail(),
+          null,
+          null,
+          null);
     }
   }
 }

@@ -92,7 +92,8 @@ final class QuoteWriter implements FlatMapFunction<Iterator<Row>, QuoteWriter.Su
         session.prepare(
             "INSERT INTO "
                 + table(Tables.QUOTES_BY_DAY)
-                + " (symbol, day, ts, price, volume, source) VALUES (?, ?, ?, ?, ?, ?)");
+                + " (symbol, day, ts, price, volume, source, open, high, low)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     PreparedStatement latest =
         session.prepare(
             "INSERT INTO "
@@ -132,14 +133,18 @@ final class QuoteWriter implements FlatMapFunction<Iterator<Row>, QuoteWriter.Su
         batch = BatchStatement.builder(BatchType.UNLOGGED);
         batchKey = key;
       }
-      batch.addStatement(
+      // open, high and low left unset for a price alone: a null would write a tombstone
+      BoundStatement insert =
           quote.bind(
-              row.getString(1),
-              utcDay(ts),
-              ts,
-              row.getDouble(3),
-              row.getLong(4),
-              row.getString(5)));
+              row.getString(1), utcDay(ts), ts, row.getDouble(3), row.getLong(4), row.getString(5));
+      if (!row.isNullAt(8)) {
+        insert =
+            insert
+                .setDouble(6, row.getDouble(8))
+                .setDouble(7, row.getDouble(9))
+                .setDouble(8, row.getDouble(10));
+      }
+      batch.addStatement(insert);
     }
     if (batch != null) {
       writes.add(batch(batch));

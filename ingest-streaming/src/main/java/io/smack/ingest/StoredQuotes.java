@@ -32,7 +32,10 @@ final class StoredQuotes implements FlatMapFunction<Iterator<Row>, Row> {
           .add("symbol", DataTypes.StringType, false)
           .add("ts", DataTypes.TimestampType, false)
           .add("price", DataTypes.DoubleType, false)
-          .add("volume", DataTypes.LongType, false);
+          .add("volume", DataTypes.LongType, false)
+          .add("open", DataTypes.DoubleType, true)
+          .add("high", DataTypes.DoubleType, true)
+          .add("low", DataTypes.DoubleType, true);
 
   private final CassandraConnector connector;
   private final String keyspace;
@@ -57,7 +60,7 @@ final class StoredQuotes implements FlatMapFunction<Iterator<Row>, Row> {
         session -> {
           PreparedStatement select =
               session.prepare(
-                  "SELECT ts, price, volume FROM "
+                  "SELECT ts, price, volume, open, high, low FROM "
                       + keyspace
                       + "."
                       + Tables.QUOTES_BY_DAY
@@ -81,7 +84,10 @@ final class StoredQuotes implements FlatMapFunction<Iterator<Row>, Row> {
                       symbol,
                       Timestamp.from(stored.getInstant(0)),
                       stored.getDouble(1),
-                      stored.getLong(2)));
+                      stored.getLong(2),
+                      stored.isNull(3) ? null : stored.getDouble(3),
+                      stored.isNull(4) ? null : stored.getDouble(4),
+                      stored.isNull(5) ? null : stored.getDouble(5)));
             }
           }
           return null;

@@ -1,6 +1,7 @@
 package io.smack.ingest;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
@@ -40,7 +41,10 @@ class BarsTest {
           .add("symbol", DataTypes.StringType)
           .add("ts", DataTypes.TimestampType)
           .add("price", DataTypes.DoubleType)
-          .add("volume", DataTypes.LongType);
+          .add("volume", DataTypes.LongType)
+          .add("open", DataTypes.DoubleType)
+          .add("high", DataTypes.DoubleType)
+          .add("low", DataTypes.DoubleType);
 
   private static SparkSession spark;
 
@@ -116,6 +120,29 @@ class BarsTest {
   }
 
   @Test
+  void should_make_the_bar_of_a_daily_row_of_its_open_high_low_and_close() {
+    // given: two days of vega-datasets' sp500-2000.csv, as quotes closing each day, and a tick
+    List<Row> rows =
+        List.of(
+            RowFactory.create(
+                "SPX", at("2020-04-16T00:00:00Z"), 2799.55, 5179990000L, 2799.34, 2806.51, 2764.32),
+            RowFactory.create(
+                "SPX", at("2020-04-17T00:00:00Z"), 2874.56, 5792140000L, 2842.43, 2879.22, 2830.88),
+            quote("SPX", "2020-04-17T00:00:30Z", 2876.0, 0));
+
+    // when
+    List<Row> bars =
+        Bars.oneMinute(spark.createDataFrame(rows, QUOTES)).orderBy("minute").collectAsList();
+
+    // then: each day's bar is its row; a tick in the same minute widens it and closes it
+    assertThat(bars)
+        .extracting(BarsTest::ohlc)
+        .containsExactly(
+            tuple(at("2020-04-16T00:00:00Z"), 2799.34, 2806.51, 2764.32, 2799.55, 5179990000L, 1),
+            tuple(at("2020-04-17T00:00:00Z"), 2842.43, 2879.22, 2830.88, 2876.0, 5792140000L, 2));
+  }
+
+  @Test
   void should_update_bars_from_spark_state_and_leave_the_minutes_behind_the_watermark_unbarred()
       throws Exception {
     // given: the bars query on an in-memory stream, with a watermark of two minutes
@@ -129,7 +156,10 @@ class BarsTest {
       split(col("value"), ",").getItem(0).as("symbol"),
       split(col("value"), ",").getItem(1).cast("timestamp").as("ts"),
       split(col("value"), ",").getItem(2).cast("double").as("price"),
-      split(col("value"), ",").getItem(3).cast("long").as("volume")
+      split(col("value"), ",").getItem(3).cast("long").as("volume"),
+      lit(null).cast("double").as("open"),
+      lit(null).cast("double").as("high"),
+      lit(null).cast("double").as("low")
     };
     Map<Long, List<Row>> updated = new ConcurrentHashMap<>();
     Map<Long, List<Row>> unbarred = new ConcurrentHashMap<>();
@@ -219,7 +249,7 @@ class BarsTest {
   }
 
   private static Row quote(String symbol, String ts, double price, long volume) {
-    return RowFactory.create(symbol, at(ts), price, volume);
+    return RowFactory.create(symbol, at(ts), price, volume, null, null, null);
   }
 
   private static Timestamp at(String instant) {

@@ -1,6 +1,8 @@
 package io.smack.localstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,10 +10,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -202,6 +206,7 @@ public final class Pipeline implements AutoCloseable {
   private ModuleProcess training;
   private Instant nextTraining;
   private String lastVerdict = "";
+  private final Set<String> failedSources = new HashSet<>();
   private Instant lastSummary = Instant.EPOCH;
 
   /**
@@ -323,10 +328,8 @@ public final class Pipeline implements AutoCloseable {
         Part collector = started(() -> collector(Map.of()));
         collector.current().awaitOk(url(collectorPort, "/health"), SERVICE_START);
         LOG.info(
-            "collector ready, sources {} (health {})",
-            options.sources().isEmpty()
-                ? "of its configuration"
-                : options.sources().stream().map(SourceSpec::describe).toList(),
+            "collector ready, source {} (health {})",
+            String.join(", ", sourceNames()),
             url(collectorPort, "/health"));
       }
       case ONE_OFF -> oneOffCollector = collector(Map.of("COLLECTOR_EXIT_WHEN_DONE", "true"));
@@ -430,8 +433,28 @@ public final class Pipeline implements AutoCloseable {
       }
       Optional<JsonNode> status = HttpProbe.json(accessUrl("/status"));
       status.ifPresent(this::report);
+      if (options.collector() == CollectorRun.ENDLESS) {
+        HttpProbe.json(url(collectorPort, "/health")).ifPresent(this::reportFailedSources);
+      }
       train(status);
     }
+  }
+
+  /** Says once on the console which of the collector's sources can never work, and why. */
+  private void reportFailedSources(JsonNode health) {
+    health
+        .path("sources")
+        .fields()
+        .forEachRemaining(
+            source -> {
+              if (source.getValue().path("state").asText().equals("failed")
+                  && failedSources.add(source.getKey())) {
+                LOG.error(
+                    "the collector's source {} cannot work: {}",
+                    source.getKey(),
+                    source.getValue().path("last_error").asText());
+              }
+            });
   }
 
   /**
@@ -500,6 +523,56 @@ public final class Pipeline implements AutoCloseable {
             root, module, mainClass, spark, options.jvmOptions(), environment, log);
   }
 
+  /**
+   * A symbol to show in the welcome's examples: the fixed symbol of the first source that has one
+   * (inline, or its block in the --config file), else the simulator's AAPL.
+   */
+  private String exampleSymbol() {
+    Config file = configFile();
+    for (String name : sourceNames()) {
+      String symbol =
+          options.sources().stream()
+              .filter(source -> source.name().equals(name))
+              .findFirst()
+              .map(source -> source.settings().getOrDefault("symbol", ""))
+              .orElse("");
+      String path = "smack.collector.source." + name + ".symbol";
+      if (symbol.isBlank() && file.hasPath(path)) {
+        symbol = file.getString(path);
+      }
+      if (!symbol.isBlank()) {
+        return symbol;
+      }
+    }
+    return "AAPL";
+  }
+
+  /**
+   * The names of the collector's sources, as it will run them: {@code --source}, else its
+   * environment's {@code COLLECTOR_SOURCES}, else the --config file's, else the simulator.
+   */
+  private List<String> sourceNames() {
+    if (!options.sources().isEmpty()) {
+      return options.sources().stream().map(SourceSpec::name).toList();
+    }
+    String names = System.getenv("COLLECTOR_SOURCES");
+    if (names == null || names.isBlank()) {
+      Config file = configFile();
+      names =
+          file.hasPath("smack.collector.sources")
+              ? file.getString("smack.collector.sources")
+              : "sim";
+    }
+    return List.of(names.strip().split("\\s*,\\s*"));
+  }
+
+  private Config configFile() {
+    return options
+        .config()
+        .map(path -> ConfigFactory.parseFile(path.toFile()))
+        .orElse(ConfigFactory.empty());
+  }
+
   private void report(JsonNode status) {
     String verdict = status.path("verdict").asText("?");
     String reason = status.path("reason").asText("");
@@ -566,16 +639,18 @@ public final class Pipeline implements AutoCloseable {
 
   private void printWelcome() {
     String base = accessUrl("");
+    String symbol = exampleSymbol();
     LOG.info("the pipeline runs; logs in {}; press Ctrl-C to stop", dir.resolve("logs"));
-    LOG.info("  the page:      {}/?symbol=AAPL   (prices, predictions, their error)", base);
+    LOG.info("  the page:      {}/?symbol={}   (prices, predictions, their error)", base, symbol);
     LOG.info("  the API:       {}/openapi.json", base);
     LOG.info("  is data flowing?  curl -s {}/status", base);
     LOG.info("  symbols:          curl -s {}/symbols", base);
-    LOG.info("  latest quote:     curl -s {}/quotes/AAPL/latest", base);
-    LOG.info("  last 5 quotes:    curl -s '{}/quotes/AAPL?limit=5'", base);
-    LOG.info("  1-minute bars:    curl -s '{}/bars/AAPL?limit=5'", base);
-    LOG.info("  prediction:       curl -s {}/predictions/AAPL   (after the first training)", base);
-    LOG.info("  models:           curl -s {}/models/AAPL", base);
+    LOG.info("  latest quote:     curl -s {}/quotes/{}/latest", base, symbol);
+    LOG.info("  last 5 quotes:    curl -s '{}/quotes/{}?limit=5'", base, symbol);
+    LOG.info("  1-minute bars:    curl -s '{}/bars/{}?limit=5'", base, symbol);
+    LOG.info(
+        "  prediction:       curl -s {}/predictions/{}   (after the first training)", base, symbol);
+    LOG.info("  models:           curl -s {}/models/{}", base, symbol);
     if (!addresses.credentials().isEmpty()) {
       LOG.info(
           "secured: Kafka on SASL_SSL (SCRAM), Cassandra with passwords and TLS; every part logs"

@@ -183,9 +183,4 @@ record SourceSpec(String name, Map<String, String> settings) {
         (key, value) -> options.add("-Dsmack.collector.source." + name + "." + key + "=" + value));
     return options;
   }
-
-  /** What the console says of it. */
-  String describe() {
-    return settings.isEmpty() ? name : name + " (" + settings.get("path") + ")";
-  }
 }
