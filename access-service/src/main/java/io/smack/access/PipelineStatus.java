@@ -79,7 +79,7 @@ final class PipelineStatus {
             + (stream.offsetsBehind() == null ? "?" : stream.offsetsBehind())
             + " records behind the topic, "
             + symbols.size()
-            + " symbols",
+            + (symbols.size() == 1 ? " symbol" : " symbols"),
         now,
         stream,
         symbols);

@@ -44,7 +44,7 @@ class PipelineStatusTest {
     // then
     assertThat(status.verdict()).isEqualTo("ok");
     assertThat(status.reason())
-        .isEqualTo("last batch 10 s ago, 20 records behind the topic, 1 symbols");
+        .isEqualTo("last batch 10 s ago, 20 records behind the topic, 1 symbol");
     assertThat(status.stream().lastBatch()).isEqualTo(12);
     assertThat(status.stream().recentRejected()).isEqualTo(7);
     assertThat(status.stream().recentInputRows()).isEqualTo(200);
