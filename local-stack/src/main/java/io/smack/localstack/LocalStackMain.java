@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *   --secure           SCRAM and TLS on Kafka, password authentication and TLS on Cassandra
  *   --free-ports       let the OS pick every port (to run beside another stack)
  *   --dir DIR          data, configuration and logs (default: smack.local-stack.dir)
- *   --ready-file FILE  write the addresses there once ready (see StackAddresses)
+ *   --ready-file FILE  write the addresses there once ready (see StackAddresses; default
+ *                      DIR/stack.properties, which bin/smack shell reads)
  * </pre>
  *
  * A server that dies while it runs is started again on its data, with Marathon's backoff ({@link
@@ -54,7 +55,7 @@ public final class LocalStackMain {
         default -> fail("unknown option " + option + "; see the LocalStackMain class comment");
       }
     }
-    run(settings, readyFile);
+    run(settings, Optional.of(readyFile.orElse(settings.dir().resolve(StackAddresses.READY_FILE))));
   }
 
   /**
@@ -144,7 +145,7 @@ public final class LocalStackMain {
     System.exit(2);
   }
 
-  private static void deleteQuietly(Path file) {
+  static void deleteQuietly(Path file) {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *                          sources (smack.collector.sources, the simulator by default)
  *   --train-every D        retraining interval, e.g. 5m (default); the first run comes a minute
  *                          after quotes arrive
- *   --ready-file FILE      write the stack's addresses there once it is ready (StackAddresses)
+ *   --ready-file FILE      write the stack's addresses there once it is ready (StackAddresses;
+ *                          default DIR/stack.properties, which bin/smack shell reads)
  *   --stack-only           Kafka and Cassandra only, as LocalStackMain runs them
  * </pre>
  *
@@ -101,8 +102,13 @@ public final class PipelineMain {
     run(settings, pipeline);
   }
 
-  private static void run(LocalStackSettings settings, Pipeline.Options options)
+  private static void run(LocalStackSettings settings, Pipeline.Options given)
       throws InterruptedException {
+    // the ready file in the stack's folder unless told another: bin/smack shell finds it there
+    Pipeline.Options options =
+        given.readyFile().isPresent()
+            ? given
+            : given.withReadyFile(settings.dir().resolve(StackAddresses.READY_FILE));
     LocalStack stack = LocalStackMain.startOrExit(settings);
     Pipeline pipeline = new Pipeline(Path.of(""), stack, settings.dir(), options);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -110,6 +116,7 @@ public final class PipelineMain {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  options.readyFile().ifPresent(LocalStackMain::deleteQuietly);
                   pipeline.close();
                   stack.close();
                   LOG.info("everything stopped");

@@ -36,6 +36,12 @@ public record StackAddresses(
     int cassandraReplicas,
     Map<String, String> credentials) {
 
+  /**
+   * The ready file {@code bin/smack up} writes in its folder while it runs, unless told another
+   * ({@code --ready-file}): how {@code bin/smack shell} finds the running stack.
+   */
+  public static final String READY_FILE = "stack.properties";
+
   public StackAddresses {
     credentials = Collections.unmodifiableMap(new TreeMap<>(credentials));
   }
