@@ -1,5 +1,7 @@
 package io.smack.common;
 
+import java.util.List;
+
 /** Cassandra table and column names of the keyspace; {@code cql/schema.cql} defines them. */
 public final class Tables {
 
@@ -35,6 +37,19 @@ public final class Tables {
    * day), newest first.
    */
   public static final String INGEST_BATCHES = "ingest_batches";
+
+  /** Every table of the keyspace, in the order {@code cql/schema.cql} defines them. */
+  public static final List<String> ALL =
+      List.of(
+          QUOTES_BY_DAY,
+          QUOTE_DAYS,
+          LATEST_QUOTE,
+          SYMBOLS,
+          BARS_1M,
+          MODELS,
+          SERVED_MODELS,
+          PREDICTIONS,
+          INGEST_BATCHES);
 
   /** Columns shared by several tables. */
   public static final class Columns {

@@ -42,17 +42,7 @@ class CqlSchemaTest {
     String script = String.join("\n", CqlSchema.statements("smack", "{}"));
 
     // then
-    for (String table :
-        List.of(
-            Tables.QUOTES_BY_DAY,
-            Tables.QUOTE_DAYS,
-            Tables.LATEST_QUOTE,
-            Tables.SYMBOLS,
-            Tables.BARS_1M,
-            Tables.MODELS,
-            Tables.SERVED_MODELS,
-            Tables.PREDICTIONS,
-            Tables.INGEST_BATCHES)) {
+    for (String table : Tables.ALL) {
       assertThat(script).contains("smack." + table + " (");
     }
   }

@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -99,7 +98,7 @@ class ClusterFaultsIT {
 
   @BeforeAll
   static void start() throws IOException {
-    deleteRecursively(WORK);
+    TestFolders.deleteRecursively(WORK);
     long started = System.nanoTime();
     cluster = LocalStack.startClusterOnFreePorts(WORK.resolve("cluster"));
     System.out.printf(
@@ -531,16 +530,6 @@ class ClusterFaultsIT {
       throw new UncheckedIOException(e);
     }
     throw new IllegalStateException("no " + field + " in /proc/" + pid + "/status");
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(path);
-        }
-      }
-    }
   }
 
   /** The collector replaying a load at its own pace; exits once Kafka acknowledged every quote. */

@@ -43,7 +43,9 @@ class SecuredStackIT {
   private static StackAddresses addresses;
 
   @BeforeAll
-  static void start() {
+  static void start() throws IOException {
+    // a stack of its own, new each run: its keyspace holds this run's models alone
+    TestFolders.deleteRecursively(WORK);
     stack = LocalStack.startSecuredOnFreePorts(WORK.resolve("stack"));
     addresses = stack.addresses();
   }

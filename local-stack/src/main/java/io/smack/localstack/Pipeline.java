@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,15 +90,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public Options withFreePorts() {
-      return new Options(
-          true,
-          sources,
-          config,
-          trainEvery,
-          readyFile,
-          environment,
-          collectorEnvironment,
-          collector);
+      return with(o -> o.freePorts = true);
     }
 
     /** One more collector source, after those given before. */
@@ -108,78 +101,74 @@ public final class Pipeline implements AutoCloseable {
                 + source.name()
                 + "; give one of them another name (name=...)");
       }
-      List<SourceSpec> more = new ArrayList<>(sources);
-      more.add(source);
-      return new Options(
-          freePorts,
-          more,
-          config,
-          trainEvery,
-          readyFile,
-          environment,
-          collectorEnvironment,
-          collector);
+      return with(o -> o.sources.add(source));
     }
 
     /** Every part reads {@code file} too ({@code -Dconfig.file}), under its environment. */
     public Options withConfig(Path file) {
-      return new Options(
-          freePorts,
-          sources,
-          Optional.of(file.toAbsolutePath().normalize()),
-          trainEvery,
-          readyFile,
-          environment,
-          collectorEnvironment,
-          collector);
+      return with(o -> o.config = Optional.of(file.toAbsolutePath().normalize()));
     }
 
     public Options withTrainEvery(Duration trainEvery) {
-      return new Options(
-          freePorts,
-          sources,
-          config,
-          trainEvery,
-          readyFile,
-          environment,
-          collectorEnvironment,
-          collector);
+      return with(o -> o.trainEvery = trainEvery);
     }
 
     public Options withReadyFile(Path file) {
-      return new Options(
-          freePorts,
-          sources,
-          config,
-          trainEvery,
-          Optional.of(file),
-          environment,
-          collectorEnvironment,
-          collector);
+      return with(o -> o.readyFile = Optional.of(file));
     }
 
     public Options withEnvironment(Map<String, String> environment) {
-      return new Options(
-          freePorts,
-          sources,
-          config,
-          trainEvery,
-          readyFile,
-          environment,
-          collectorEnvironment,
-          collector);
+      return with(o -> o.environment = environment);
     }
 
     public Options withCollector(CollectorRun collector, Map<String, String> environment) {
-      return new Options(
-          freePorts,
-          sources,
-          config,
-          trainEvery,
-          readyFile,
-          this.environment,
-          environment,
-          collector);
+      return with(
+          o -> {
+            o.collector = collector;
+            o.collectorEnvironment = environment;
+          });
+    }
+
+    /** These options with {@code change} made to a copy of their values. */
+    private Options with(Consumer<Values> change) {
+      Values values = new Values(this);
+      change.accept(values);
+      return values.options();
+    }
+
+    /** The values of {@link Options}, to change one in a copy (a record has no copy-with). */
+    private static final class Values {
+      boolean freePorts;
+      List<SourceSpec> sources;
+      Optional<Path> config;
+      Duration trainEvery;
+      Optional<Path> readyFile;
+      Map<String, String> environment;
+      Map<String, String> collectorEnvironment;
+      CollectorRun collector;
+
+      Values(Options options) {
+        freePorts = options.freePorts;
+        sources = new ArrayList<>(options.sources);
+        config = options.config;
+        trainEvery = options.trainEvery;
+        readyFile = options.readyFile;
+        environment = options.environment;
+        collectorEnvironment = options.collectorEnvironment;
+        collector = options.collector;
+      }
+
+      Options options() {
+        return new Options(
+            freePorts,
+            sources,
+            config,
+            trainEvery,
+            readyFile,
+            environment,
+            collectorEnvironment,
+            collector);
+      }
     }
 
     /** The JVM options every part gets: the configuration file. */

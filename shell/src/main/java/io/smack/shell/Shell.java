@@ -49,19 +49,6 @@ public final class Shell {
   /** How long a server may take to answer the start-up's check before the shell says so. */
   private static final Duration REACH = Duration.ofSeconds(5);
 
-  /** The tables registered as views, each by its name. */
-  private static final List<String> TABLES =
-      List.of(
-          Tables.QUOTES_BY_DAY,
-          Tables.QUOTE_DAYS,
-          Tables.LATEST_QUOTE,
-          Tables.SYMBOLS,
-          Tables.BARS_1M,
-          Tables.MODELS,
-          Tables.SERVED_MODELS,
-          Tables.PREDICTIONS,
-          Tables.INGEST_BATCHES);
-
   private static ShellSettings settings;
   private static SparkSession spark;
   private static CqlSession cql;
@@ -101,7 +88,7 @@ public final class Shell {
     spark.sparkContext().setLogLevel("ERROR");
     List<String> views = new ArrayList<>();
     if (keyspace) {
-      for (String table : TABLES) {
+      for (String table : Tables.ALL) {
         table(table).createOrReplaceTempView(table);
         views.add(table);
       }
@@ -502,19 +489,30 @@ public final class Shell {
         PortableModel.nextPrice(prices[prices.length - 1], predictedReturn));
   }
 
-  /** The symbols' closes (one-minute bars), one line each, as an SVG file at {@code path}. */
+  /**
+   * The symbols' closes (one-minute bars), one line each, as an SVG file at {@code path}; several
+   * symbols are rebased to 100 at their first close, so that lines of different prices compare.
+   */
   public static Path chart(String path, String... symbols) {
     List<SvgChart.Series> lines = new ArrayList<>();
     for (String symbol : symbols) {
       List<Row> rows = bars(symbol).select("minute", "close").collectAsList();
+      double[] closes = rows.stream().mapToDouble(r -> r.getDouble(1)).toArray();
+      if (symbols.length > 1 && closes.length > 0) {
+        double first = closes[0];
+        closes = Arrays.stream(closes).map(close -> 100 * close / first).toArray();
+      }
       lines.add(
           new SvgChart.Series(
               symbol,
               rows.stream().map(r -> r.<java.sql.Timestamp>getAs(0).toInstant()).toList(),
-              rows.stream().mapToDouble(r -> r.getDouble(1)).toArray()));
+              closes));
     }
+    String title =
+        String.join(", ", symbols)
+            + (symbols.length > 1 ? ": closes, rebased to 100 at the first" : ": closes");
     try {
-      return SvgChart.write(Path.of(path), String.join(", ", symbols) + ": closes", lines);
+      return SvgChart.write(Path.of(path), title, lines);
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + path + " failed", e);
     }

@@ -25,7 +25,7 @@ final class SvgChart {
   private static final int WIDTH = 900;
   private static final int HEIGHT = 420;
   private static final int LEFT = 70;
-  private static final int RIGHT = 20;
+  private static final int RIGHT = 40;
   private static final int TOP = 40;
   private static final int BOTTOM = 50;
   private static final int TICKS = 5;
@@ -95,20 +95,17 @@ final class SvgChart {
                 y.at(s.values()[i])));
       }
       svg.append("\"/>\n");
-      // the legend, top right
-      int ly = TOP + 14 * k;
+      // the legend, in the title's row, right-aligned
+      int lx = WIDTH - RIGHT - 90 * (series.size() - k);
       svg.append(
           String.format(
               Locale.ROOT,
-              "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>"
-                  + "<text class=\"legend\" x=\"%d\" y=\"%d\">%s</text>%n",
-              WIDTH - RIGHT - 110,
-              ly,
-              WIDTH - RIGHT - 90,
-              ly,
+              "<line x1=\"%d\" y1=\"16\" x2=\"%d\" y2=\"16\" stroke=\"%s\" stroke-width=\"3\"/>"
+                  + "<text class=\"legend\" x=\"%d\" y=\"20\">%s</text>%n",
+              lx,
+              lx + 20,
               colour,
-              WIDTH - RIGHT - 85,
-              ly + 4,
+              lx + 25,
               escape(s.name())));
     }
     svg.append("</svg>\n");

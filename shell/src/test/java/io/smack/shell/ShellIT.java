@@ -176,8 +176,8 @@ class ShellIT {
       throws IOException, InterruptedException {
     Files.createDirectories(WORK);
     Path log = WORK.resolve(name + ".log");
+    // as bin/smack shell < script runs it: jshell reads its input as a user's typing
     List<String> command = new ArrayList<>(ShellCommand.command(ROOT, null));
-    command.add("-");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.redirectOutput(log.toFile());
     builder.environment().putAll(stack);
