@@ -57,28 +57,6 @@ record FieldMapping(
   /** The fields of a period's open, high and low ({@code open-field}, {@code high-field}, ...). */
   record RangeFields(String open, String high, String low) {}
 
-  /** A mapping of records that carry a price alone. */
-  FieldMapping(
-      Optional<String> symbolField,
-      Optional<String> fixedSymbol,
-      String timeField,
-      String timeFormat,
-      ZoneId zone,
-      String priceField,
-      Optional<String> volumeField,
-      Duration maxClockSkew) {
-    this(
-        symbolField,
-        fixedSymbol,
-        timeField,
-        timeFormat,
-        zone,
-        priceField,
-        volumeField,
-        maxClockSkew,
-        Optional.empty());
-  }
-
   FieldMapping {
     if (symbolField.isPresent() == fixedSymbol.isPresent()) {
       throw new IllegalArgumentException("set exactly one of symbol-field and symbol");

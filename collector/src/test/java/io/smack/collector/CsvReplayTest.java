@@ -30,7 +30,8 @@ class CsvReplayTest {
           ZoneOffset.UTC,
           "close",
           Optional.empty(),
-          Duration.ofMinutes(5));
+          Duration.ofMinutes(5),
+          Optional.empty());
 
   private static ActorSystem system;
 

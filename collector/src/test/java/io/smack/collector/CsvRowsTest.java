@@ -29,7 +29,8 @@ class CsvRowsTest {
           ZoneOffset.UTC,
           "price",
           Optional.empty(),
-          Duration.ofMinutes(5));
+          Duration.ofMinutes(5),
+          Optional.empty());
 
   /** vega-datasets data/sp500-2000.csv: date,open,high,low,close,adjclose,volume, one index. */
   private static final FieldMapping SP500_DAILY =
@@ -41,7 +42,8 @@ class CsvRowsTest {
           ZoneOffset.UTC,
           "close",
           Optional.of("volume"),
-          Duration.ofMinutes(5));
+          Duration.ofMinutes(5),
+          Optional.empty());
 
   @Test
   void should_read_a_stocks_row_with_its_date_at_the_start_of_the_day() {
