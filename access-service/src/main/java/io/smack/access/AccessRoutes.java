@@ -21,10 +21,14 @@ import org.apache.pekko.http.cors.javadsl.CorsDirectives;
 import org.apache.pekko.http.cors.javadsl.settings.CorsSettings;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.CacheControl;
+import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.model.headers.XForwardedFor;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -48,6 +52,13 @@ final class AccessRoutes extends AllDirectives {
   private final ExceptionHandler errors;
   private final byte[] openApi = resource("openapi.json");
   private final byte[] page = resource("page/index.html");
+
+  /** The page's scripts, by file name: the charting library vendored at build time. */
+  private final Map<String, byte[]> vendor =
+      Map.of(
+          "vega.min.js", resource("page/vendor/vega.min.js"),
+          "vega-lite.min.js", resource("page/vendor/vega-lite.min.js"));
+
   private final RateLimiter limiter;
 
   AccessRoutes(
@@ -145,6 +156,31 @@ final class AccessRoutes extends AllDirectives {
                 endpoint(
                     Endpoint.PAGE,
                     () -> complete(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, page)))),
+        pathPrefix(
+            "vendor",
+            () ->
+                path(
+                    segment(),
+                    file ->
+                        endpoint(
+                            Endpoint.VENDOR,
+                            () -> {
+                              byte[] script = vendor.get(file);
+                              if (script == null) {
+                                throw ApiException.notFound(
+                                    "no_such_file", "no file " + file + "; " + vendor.keySet());
+                              }
+                              return respondWithHeader(
+                                  CacheControl.create(
+                                      CacheDirectives.PUBLIC, CacheDirectives.MAX_AGE(86_400)),
+                                  () ->
+                                      complete(
+                                          HttpEntities.create(
+                                              ContentTypes.create(
+                                                  MediaTypes.APPLICATION_JAVASCRIPT,
+                                                  HttpCharsets.UTF_8),
+                                              script)));
+                            }))),
         path(
             "openapi.json",
             () ->

@@ -13,9 +13,12 @@ import io.smack.access.Views.BarView;
 import io.smack.access.Views.BarsPage;
 import io.smack.access.Views.ErrorsPage;
 import io.smack.access.Views.LatestQuote;
+import io.smack.access.Views.ModelVersion;
 import io.smack.access.Views.Models;
+import io.smack.access.Views.Monitor;
 import io.smack.access.Views.PredictionError;
 import io.smack.access.Views.PredictionView;
+import io.smack.access.Views.Promotion;
 import io.smack.access.Views.QuoteView;
 import io.smack.access.Views.QuotesPage;
 import io.smack.access.Views.Status;
@@ -25,7 +28,9 @@ import io.smack.common.model.ForecastFeatures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -61,6 +66,7 @@ final class AccessService {
 
   private final int maxSymbols;
   private final Series series;
+  private final boolean streamedPredictions;
   private final PipelineStatus.Thresholds thresholds;
   private final Clock clock;
   private final ActorSystem system;
@@ -87,6 +93,7 @@ final class AccessService {
     this.lastRecorded = Caffeine.newBuilder().maximumSize(size).build();
     this.maxSymbols = settings.maxSymbols();
     this.series = settings.predictionSeries();
+    this.streamedPredictions = settings.streamedPredictions();
     this.thresholds = settings.status();
     this.clock = clock;
     this.system = system;
@@ -115,35 +122,104 @@ final class AccessService {
   }
 
   CompletionStage<Models> models(String symbol) {
-    ModelRepository repository = repositories().models();
-    return repository
-        .versions(symbol)
-        .thenCombine(
-            repository.servedVersion(symbol),
-            (versions, served) -> {
-              if (versions.isEmpty()) {
-                throw ApiException.notFound("no_model", "no model of " + symbol + " yet");
-              }
-              return new Models(symbol, served.orElse(null), versions);
-            });
+    Repositories repositories = repositories();
+    CompletionStage<List<ModelVersion>> versions = repositories.models().versions(symbol);
+    CompletionStage<Optional<Integer>> served = repositories.models().servedVersion(symbol);
+    CompletionStage<Optional<Monitor>> monitor = repositories.monitors().monitor(symbol);
+    return versions.thenCompose(
+        stored ->
+            served.thenCombine(
+                monitor,
+                (version, live) -> {
+                  if (stored.isEmpty()) {
+                    throw ApiException.notFound("no_model", "no model of " + symbol + " yet");
+                  }
+                  Map<Integer, Promotion> promotion = new LinkedHashMap<>();
+                  stored.forEach(v -> promotion.put(v.version(), Promotion.of(v.metrics())));
+                  return new Models(
+                      symbol, version.orElse(null), stored, promotion, live.orElse(null));
+                }));
   }
 
-  /** The live prediction, recorded in {@code predictions} unless the same one already was. */
+  /**
+   * The newest prediction the streaming job scored, with {@code predictions = stream} once it has
+   * scored one; else the live prediction, evaluated now on the newest prices and recorded in {@code
+   * predictions} unless the same one already was. 404 when no model serves, saying so when the live
+   * monitor demoted the last one.
+   */
   CompletionStage<PredictionView> predict(String symbol) {
     Repositories repositories = repositories();
     return known(symbol)
         .thenCompose(ok -> models.get(symbol, repositories.models()::served))
         .thenCompose(
-            served -> {
-              ModelRepository.ServedModel model =
-                  served.orElseThrow(
-                      () ->
-                          ApiException.notFound(
-                              "no_model", "no promoted model of " + symbol + " yet"));
-              return newestPrices(symbol, ForecastFeatures.PRICES_NEEDED)
-                  .thenApply(prices -> Forecast.predict(symbol, model, prices, clock.instant()));
-            })
-        .thenCompose(prediction -> recordOnce(repositories, prediction));
+            served ->
+                served.isPresent()
+                    ? CompletableFuture.completedFuture(served.get())
+                    : repositories
+                        .monitors()
+                        .monitor(symbol)
+                        .thenApply(
+                            monitor -> {
+                              throw ApiException.notFound(
+                                  "no_model",
+                                  monitor
+                                      .map(Monitor::lastDemotion)
+                                      .filter(d -> d != null && d.fallback() == null)
+                                      .map(
+                                          d -> "no promoted model of " + symbol + ": " + d.detail())
+                                      .orElse("no promoted model of " + symbol + " yet"));
+                            }))
+        .thenCompose(
+            model ->
+                (streamedPredictions
+                        ? streamed(repositories, symbol)
+                        : CompletableFuture.completedFuture(Optional.<PredictionView>empty()))
+                    .thenCompose(
+                        newest ->
+                            newest.isPresent()
+                                ? CompletableFuture.completedFuture(newest.get())
+                                : newestPrices(symbol, ForecastFeatures.PRICES_NEEDED)
+                                    .thenApply(
+                                        prices ->
+                                            Forecast.predict(
+                                                symbol, model, prices, clock.instant()))
+                                    .thenCompose(
+                                        prediction -> recordOnce(repositories, prediction))));
+  }
+
+  /** The newest stored prediction, when the streaming job scored it, with its inputs. */
+  private CompletionStage<Optional<PredictionView>> streamed(
+      Repositories repositories, String symbol) {
+    PredictionRepository predictions = repositories.predictions();
+    return predictions
+        .recorded()
+        .newestFirst(symbol, RequestParameters.EARLIEST, RequestParameters.LATEST, 1)
+        .thenCompose(
+            newest -> {
+              if (newest.isEmpty() || !newest.get(0).streamed()) {
+                return CompletableFuture.completedFuture(Optional.<PredictionView>empty());
+              }
+              Recorded recorded = newest.get(0);
+              return predictions
+                  .inputs(symbol, recorded.asOf())
+                  .thenApply(
+                      inputs ->
+                          Optional.of(
+                              new PredictionView(
+                                  symbol,
+                                  recorded.modelVersion(),
+                                  recorded.asOf(),
+                                  recorded.naive(),
+                                  recorded.targetTs(),
+                                  Math.log(recorded.predicted() / recorded.naive()),
+                                  recorded.predicted(),
+                                  inputs
+                                      .map(PredictionRepository.Inputs::features)
+                                      .orElse(Map.of()),
+                                  inputs.map(PredictionRepository.Inputs::prices).orElse(List.of()),
+                                  inputs.map(PredictionRepository.Inputs::at).orElse(null),
+                                  PredictionView.STREAM)));
+            });
   }
 
   /** Is data flowing? See {@link PipelineStatus}. */
@@ -170,7 +246,9 @@ final class AccessService {
                         quote ->
                             models
                                 .get(quote.symbol(), repositories.models()::served)
-                                .thenApply(model -> symbolStatus(quote, model)))
+                                .thenCombine(
+                                    repositories.monitors().monitor(quote.symbol()),
+                                    (model, monitor) -> symbolStatus(quote, model, monitor)))
                     .runWith(Sink.seq(), system))
         .thenCombine(
             batches.thenCombine(barsBatches, List::of),
@@ -180,7 +258,7 @@ final class AccessService {
   }
 
   private SymbolStatus symbolStatus(
-      LatestQuote quote, Optional<ModelRepository.ServedModel> model) {
+      LatestQuote quote, Optional<ModelRepository.ServedModel> model, Optional<Monitor> monitor) {
     Instant now = clock.instant();
     return new SymbolStatus(
         quote.symbol(),
@@ -188,7 +266,8 @@ final class AccessService {
         Duration.between(quote.ts(), now).toSeconds(),
         model.map(ModelRepository.ServedModel::version).orElse(null),
         model.map(ModelRepository.ServedModel::trainedAt).orElse(null),
-        model.map(m -> Duration.between(m.trainedAt(), now).toSeconds()).orElse(null));
+        model.map(m -> Duration.between(m.trainedAt(), now).toSeconds()).orElse(null),
+        monitor.orElse(null));
   }
 
   /** Recorded predictions next to the first price that came after each. */
@@ -205,7 +284,29 @@ final class AccessService {
                             new ErrorsPage(symbol, range.from(), range.to(), errors, page.next())));
   }
 
+  /**
+   * A prediction with what happened next: stored with a streamed prediction (the streaming job
+   * writes the outcome when the next bar closes; null until then), looked up for one served on
+   * demand (the first price of the series after it).
+   */
   private CompletionStage<PredictionError> withActual(String symbol, Recorded prediction) {
+    if (prediction.streamed()) {
+      Actual actual =
+          prediction.actual() == null
+              ? null
+              : new Actual(prediction.actualTs(), prediction.actual());
+      return CompletableFuture.completedFuture(
+          new PredictionError(
+              prediction.asOf(),
+              prediction.targetTs(),
+              prediction.predicted(),
+              prediction.modelVersion(),
+              prediction.naive(),
+              actual,
+              prediction.error(),
+              actual == null ? null : prediction.error() / actual.price(),
+              prediction.naiveError()));
+    }
     return firstPriceAfter(symbol, prediction.asOf())
         .thenApply(
             actual -> {
@@ -217,6 +318,8 @@ final class AccessService {
                     prediction.modelVersion(),
                     null,
                     null,
+                    null,
+                    null,
                     null);
               }
               Price price = actual.get();
@@ -226,9 +329,11 @@ final class AccessService {
                   prediction.targetTs(),
                   prediction.predicted(),
                   prediction.modelVersion(),
+                  null,
                   new Actual(price.ts(), price.price()),
                   error,
-                  error / price.price());
+                  error / price.price(),
+                  null);
             });
   }
 

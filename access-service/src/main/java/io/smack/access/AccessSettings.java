@@ -33,6 +33,8 @@ import java.util.Set;
  * @param cacheMaxSymbols the most symbols each cache holds
  * @param maxSymbols the most symbols {@code /symbols} lists and {@code /status} reports on
  * @param predictionSeries {@link Series#QUOTES} or {@link Series#BARS}
+ * @param streamedPredictions whether {@code GET /predictions} answers the newest prediction the
+ *     streaming job scored (else each is evaluated on demand)
  * @param authTokens bearer tokens accepted; empty when authentication is off
  * @param status how {@code /status} draws its verdict
  * @param tls HTTPS, or plain HTTP
@@ -56,6 +58,7 @@ record AccessSettings(
     int cacheMaxSymbols,
     int maxSymbols,
     Series predictionSeries,
+    boolean streamedPredictions,
     Set<String> authTokens,
     PipelineStatus.Thresholds status,
     HttpTls tls,
@@ -107,6 +110,7 @@ record AccessSettings(
         atLeastOne(access, "cache-max-symbols"),
         atLeastOne(access, "max-symbols"),
         series(access.getString("prediction-series")),
+        streamed(access.getString("predictions")),
         authTokens(access),
         new PipelineStatus.Thresholds(
             access.getString("status.query"),
@@ -191,6 +195,16 @@ record AccessSettings(
       throw new ConfigException.BadValue("smack.access." + key, duration + " is negative");
     }
     return duration;
+  }
+
+  private static boolean streamed(String name) {
+    return switch (name) {
+      case "stream" -> true;
+      case "on-demand" -> false;
+      default ->
+          throw new ConfigException.BadValue(
+              "smack.access.predictions", "'" + name + "' is neither stream nor on-demand");
+    };
   }
 
   private static Series series(String name) {

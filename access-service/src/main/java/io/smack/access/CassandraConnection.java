@@ -34,6 +34,7 @@ final class CassandraConnection implements AutoCloseable {
       QuoteRepository quotes,
       ModelRepository models,
       PredictionRepository predictions,
+      MonitorRepository monitors,
       ProgressRepository progress) {}
 
   private final CassandraSettings cassandra;
@@ -93,6 +94,7 @@ final class CassandraConnection implements AutoCloseable {
                 new QuoteRepository(connected, keyspace, days),
                 new ModelRepository(connected, keyspace),
                 new PredictionRepository(connected, keyspace, days, json),
+                new MonitorRepository(connected, keyspace),
                 new ProgressRepository(connected, keyspace));
         LOG.info("Cassandra ready: statements prepared on keyspace {}", keyspace);
       }

@@ -20,7 +20,8 @@ enum Endpoint {
   READY("/health/ready", List.of(), false),
   METRICS("/metrics", List.of(), false),
   OPENAPI("/openapi.json", List.of(), false),
-  PAGE("/", List.of(), false);
+  PAGE("/", List.of(), false),
+  VENDOR("/vendor/{file}", List.of(), false);
 
   private final String template;
   private final List<String> parameters;

@@ -4,7 +4,7 @@ import io.smack.access.ModelRepository.ServedModel;
 import io.smack.access.Views.PredictionView;
 import io.smack.common.model.ForecastFeatures;
 import io.smack.common.model.PortableModel;
-import java.time.Duration;
+import io.smack.common.model.SeriesCalendar;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -69,24 +69,12 @@ final class Forecast {
         served.version(),
         last.ts(),
         last.price(),
-        last.ts().plus(medianStep(oldestFirst)),
+        SeriesCalendar.next(oldestFirst.stream().map(Price::ts).toList()),
         predictedReturn,
         PortableModel.nextPrice(last.price(), predictedReturn),
         inputs,
         oldestFirst.stream().map(Price::price).toList(),
-        now);
-  }
-
-  /** The median time between two consecutive prices: when the next one is expected. */
-  static Duration medianStep(List<Price> oldestFirst) {
-    List<Duration> steps = new ArrayList<>();
-    for (int i = 1; i < oldestFirst.size(); i++) {
-      steps.add(Duration.between(oldestFirst.get(i - 1).ts(), oldestFirst.get(i).ts()));
-    }
-    steps.sort(Duration::compareTo);
-    int middle = steps.size() / 2;
-    return steps.size() % 2 == 1
-        ? steps.get(middle)
-        : steps.get(middle - 1).plus(steps.get(middle)).dividedBy(2);
+        now,
+        PredictionView.ON_DEMAND);
   }
 }

@@ -8,7 +8,9 @@ import io.smack.access.Views.PredictionView;
 import io.smack.common.Tables;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -17,13 +19,31 @@ import java.util.concurrent.CompletionStage;
  */
 final class PredictionRepository {
 
-  /** A stored prediction. */
-  record Recorded(Instant asOf, Instant targetTs, double predicted, int modelVersion) {}
+  /**
+   * A stored prediction; {@code naive} is set on the streaming job's (it scores every finished
+   * bar), {@code actual} and the errors once the next bar has closed.
+   */
+  record Recorded(
+      Instant asOf,
+      Instant targetTs,
+      double predicted,
+      int modelVersion,
+      Double naive,
+      Instant actualTs,
+      Double actual,
+      Double error,
+      Double naiveError) {
+
+    boolean streamed() {
+      return naive != null;
+    }
+  }
 
   private final CqlSession session;
   private final ObjectMapper json;
   private final PreparedStatement insert;
   private final DaySeries<Recorded> recorded;
+  private final PreparedStatement selectInputs;
 
   PredictionRepository(CqlSession session, String keyspace, DayIndex days, ObjectMapper json) {
     this.session = session;
@@ -35,8 +55,13 @@ final class PredictionRepository {
                 + table
                 + " (symbol, day, ts, target_ts, predicted, model_version, inputs)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    this.selectInputs =
+        session.prepare("SELECT inputs FROM " + table + " WHERE symbol = ? AND day = ? AND ts = ?");
     // Predictions are made as of a quote's time, so the days of quotes index them too.
-    String columns = "SELECT ts, target_ts, predicted, model_version FROM " + table;
+    String columns =
+        "SELECT ts, target_ts, predicted, model_version, naive, actual_ts, actual, error,"
+            + " naive_error FROM "
+            + table;
     this.recorded =
         new DaySeries<>(
             session,
@@ -82,7 +107,47 @@ final class PredictionRepository {
     return recorded;
   }
 
+  /** The inputs and the time of computing of a stored prediction: its {@code inputs} column. */
+  record Inputs(Map<String, Double> features, List<Double> prices, Instant at) {}
+
+  /** The stored inputs of the prediction as of {@code asOf}; empty when there is none. */
+  CompletionStage<Optional<Inputs>> inputs(String symbol, Instant asOf) {
+    return session
+        .executeAsync(selectInputs.bind(symbol, DaySeries.day(asOf), asOf).setIdempotent(true))
+        .thenApply(page -> Optional.ofNullable(page.one()).map(row -> inputs(row.getString(0))));
+  }
+
+  private Inputs inputs(String text) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode node = json.readTree(text == null ? "{}" : text);
+      Map<String, Double> features = new LinkedHashMap<>();
+      node.path("features")
+          .fields()
+          .forEachRemaining(f -> features.put(f.getKey(), f.getValue().asDouble()));
+      List<Double> prices = new java.util.ArrayList<>();
+      node.path("prices").forEach(p -> prices.add(p.asDouble()));
+      Instant at = node.hasNonNull("at") ? Instant.parse(node.get("at").asText()) : null;
+      return new Inputs(features, prices, at);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException
+        | java.time.format.DateTimeParseException e) {
+      return new Inputs(Map.of(), List.of(), null);
+    }
+  }
+
   private static Recorded recorded(Row row) {
-    return new Recorded(row.getInstant(0), row.getInstant(1), row.getDouble(2), row.getInt(3));
+    return new Recorded(
+        row.getInstant(0),
+        row.getInstant(1),
+        row.getDouble(2),
+        row.getInt(3),
+        nullable(row, 4),
+        row.getInstant(5),
+        nullable(row, 6),
+        nullable(row, 7),
+        nullable(row, 8));
+  }
+
+  private static Double nullable(Row row, int i) {
+    return row.isNull(i) ? null : row.getDouble(i);
   }
 }

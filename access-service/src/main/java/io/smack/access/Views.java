@@ -52,6 +52,7 @@ final class Views {
    * @param inputs the features, by name, the model was evaluated on
    * @param prices the input prices, oldest first
    * @param at when the prediction was computed
+   * @param source {@link #STREAM} (the newest the streaming job scored) or {@link #ON_DEMAND}
    */
   record PredictionView(
       String symbol,
@@ -63,7 +64,15 @@ final class Views {
       double predicted,
       Map<String, Double> inputs,
       List<Double> prices,
-      Instant at) {}
+      Instant at,
+      String source) {
+
+    /** Where it comes from: the streaming job's scoring of a finished bar. */
+    static final String STREAM = "stream";
+
+    /** Where it comes from: evaluated for this request on the newest prices. */
+    static final String ON_DEMAND = "on-demand";
+  }
 
   /** What happened after a prediction: the first price of the series after its asOf. */
   record Actual(Instant ts, double price) {}
@@ -72,17 +81,22 @@ final class Views {
    * A recorded prediction next to what happened; actual, error and relativeError are null while the
    * next step has not come.
    *
+   * @param naive the naive forecast (the last price) beside a streamed prediction; null on one
+   *     served on demand
    * @param error actual − predicted
    * @param relativeError error / actual
+   * @param naiveError actual − naive, for a streamed prediction
    */
   record PredictionError(
       Instant asOf,
       Instant targetTs,
       double predicted,
       int modelVersion,
+      Double naive,
       Actual actual,
       Double error,
-      Double relativeError) {}
+      Double relativeError,
+      Double naiveError) {}
 
   /** {@code GET /predictions/{symbol}/errors}. */
   record ErrorsPage(
@@ -101,10 +115,60 @@ final class Views {
       Map<String, Double> metrics) {}
 
   /**
-   * {@code GET /models/{symbol}}: every version, newest first, and the one served (the newest
-   * promoted; null when none is).
+   * The promotion rule's figures of a version, from its metrics: promoted when its forecasts on the
+   * held-out tail beat the naive forecast's in both RMSE and MAE (or promoted by hand, or with
+   * promote-worse-than-baseline).
+   *
+   * @param rmseImprovement 1 − rmse / naive rmse: above 0 beats it
+   * @param maeImprovement 1 − mae / naive mae
    */
-  record Models(String symbol, Integer served, List<ModelVersion> versions) {}
+  record Promotion(String rule, Double rmseImprovement, Double maeImprovement, boolean beatsNaive) {
+
+    static final String RULE = "rmse and mae below the naive forecast's on the held-out tail";
+
+    static Promotion of(Map<String, Double> metrics) {
+      Double rmse = improvement(metrics, "rmse", "baseline_rmse");
+      Double mae = improvement(metrics, "mae", "baseline_mae");
+      return new Promotion(RULE, rmse, mae, rmse != null && mae != null && rmse > 0 && mae > 0);
+    }
+
+    private static Double improvement(Map<String, Double> metrics, String mine, String naive) {
+      Double m = metrics.get(mine);
+      Double n = metrics.get(naive);
+      return m == null || n == null || n == 0 ? null : 1 - m / n;
+    }
+  }
+
+  /** A model taken out of service by the live monitor. */
+  record Demotion(int version, Integer fallback, Instant at, String detail) {}
+
+  /**
+   * The streaming job's live check of the served model: its next-bar forecasts' rolling RMSE and
+   * MAE beside the naive forecast's, over the last {@code steps} scored bars (nulls before the
+   * first outcome), the bars scored and left unscored, and the last demotion.
+   */
+  record Monitor(
+      Integer modelVersion,
+      Instant scoredThrough,
+      int steps,
+      Double rmse,
+      Double mae,
+      Double naiveRmse,
+      Double naiveMae,
+      long scored,
+      long unscored,
+      Demotion lastDemotion) {}
+
+  /**
+   * {@code GET /models/{symbol}}: every version, newest first, with its promotion figures, the one
+   * served (null when none is) and the live monitor (null before the first scored bar).
+   */
+  record Models(
+      String symbol,
+      Integer served,
+      List<ModelVersion> versions,
+      Map<Integer, Promotion> promotion,
+      Monitor monitor) {}
 
   /**
    * {@code GET /status}: is data flowing? The verdict ({@code ok}, {@code degraded}, {@code stale},
@@ -146,14 +210,15 @@ final class Views {
       long recentBars,
       long recentBackfilled) {}
 
-  /** A symbol's newest quote (by event time) and the model it is served. */
+  /** A symbol's newest quote (by event time), the model it is served, and its live monitor. */
   record SymbolStatus(
       String symbol,
       Instant newestQuote,
       long newestQuoteAgeSeconds,
       Integer servedModel,
       Instant modelTrainedAt,
-      Long modelAgeSeconds) {}
+      Long modelAgeSeconds,
+      Monitor monitor) {}
 
   /** Every error body: a stable code and a sentence naming the problem. */
   record Error(String error, String detail) {}

@@ -9,6 +9,7 @@ import io.smack.access.ModelRepository.ServedModel;
 import io.smack.access.Views.PredictionView;
 import io.smack.common.model.ForecastFeatures;
 import io.smack.common.model.PortableModel;
+import io.smack.common.model.SeriesCalendar;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,13 +106,10 @@ class ForecastTest {
   @Test
   void should_expect_the_next_step_after_the_median_spacing() {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
-    List<Price> oldestFirst =
-        List.of(
-            new Price(t, 1),
-            new Price(t.plusSeconds(10), 1),
-            new Price(t.plusSeconds(20), 1),
-            new Price(t.plusSeconds(3600), 1));
-    assertThat(Forecast.medianStep(oldestFirst)).isEqualTo(Duration.ofSeconds(10));
+    List<Instant> oldestFirst =
+        List.of(t, t.plusSeconds(10), t.plusSeconds(20), t.plusSeconds(3600));
+    assertThat(SeriesCalendar.medianStep(oldestFirst)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(SeriesCalendar.next(oldestFirst)).isEqualTo(t.plusSeconds(3610));
   }
 
   private static double mean(double[] p, int from, int to) {

@@ -54,7 +54,9 @@ class OpenApiTest {
       assertThat(inPath)
           .as(endpoint.template())
           .containsExactlyElementsOf(
-              endpoint.template().contains("{symbol}") ? List.of("symbol") : List.of());
+              endpoint.template().contains("{symbol}")
+                  ? List.of("symbol")
+                  : endpoint.template().contains("{file}") ? List.of("file") : List.of());
       boolean open = path.get("get").has("security") && path.get("get").get("security").isEmpty();
       assertThat(open).as(endpoint.template()).isEqualTo(!endpoint.authenticated());
       assertThat(path.get("get").get("responses").has("200")).isTrue();
@@ -85,7 +87,7 @@ class OpenApiTest {
         .fieldNames()
         .forEachRemaining(
             template -> {
-              String uri = template.replace("{symbol}", "AAPL");
+              String uri = template.replace("{symbol}", "AAPL").replace("{file}", "vega.min.js");
               AccessRoutesTest.Answer answer =
                   AccessRoutesTest.get(AccessRoutesTest.openRoutes(), uri);
               assertThat(answer.status()).as(uri).isIn(200, 503);

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,18 +27,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client page at {@code /} in headless Chromium against the running service with data: the
- * page's script fetches the JSON API and draws the prices, the predictions and their error.
- * Skipped, loudly, where Chromium is not installed ({@code bin/smack test} installs it when it
- * can).
+ * The dashboard at {@code /} in headless Chromium against the running service with data, as a
+ * person sees it: the charts' axis titles and tick labels, the legends, a point per bar and per
+ * streamed prediction, the rolling errors, the served model and the verdict, and the messages for
+ * an unknown symbol and a symbol without a model. Skipped, loudly, where Chromium is not installed
+ * ({@code bin/smack test} installs it when it can).
  */
 @ExtendWith(LocalStackExtension.class)
 class PageIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(PageIT.class);
   private static final Instant START = Instant.parse("2026-11-23T14:00:00Z");
-  private static final int QUOTES = 60;
-  private static final int RECORDED = 5;
+  private static final int BARS = 60;
+  private static final int PREDICTED = 40;
+  private static final int ROLLING = 30;
 
   private static TestTables tables;
   private static RunningService service;
@@ -48,17 +51,22 @@ class PageIT {
   static void start(StackAddresses stack) throws InterruptedException {
     String keyspace = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     tables = new TestTables(stack, keyspace);
-    for (int i = 0; i < QUOTES; i++) {
-      tables.quote(
-          new Written("PAGE", START.plusSeconds(60L * i), 100 + Math.sin(i / 5.0) * 2, 10));
+    // 60 one-minute bars, the streamed predictions of the last 40 finished ones, each with its
+    // outcome but the newest's
+    for (int i = 0; i < BARS; i++) {
+      double close = 100 + Math.sin(i / 5.0) * 2;
+      tables.quote(new Written("PAGE", START.plusSeconds(60L * i + 30), close, 10));
+      tables.bar("PAGE", START.plusSeconds(60L * i), close, 10, 1);
+    }
+    for (int i = BARS - 1 - PREDICTED; i < BARS - 1; i++) {
+      double close = 100 + Math.sin(i / 5.0) * 2;
+      Double next = i + 1 < BARS - 1 ? 100 + Math.sin((i + 1) / 5.0) * 2 : null;
+      tables.streamedPrediction("PAGE", START.plusSeconds(60L * i), close + 0.1, close, next, 1);
     }
     tables.model("PAGE", 1, ForecastTest.MODEL, true);
-    // predictions recorded earlier, each followed by a quote: each has its error
-    for (int i = 0; i < RECORDED; i++) {
-      Instant asOf = START.plusSeconds(60L * (40 + i));
-      tables.prediction("PAGE", asOf, asOf.plusSeconds(60), 101 + i * 0.1, 1);
-    }
-    service = RunningService.start(stack, keyspace, Map.of());
+    tables.quote(new Written("BARE", START, 50, 1));
+    tables.bar("BARE", START, 50, 1, 1);
+    service = RunningService.start(stack, keyspace, Map.of("PREDICTIONS", "stream"));
     port = service.port();
     api = service.api();
   }
@@ -74,27 +82,98 @@ class PageIT {
   }
 
   @Test
-  void should_draw_prices_predictions_and_their_error_in_a_browser() throws Exception {
+  void should_draw_closes_predictions_and_rolling_errors_with_axes_legends_and_the_model()
+      throws Exception {
     // given
+    String chromium = chromiumOrSkip();
+    assertThat(api.get("/").contentType()).startsWith("text/html");
+    assertThat(api.get("/vendor/vega.min.js").status()).isEqualTo(200);
+
+    // when: the page loads its scripts from the service, fetches the API and draws
+    String dom = render(chromium, "http://127.0.0.1:" + port + "/?symbol=PAGE");
+
+    // then: a point per bar and per prediction on one time axis, titled and labelled
+    assertThat(marks(dom, "closes_marks")).as(dom).isEqualTo(BARS);
+    assertThat(marks(dom, "predictions_marks")).isEqualTo(PREDICTED);
+    assertThat(texts(dom, "role-axis-title"))
+        .contains("time (UTC)", "price", "RMSE of the last " + ROLLING + " predictions");
+    List<String> ticks = texts(dom, "role-axis-label");
+    assertThat(ticks).contains("14:10", "14:30", "14:50");
+    assertThat(ticks.stream().filter(t -> t.matches("\\d+(\\.\\d+)?")).count())
+        .as("labelled ticks on the price axis: %s", ticks)
+        .isGreaterThanOrEqualTo(3);
+    assertThat(texts(dom, "role-legend-label"))
+        .contains("1-minute close", "predicted close", "model", "naive (next = last)");
+    // the rolling error of the 39 outcomes (over fewer than 30 at first), for each forecast
+    assertThat(marks(dom, "rolling_marks")).isEqualTo(2 * (PREDICTED - 1));
+    assertThat(dom).contains("version 1 (linear_regression)").contains("held-out tail");
+    assertThat(dom).contains("id=\"verdict\"");
+    assertThat(message(dom)).isEmpty();
+  }
+
+  @Test
+  void should_say_when_a_symbol_is_unknown_and_draw_nothing() throws Exception {
+    String dom = render(chromiumOrSkip(), "http://127.0.0.1:" + port + "/?symbol=ZZZ");
+
+    assertThat(message(dom)).isEqualTo("No quotes of ZZZ: unknown symbol.");
+    assertThat(dom).doesNotContain("<svg");
+  }
+
+  @Test
+  void should_say_when_a_symbol_has_no_model_and_still_draw_its_closes() throws Exception {
+    String dom = render(chromiumOrSkip(), "http://127.0.0.1:" + port + "/?symbol=BARE");
+
+    assertThat(message(dom)).startsWith("no model of BARE yet");
+    assertThat(marks(dom, "closes_marks")).isEqualTo(1);
+    assertThat(marks(dom, "predictions_marks")).isZero();
+  }
+
+  private static String chromiumOrSkip() {
     Optional<String> chromium = chromium();
     if (chromium.isEmpty()) {
       LOG.warn(
-          "SKIPPED: the client page test needs Chromium (Debian package chromium);"
+          "SKIPPED: the dashboard test needs Chromium (Debian package chromium);"
               + " bin/smack test installs it when it runs as root");
     }
     Assumptions.assumeTrue(chromium.isPresent(), "Chromium is not installed: page test SKIPPED");
-    assertThat(api.get("/").contentType()).startsWith("text/html");
+    return chromium.get();
+  }
 
-    // when: the page loads, fetches the API and draws
-    String dom = render(chromium.get(), "http://127.0.0.1:" + port + "/?symbol=PAGE");
+  /** The marks Vega drew in the group of the named mark: one path per point. */
+  private static int marks(String dom, String name) {
+    Matcher group =
+        Pattern.compile("<g class=\"mark-symbol role-mark " + name + "\"[^>]*>(.*?)</g>")
+            .matcher(dom);
+    int n = 0;
+    while (group.find()) {
+      Matcher path = Pattern.compile("<path ").matcher(group.group(1));
+      while (path.find()) {
+        n++;
+      }
+    }
+    return n;
+  }
 
-    // then: every quote a point, the recorded predictions and the live one, an error per
-    // recorded prediction (the live one has no next quote yet)
-    assertThat(count(dom, "price-point")).as(dom).isEqualTo(QUOTES);
-    assertThat(count(dom, "prediction-point")).isEqualTo(RECORDED + 2);
-    assertThat(count(dom, "error-point")).isEqualTo(RECORDED);
-    assertThat(count(dom, "error-line")).isEqualTo(1);
-    assertThat(dom).contains("5 predictions with their error").contains("(model v1)");
+  /** The texts of Vega's marks of a role, e.g. every axis title. */
+  private static List<String> texts(String dom, String role) {
+    Matcher group =
+        Pattern.compile(
+                "<g class=\"mark-text role-" + role.substring(5) + "[^\"]*\"[^>]*>(.*?)</g>")
+            .matcher(dom);
+    List<String> texts = new ArrayList<>();
+    while (group.find()) {
+      Matcher text = Pattern.compile("<text[^>]*>([^<]*)</text>").matcher(group.group(1));
+      while (text.find()) {
+        texts.add(text.group(1));
+      }
+    }
+    return texts;
+  }
+
+  private static String message(String dom) {
+    Matcher message = Pattern.compile("<p id=\"message\" role=\"alert\">([^<]*)</p>").matcher(dom);
+    assertThat(message.find()).as(dom).isTrue();
+    return message.group(1);
   }
 
   /** The DOM after the page's script ran: headless Chromium with a budget of virtual time. */
@@ -121,15 +200,6 @@ class PageIT {
       throw new AssertionError("Chromium did not finish within 60 s");
     }
     return dom;
-  }
-
-  private static int count(String dom, String className) {
-    Matcher matcher = Pattern.compile("class=\"" + className + "\"").matcher(dom);
-    int n = 0;
-    while (matcher.find()) {
-      n++;
-    }
-    return n;
   }
 
   private static Optional<String> chromium() {

@@ -32,6 +32,9 @@ final class RunningService implements AutoCloseable {
     Map<String, String> env = new HashMap<>(stack.environment());
     env.put("CASSANDRA_KEYSPACE", keyspace);
     env.put("HTTP_PORT", "0");
+    // these tests write quotes and predict on demand; the streamed path is the e2e ScoringIT's
+    env.put("PREDICTION_SERIES", "quotes");
+    env.put("PREDICTIONS", "on-demand");
     env.putAll(settings);
     ActorSystem system = AccessRoutesTest.testSystem("access-" + keyspace);
     AccessServer server =

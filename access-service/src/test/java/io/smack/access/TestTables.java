@@ -80,6 +80,30 @@ final class TestTables implements AutoCloseable {
                 + " VALUES (?, ?, ?, ?, ?, ?, '{}')");
   }
 
+  /**
+   * A prediction as the streaming job writes it for a finished bar: the naive forecast beside it,
+   * and, when {@code actual} is not null, its outcome.
+   */
+  void streamedPrediction(
+      String symbol, Instant asOf, double predicted, double naive, Double actual, int version) {
+    session.execute(
+        "INSERT INTO "
+            + keyspace
+            + ".predictions (symbol, day, ts, target_ts, predicted, model_version, inputs, naive,"
+            + " actual, actual_ts, error, naive_error) VALUES (?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?)",
+        symbol,
+        LocalDate.ofInstant(asOf, ZoneOffset.UTC),
+        asOf,
+        asOf.plusSeconds(60),
+        predicted,
+        version,
+        naive,
+        actual,
+        actual == null ? null : asOf.plusSeconds(60),
+        actual == null ? null : actual - predicted,
+        actual == null ? null : actual - naive);
+  }
+
   void prediction(String symbol, Instant asOf, Instant target, double predicted, int version) {
     session.execute(
         prediction.bind(

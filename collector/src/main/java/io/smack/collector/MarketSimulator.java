@@ -29,6 +29,11 @@ public final class MarketSimulator implements Iterator<Quote> {
   private final Instant start;
   private final double driftPerTick;
   private final double shockPerTick;
+  private final long historyQuotes;
+  private final long historyTickNanos;
+  private final Instant historyStart;
+  private final double historyDrift;
+  private final double historyShock;
   private long emitted;
   private double spareGaussian = Double.NaN;
 
@@ -73,11 +78,23 @@ public final class MarketSimulator implements Iterator<Quote> {
     double sigma = settings.volatility();
     this.driftPerTick = (settings.drift() - sigma * sigma / 2) * dt;
     this.shockPerTick = sigma * Math.sqrt(dt);
+    // The history: the symbols take turns every historyStep / symbols, up to the live start.
+    this.historyQuotes = settings.historyQuotes();
+    this.historyTickNanos = settings.historyStep().toNanos() / symbols.size();
+    this.historyStart = this.start.minus(settings.history());
+    double historyDt = settings.historyStep().toNanos() / 1e9 / SECONDS_PER_YEAR;
+    this.historyDrift = (settings.drift() - sigma * sigma / 2) * historyDt;
+    this.historyShock = sigma * Math.sqrt(historyDt);
+  }
+
+  /** Whether {@code quote} is of the history, emitted before the live quotes. */
+  boolean isHistory(Quote quote) {
+    return quote.ts().isBefore(start);
   }
 
   @Override
   public boolean hasNext() {
-    return settings.limit() == 0 || emitted < settings.limit();
+    return settings.limit() == 0 || emitted < historyQuotes + settings.limit();
   }
 
   @Override
@@ -87,9 +104,16 @@ public final class MarketSimulator implements Iterator<Quote> {
           "the simulator's limit of " + settings.limit() + " is reached");
     }
     int index = (int) (emitted % prices.length);
-    prices[index] *= Math.exp(driftPerTick + shockPerTick * gaussian());
+    boolean history = emitted < historyQuotes;
+    prices[index] *=
+        history
+            ? Math.exp(historyDrift + historyShock * gaussian())
+            : Math.exp(driftPerTick + shockPerTick * gaussian());
     long volume = 1 + random.nextInt(1000);
-    Instant ts = start.plusNanos(emitted * tickNanos);
+    Instant ts =
+        history
+            ? historyStart.plusNanos(emitted * historyTickNanos)
+            : start.plusNanos((emitted - historyQuotes) * tickNanos);
     emitted++;
     return new Quote(
         settings.symbols().get(index).symbol(),

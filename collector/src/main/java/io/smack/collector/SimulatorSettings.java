@@ -2,6 +2,7 @@ package io.smack.collector;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +16,9 @@ import java.util.List;
  * @param rate quotes per second over all symbols; 0 means as fast as the pipeline takes them
  * @param seed random seed, for reproducible runs
  * @param limit quotes to emit before completing; 0 means endless
+ * @param history how much past market to emit first, as fast as Kafka takes it, ending where the
+ *     live quotes start; zero for none
+ * @param historyStep the event time between two history quotes of one symbol
  */
 record SimulatorSettings(
     String name,
@@ -23,7 +27,9 @@ record SimulatorSettings(
     double drift,
     int rate,
     long seed,
-    long limit) {
+    long limit,
+    Duration history,
+    Duration historyStep) {
 
   /** A simulated symbol and the price it starts at. */
   record Symbol(String symbol, double startPrice) {}
@@ -33,6 +39,27 @@ record SimulatorSettings(
     if (symbols.isEmpty()) {
       throw new IllegalArgumentException("a simulator needs at least one symbol");
     }
+    if (history.isNegative()
+        || (!history.isZero() && (historyStep.isNegative() || historyStep.isZero()))) {
+      throw new IllegalArgumentException("a history of " + history + " in steps of " + historyStep);
+    }
+  }
+
+  /** A simulator without history. */
+  SimulatorSettings(
+      String name,
+      List<Symbol> symbols,
+      double volatility,
+      double drift,
+      int rate,
+      long seed,
+      long limit) {
+    this(name, symbols, volatility, drift, rate, seed, limit, Duration.ZERO, Duration.ofSeconds(1));
+  }
+
+  /** The history quotes: one per symbol per {@link #historyStep} over {@link #history}. */
+  long historyQuotes() {
+    return history.isZero() ? 0 : history.dividedBy(historyStep) * symbols.size();
   }
 
   /** Reads {@code symbols = "AAPL:189.5,MSFT:410"} and the other keys of one source block. */
@@ -54,6 +81,10 @@ record SimulatorSettings(
         source.getDouble("drift"),
         source.getInt("rate"),
         source.getLong("seed"),
-        source.getLong("limit"));
+        source.getLong("limit"),
+        source.hasPath("history") ? source.getDuration("history") : Duration.ZERO,
+        source.hasPath("history-step")
+            ? source.getDuration("history-step")
+            : Duration.ofSeconds(10));
   }
 }

@@ -1,10 +1,12 @@
 package io.smack.collector;
 
+import io.smack.common.Quote;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -29,12 +31,20 @@ final class SimulatorSource implements QuoteSource {
 
   @Override
   public Source<Collected, ?> create(ActorSystem system) {
-    Source<Collected, ?> quotes =
-        Source.fromIterator(
-                () ->
-                    new MarketSimulator(settings, MarketSimulator.start(settings, clock.instant())))
-            .map(quote -> new Collected.Accepted(settings.name(), quote));
-    return settings.rate() > 0 ? quotes.throttle(settings.rate(), Duration.ofSeconds(1)) : quotes;
+    // A simulator per materialization, started then; its history costs nothing in the throttle.
+    return Source.lazySource(
+        () -> {
+          MarketSimulator simulator =
+              new MarketSimulator(settings, MarketSimulator.start(settings, clock.instant()));
+          Source<Quote, NotUsed> quotes = Source.fromIterator(() -> simulator);
+          return (settings.rate() > 0
+                  ? quotes.throttle(
+                      settings.rate(),
+                      Duration.ofSeconds(1),
+                      quote -> simulator.isHistory(quote) ? 0 : 1)
+                  : quotes)
+              .<Collected>map(quote -> new Collected.Accepted(settings.name(), quote));
+        });
   }
 
   /** Unpaced, chunks of {@value #CHUNK} quotes (the benchmarks' load); paced, one at a time. */

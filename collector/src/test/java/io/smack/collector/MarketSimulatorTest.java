@@ -36,6 +36,45 @@ class MarketSimulatorTest {
   }
 
   @Test
+  void should_emit_its_history_first_one_quote_per_symbol_a_step_ending_at_the_live_start() {
+    // given: two symbols, a minute of history in steps of 10 s, then 4 live quotes at 100/s
+    SimulatorSettings base = settings(42, 100);
+    SimulatorSettings withHistory =
+        new SimulatorSettings(
+            "sim",
+            base.symbols(),
+            0.3,
+            0.05,
+            100,
+            42,
+            4,
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(10));
+    MarketSimulator simulator = new MarketSimulator(withHistory, OPEN);
+
+    // when
+    List<Quote> quotes = new ArrayList<>();
+    simulator.forEachRemaining(quotes::add);
+
+    // then: 12 history quotes 5 s apart from a minute before the open, then the live ones
+    assertThat(quotes).hasSize(12 + 4);
+    assertThat(quotes.subList(0, 3))
+        .extracting(Quote::symbol, Quote::ts)
+        .containsExactly(
+            tuple("AAPL", OPEN.minusSeconds(60)),
+            tuple("MSFT", OPEN.minusSeconds(55)),
+            tuple("AAPL", OPEN.minusSeconds(50)));
+    assertThat(quotes.get(11).ts()).isEqualTo(OPEN.minusSeconds(5));
+    assertThat(quotes.subList(12, 16))
+        .extracting(Quote::ts)
+        .containsExactly(OPEN, OPEN.plusMillis(10), OPEN.plusMillis(20), OPEN.plusMillis(30));
+    assertThat(quotes.subList(0, 12)).allMatch(simulator::isHistory);
+    assertThat(quotes.subList(12, 16)).noneMatch(simulator::isHistory);
+    // the live prices go on from the history's: AAPL's first live quote is near its last
+    assertThat(quotes.get(12).price()).isCloseTo(quotes.get(10).price(), offset(2.0));
+  }
+
+  @Test
   void should_repeat_the_same_quotes_for_the_same_seed() {
     assertThat(run(settings(42, 100))).containsExactlyElementsOf(run(settings(42, 100)));
   }

@@ -29,8 +29,11 @@ public final class Tables {
   /** The version each symbol serves, written atomically with the models' promoted flags. */
   public static final String SERVED_MODELS = "served_models";
 
-  /** Predictions served, to compare with what happened. */
+  /** Predictions, streamed or served, with what happened after each. */
   public static final String PREDICTIONS = "predictions";
+
+  /** The live check of each symbol's served model against the naive forecast. */
+  public static final String PREDICTION_MONITOR = "prediction_monitor";
 
   /**
    * The streaming job's progress: one row per micro-batch of each query, partitioned by (query, UTC
@@ -49,6 +52,7 @@ public final class Tables {
           MODELS,
           SERVED_MODELS,
           PREDICTIONS,
+          PREDICTION_MONITOR,
           INGEST_BATCHES);
 
   /** Columns shared by several tables. */

@@ -28,7 +28,10 @@ class CqlSchemaTest {
             "CREATE TABLE IF NOT EXISTS it_42.models",
             "CREATE TABLE IF NOT EXISTS it_42.served_models",
             "CREATE TABLE IF NOT EXISTS it_42.predictions",
-            "CREATE TABLE IF NOT EXISTS it_42.ingest_batches");
+            "ALTER TABLE it_42.predictions ADD IF NOT EXISTS",
+            "CREATE TABLE IF NOT EXISTS it_42.prediction_monitor",
+            "CREATE TABLE IF NOT EXISTS it_42.ingest_batches",
+            "ALTER TABLE it_42.ingest_batches ADD IF NOT EXISTS");
     assertThat(statements.get(0))
         .isEqualTo(
             "CREATE KEYSPACE IF NOT EXISTS it_42 WITH replication = "

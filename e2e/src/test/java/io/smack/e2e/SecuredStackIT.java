@@ -37,6 +37,10 @@ class SecuredStackIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Path WORK = Path.of("target", "e2e-secured").toAbsolutePath();
   private static final int BURST = 300;
+
+  /** Two hours of history, a quote every 10 s. */
+  private static final int HISTORY = 720;
+
   private static final Duration CHECK = Duration.ofSeconds(10);
 
   private static LocalStack stack;
@@ -100,7 +104,9 @@ class SecuredStackIT {
                     "COLLECTOR_SOURCES", "sim",
                     "SIMULATOR_SYMBOLS", "SECA:100",
                     "SIMULATOR_RATE", "300",
-                    "SIMULATOR_LIMIT", String.valueOf(BURST)));
+                    "SIMULATOR_LIMIT", String.valueOf(BURST),
+                    // the models are trained on one-minute bars: two hours of them first
+                    "SIMULATOR_HISTORY", "2h"));
     try (Pipeline pipeline = Pipeline.start(ROOT, addresses, WORK.resolve("pipeline"), options)) {
       Api api = new Api(pipeline.accessUrl(""));
 
@@ -111,7 +117,7 @@ class SecuredStackIT {
           .hasValue(0);
 
       // then the streaming job wrote it all, and the training job trained on it
-      Await.until(() -> api.count("/quotes/SECA") == BURST, Duration.ofMinutes(3));
+      Await.until(() -> api.count("/quotes/SECA") == HISTORY + BURST, Duration.ofMinutes(3));
       try (ModuleProcess training = pipeline.train()) {
         OptionalInt exit = training.awaitExit(Duration.ofMinutes(5));
         assertThat(exit).as("training exit, log %s", training.logFile()).hasValue(0);

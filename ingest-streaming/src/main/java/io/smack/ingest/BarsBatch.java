@@ -1,6 +1,9 @@
 package io.smack.ingest;
 
+import static org.apache.spark.sql.functions.max;
+
 import com.datastax.spark.connector.cql.CassandraConnector;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,8 +24,9 @@ final class BarsBatch implements VoidFunction2<Dataset<Row>, Long> {
 
   private static final int KEPT_REPORTS = 100;
 
-  /** The bars a batch gave from stored quotes, and the steps it ran. */
-  record Report(long backfilled, Map<String, SparkSteps.Step> steps) {}
+  /** The bars a batch gave from stored quotes, what scoring did per symbol, and its steps. */
+  record Report(
+      long backfilled, List<BarScorer.Result> scoring, Map<String, SparkSteps.Step> steps) {}
 
   private final IngestSettings settings;
   private final Map<Long, Report> reports = new ConcurrentHashMap<>();
@@ -58,12 +62,35 @@ final class BarsBatch implements VoidFunction2<Dataset<Row>, Long> {
                             unbarred.javaRDD().mapPartitions(stored), StoredQuotes.SCHEMA)),
                     keyspace));
       }
-      reports.put(batchId, new Report(backfilled, steps.steps()));
+      List<BarScorer.Result> scoring =
+          settings.scoring().enabled()
+              ? steps.run("score", () -> score(spark, Bars.updated(batch)))
+              : List.of();
+      reports.put(batchId, new Report(backfilled, scoring, steps.steps()));
       reports.keySet().removeIf(id -> id < batchId - KEPT_REPORTS);
     } finally {
       unbarred.unpersist();
       batch.unpersist();
     }
+  }
+
+  /**
+   * Scores the finished bars of the symbols whose bars the streaming state updated ({@link
+   * BarScorer}): one Spark job, a task per partition of symbols. Bars given from stored quotes are
+   * late ones, of minutes scored already.
+   */
+  private List<BarScorer.Result> score(SparkSession spark, Dataset<Row> updated) {
+    return updated
+        .groupBy("symbol")
+        .agg(max("minute").as("minute"))
+        .javaRDD()
+        .mapPartitions(
+            new BarScorer(
+                CassandraConnector.apply(spark.sparkContext().getConf()),
+                settings.cassandra().keyspace(),
+                settings.cassandra().consistency(),
+                settings.scoring()))
+        .collect();
   }
 
   /** What batch {@code batchId} did, once: the listener takes it. */

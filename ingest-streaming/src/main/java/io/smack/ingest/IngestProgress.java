@@ -86,6 +86,11 @@ final class IngestProgress extends StreamingQueryListener {
   private final Gauge offsetsBehind;
   private final Gauge newestEvent;
   private final Gauge watermark;
+  private final Counter scored;
+  private final Counter unscored;
+  private final Counter demotions;
+  private final Gauge rollingRmse;
+  private final Gauge rollingMae;
 
   IngestProgress(
       IngestSettings settings,
@@ -131,6 +136,31 @@ final class IngestProgress extends StreamingQueryListener {
         Gauge.builder()
             .name("smack_ingest_watermark_timestamp_seconds")
             .help("The bars query's event-time watermark")
+            .register(registry);
+    this.scored =
+        counter(registry, "smack_scoring_scored_bars", "Finished bars scored by a served model");
+    this.unscored =
+        counter(
+            registry,
+            "smack_scoring_unscored_bars",
+            "Finished bars not scored: no served model, or too few bars before them");
+    this.demotions =
+        Counter.builder()
+            .name("smack_scoring_demotions")
+            .help("Served models demoted by the live monitor")
+            .labelNames("symbol")
+            .register(registry);
+    this.rollingRmse =
+        Gauge.builder()
+            .name("smack_scoring_rolling_rmse")
+            .help("RMSE of the next-bar forecasts over the monitor's window, per forecast")
+            .labelNames("symbol", "forecast")
+            .register(registry);
+    this.rollingMae =
+        Gauge.builder()
+            .name("smack_scoring_rolling_mae")
+            .help("MAE of the next-bar forecasts over the monitor's window, per forecast")
+            .labelNames("symbol", "forecast")
             .register(registry);
   }
 
@@ -220,7 +250,9 @@ final class IngestProgress extends StreamingQueryListener {
             null,
             endOffsets,
             behind,
-            report.steps().toString()));
+            report.steps().toString(),
+            null,
+            null));
   }
 
   private void barsProgress(StreamingQueryProgress progress, BarsBatch.Report report) {
@@ -252,6 +284,21 @@ final class IngestProgress extends StreamingQueryListener {
         mark.map(Instant::toString).orElse("-"),
         report.backfilled(),
         report.steps());
+    long scoredBars = report.scoring().stream().mapToLong(BarScorer.Result::scored).sum();
+    long unscoredBars = report.scoring().stream().mapToLong(BarScorer.Result::skipped).sum();
+    if (scoredBars + unscoredBars > 0) {
+      LOG.info(
+          "{} batch {}: scored {} finished bars of {} symbols, {} left unscored, {} outcomes",
+          progress.name(),
+          progress.batchId(),
+          scoredBars,
+          report.scoring().size(),
+          unscoredBars,
+          report.scoring().stream().mapToLong(BarScorer.Result::outcomes).sum());
+    }
+    scoring(report.scoring());
+    scored.inc(scoredBars);
+    unscored.inc(unscoredBars);
     late.inc(dropped);
     bars.inc(updated);
     backfilled.inc(report.backfilled());
@@ -282,7 +329,25 @@ final class IngestProgress extends StreamingQueryListener {
             mark.orElse(null),
             progress.sources().length == 0 ? null : progress.sources()[0].endOffset(),
             null,
-            report.steps().toString()));
+            report.steps().toString(),
+            scoredBars,
+            unscoredBars));
+  }
+
+  /** The monitor's figures as gauges, and each demotion, logged by the executor too. */
+  private void scoring(java.util.List<BarScorer.Result> results) {
+    for (BarScorer.Result result : results) {
+      if (result.demotion() != null) {
+        LOG.warn("demoted: {}", result.demotion());
+        demotions.labelValues(result.symbol()).inc();
+      }
+      if (result.steps() > 0) {
+        rollingRmse.labelValues(result.symbol(), "model").set(result.rmse());
+        rollingRmse.labelValues(result.symbol(), "naive").set(result.naiveRmse());
+        rollingMae.labelValues(result.symbol(), "model").set(result.mae());
+        rollingMae.labelValues(result.symbol(), "naive").set(result.naiveMae());
+      }
+    }
   }
 
   /** A batch's own figures in its {@code ingest_batches} row. */
@@ -296,7 +361,9 @@ final class IngestProgress extends StreamingQueryListener {
       Instant watermark,
       String endOffsets,
       Long offsetsBehind,
-      String sparkJobs) {}
+      String sparkJobs,
+      Long scored,
+      Long unscored) {}
 
   /** The batch's row of {@code ingest_batches}; a failure to write it is logged, not fatal. */
   private void record(StreamingQueryProgress progress, Instant at, long inputRows, Row row) {
@@ -313,8 +380,9 @@ final class IngestProgress extends StreamingQueryListener {
                           + Tables.INGEST_BATCHES
                           + " (query, day, batch_id, at, input_rows, quotes, rejected, late, bars,"
                           + " backfilled, newest_event, watermark, duration_ms, input_rate,"
-                          + " processed_rate, end_offsets, offsets_behind, spark_jobs)"
-                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          + " processed_rate, end_offsets, offsets_behind, spark_jobs, scored,"
+                          + " unscored)"
+                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             }
             return session.execute(
                 insert
@@ -336,7 +404,9 @@ final class IngestProgress extends StreamingQueryListener {
                         finite(progress.processedRowsPerSecond()),
                         row.endOffsets(),
                         row.offsetsBehind(),
-                        row.sparkJobs())
+                        row.sparkJobs(),
+                        row.scored(),
+                        row.unscored())
                     .setIdempotent(true)
                     .setConsistencyLevel(DefaultConsistencyLevel.valueOf(db.consistency())));
           });

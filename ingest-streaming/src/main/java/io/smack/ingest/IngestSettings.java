@@ -24,6 +24,7 @@ import java.util.TreeMap;
  * @param barsWatermark Spark's watermark delay on the quotes' minute
  * @param barsTrigger the bars query's trigger; empty for {@code available-now}
  * @param backfillWait how long a backfill waits for the quotes query to have stored its quotes
+ * @param scoring the scoring of finished bars with the served models ({@link BarScorer})
  * @param sparkConf further {@code spark.*} settings, passed as they are
  */
 record IngestSettings(
@@ -41,12 +42,42 @@ record IngestSettings(
     Duration barsWatermark,
     Optional<Duration> barsTrigger,
     Duration backfillWait,
+    Scoring scoring,
     boolean createSchema,
     String httpHost,
     int httpPort,
     Map<String, String> sparkConf) {
 
   static final String AVAILABLE_NOW = "available-now";
+
+  /**
+   * {@code smack.ingest.scoring}.
+   *
+   * @param enabled whether the bars query scores finished bars
+   * @param window the steps the live monitor's figures cover
+   * @param demote whether a model worse than the naive forecast over a full window is demoted
+   * @param demoteMargin how much worse its rolling RMSE may be, as a fraction (0.05: 5 %)
+   * @param maxBars the most bars of one symbol scored in one batch (a longer backlog resumes at the
+   *     newest)
+   */
+  record Scoring(boolean enabled, int window, boolean demote, double demoteMargin, int maxBars)
+      implements java.io.Serializable {
+
+    static Scoring from(Config ingest) {
+      Config scoring = ingest.getConfig("scoring");
+      double margin = scoring.getDouble("demote-margin");
+      if (!(margin >= 0)) {
+        throw new ConfigException.BadValue(
+            ingest.origin(), "smack.ingest.scoring.demote-margin", margin + " is below 0");
+      }
+      return new Scoring(
+          scoring.getBoolean("enabled"),
+          (int) positive(ingest, "scoring.window", scoring.getInt("window")),
+          scoring.getBoolean("demote"),
+          margin,
+          (int) positive(ingest, "scoring.max-bars", scoring.getInt("max-bars")));
+    }
+  }
 
   IngestSettings {
     sparkConf = Map.copyOf(sparkConf);
@@ -86,6 +117,7 @@ record IngestSettings(
         watermark,
         trigger(ingest, "bars.trigger"),
         ingest.getDuration("bars.backfill-wait"),
+        Scoring.from(ingest),
         ingest.getBoolean("create-schema"),
         ingest.getString("http.host"),
         ingest.getInt("http.port"),
@@ -128,6 +160,7 @@ record IngestSettings(
         barsWatermark,
         barsTrigger,
         backfillWait,
+        scoring,
         createSchema,
         httpHost,
         httpPort,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -285,6 +287,8 @@ public final class Pipeline implements AutoCloseable {
                                   "true")),
                       log(name))));
     }
+    // a folder's first run: the simulator then starts with a history (see simulatorHistory)
+    boolean freshFolder = Files.notExists(dir.resolve("checkpoints/ingest"));
     // a restart resumes from the same checkpoints
     Part ingest =
         started(
@@ -314,7 +318,9 @@ public final class Pipeline implements AutoCloseable {
     LOG.info("streaming job ready (health {})", url(ingestPort, "/health"));
     switch (options.collector()) {
       case ENDLESS -> {
-        Part collector = started(() -> collector(Map.of()));
+        Map<String, String> firstStart = freshFolder ? simulatorHistory() : Map.of();
+        AtomicBoolean first = new AtomicBoolean(true);
+        Part collector = started(() -> collector(first.getAndSet(false) ? firstStart : Map.of()));
         collector.current().awaitOk(url(collectorPort, "/health"), SERVICE_START);
         LOG.info(
             "collector ready, source {} (health {})",
@@ -615,6 +621,20 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /** Its port, and the sources of {@code --source} when there are (else its configuration's). */
+  /**
+   * Two hours of simulated market before the live quotes, once: 120 one-minute bars per symbol in
+   * the first seconds, so that the first training (a minute after the data) has the bars it needs
+   * (smack.training.min-rows and the 21 bars of the features) and the streaming job scores every
+   * bar from then on, where a live simulator alone would take an hour. Only on a folder's first run
+   * and the collector's first start: a history sent again would lay a second path of prices over
+   * the stored ones. The environment's SIMULATOR_HISTORY wins.
+   */
+  private static Map<String, String> simulatorHistory() {
+    return System.getenv("SIMULATOR_HISTORY") == null
+        ? Map.of("SIMULATOR_HISTORY", "2h")
+        : Map.of();
+  }
+
   private Map<String, String> collectorEnvironment() {
     Map<String, String> env = new HashMap<>();
     env.put("HTTP_PORT", String.valueOf(collectorPort));

@@ -47,7 +47,8 @@ final class Trainer {
   /**
    * @param spark the fitted Spark pipeline, for comparison with the portable form
    * @param test the held-out rows with Spark's prediction
-   * @param metrics rmse, mae, baseline_rmse, baseline_mae, improvement (1 - rmse / baseline_rmse)
+   * @param metrics rmse, mae, baseline_rmse, baseline_mae, improvement (1 - rmse / baseline_rmse),
+   *     mae_improvement (1 - mae / baseline_mae)
    */
   record Trained(
       PortableModel model,
@@ -59,8 +60,15 @@ final class Trainer {
       Instant from,
       Instant to) {
 
+    /**
+     * The promotion rule: the model's next-price forecasts beat the naive forecast's on the
+     * held-out tail in both RMSE and MAE. RMSE alone let through models that win on a few large
+     * moves and lose on the typical one (replayed S&amp;P 500 closes: RMSE 0.17 % better, MAE
+     * worse).
+     */
     boolean beatsBaseline() {
-      return metrics.get("rmse") < metrics.get("baseline_rmse");
+      return metrics.get("rmse") < metrics.get("baseline_rmse")
+          && metrics.get("mae") < metrics.get("baseline_mae");
     }
   }
 
@@ -149,6 +157,7 @@ final class Trainer {
     metrics.put("baseline_rmse", row.getDouble(2));
     metrics.put("baseline_mae", row.getDouble(3));
     metrics.put("improvement", 1 - row.getDouble(0) / row.getDouble(2));
+    metrics.put("mae_improvement", 1 - row.getDouble(1) / row.getDouble(3));
     return metrics;
   }
 

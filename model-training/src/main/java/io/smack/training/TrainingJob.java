@@ -78,17 +78,20 @@ final class TrainingJob {
       Map<String, Double> metrics = trained.metrics();
       String comparison =
           String.format(
-              "rmse %.6g vs naive %.6g (%+.2f %%), mae %.6g vs naive %.6g",
+              "rmse %.6g vs naive %.6g (%+.2f %%), mae %.6g vs naive %.6g (%+.2f %%)",
               metrics.get("rmse"),
               metrics.get("baseline_rmse"),
               100 * metrics.get("improvement"),
               metrics.get("mae"),
-              metrics.get("baseline_mae"));
+              metrics.get("baseline_mae"),
+              100 * metrics.get("mae_improvement"));
       LOG.info(
           "{}: version {} {}: {}; trained on {} rows {} .. {}, tested on {}",
           symbol,
           version,
-          promoted ? "promoted" : "stored, not promoted (worse than the naive forecast)",
+          promoted
+              ? "promoted"
+              : "stored, not promoted (not better than the naive forecast in both RMSE and MAE)",
           comparison,
           trained.trainRows(),
           trained.from(),

@@ -191,6 +191,8 @@ class TrainingIT {
     env.put("CASSANDRA_LOCAL_DC", stack.cassandraDatacenter());
     env.put("CASSANDRA_KEYSPACE", keyspace);
     env.put("SPARK_MASTER", "local[2]");
+    // these tests write quotes alone; the bars series is trained in ScoringIT and PipelineIT
+    env.put("TRAINING_SERIES", "quotes");
     env.putAll(more);
     return TrainingSettings.from(Settings.load(env));
   }

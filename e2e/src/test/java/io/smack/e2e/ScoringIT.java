@@ -1,0 +1,343 @@
+package io.smack.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smack.common.Quote;
+import io.smack.common.QuoteCodec;
+import io.smack.localstack.Await;
+import io.smack.localstack.LocalStackExtension;
+import io.smack.localstack.ModuleProcess;
+import io.smack.localstack.NewTopics;
+import io.smack.localstack.Pipeline;
+import io.smack.localstack.StackAddresses;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The streaming job scores every finished bar with the served model and holds it to the naive
+ * forecast, on the real stack: one bar a minute of a known AR(2) process of returns, two models
+ * trained on it by the training job, then the same process streamed (every finished bar predicted,
+ * with its outcome; the rolling RMSE below the naive one; the job killed with SIGKILL and started
+ * again on its checkpoint in the middle of it), then a random walk, on which the models lose to the
+ * naive forecast and are demoted one after the other, the predictions following the fallback.
+ */
+@ExtendWith(LocalStackExtension.class)
+class ScoringIT {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Path WORK = Path.of("target", "scoring").toAbsolutePath();
+  private static final String SYMBOL = "ARX";
+  private static final int WINDOW = 30;
+
+  /** r(t+1) = 0.6 r(t) − 0.3 r(t−1) + 0.002 ε: the model beats next = last by about 15 %. */
+  private static double[] returns(int n, boolean autoregressive, long seed) {
+    Random random = new Random(seed);
+    double[] r = new double[n];
+    for (int t = 0; t < n; t++) {
+      double shock = 0.002 * random.nextGaussian();
+      r[t] =
+          autoregressive
+              ? 0.6 * (t > 0 ? r[t - 1] : 0) - 0.3 * (t > 1 ? r[t - 2] : 0) + shock
+              : shock;
+    }
+    return r;
+  }
+
+  @Test
+  void should_score_every_finished_bar_and_demote_a_model_the_naive_forecast_beats(
+      StackAddresses stack) throws Exception {
+    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    String topic = "quotes-scoring-" + suffix;
+    NewTopics.create(stack.kafkaBootstrapServers(), Map.of(topic, 1), Duration.ofSeconds(30));
+    Pipeline pipeline =
+        Pipeline.start(
+            ROOT,
+            stack,
+            WORK.resolve(suffix),
+            Pipeline.Options.defaults()
+                .withFreePorts()
+                .withCollector(Pipeline.CollectorRun.NONE, Map.of())
+                .withEnvironment(
+                    Map.of(
+                        "CASSANDRA_KEYSPACE",
+                        "scoring_" + suffix,
+                        "KAFKA_QUOTES_TOPIC",
+                        topic,
+                        "INGEST_BARS_TRIGGER",
+                        "1s",
+                        "ACCESS_MODEL_RELOAD_INTERVAL",
+                        "2s",
+                        "SCORING_WINDOW",
+                        String.valueOf(WINDOW),
+                        "TRAINING_SYMBOLS",
+                        SYMBOL)));
+    pipeline.supervise();
+    Api api = new Api(pipeline.accessUrl(""));
+    try (pipeline;
+        CqlSession cql =
+            CqlSession.builder()
+                .addContactPoint(
+                    new InetSocketAddress(stack.cassandraHost(), stack.cassandraPort()))
+                .withLocalDatacenter(stack.cassandraDatacenter())
+                .withKeyspace("scoring_" + suffix)
+                .build()) {
+      // given: 500 one-minute bars, one quote each, ending 100 minutes ago: 300 of the AR
+      // process (160 to train v1 on, 80 more for v2, 60 streamed), then 200 of a random walk
+      Bars bars =
+          new Bars(Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(600)));
+      bars.add(returns(300, true, 11));
+      bars.add(returns(200, false, 12));
+      Producer producer = new Producer(stack.kafkaBootstrapServers(), topic);
+
+      producer.send(bars.quotes(0, 160));
+      Await.until(() -> barCount(cql) >= 160, Duration.ofMinutes(4));
+      train(pipeline);
+      producer.send(bars.quotes(160, 240));
+      Await.until(() -> barCount(cql) >= 240, Duration.ofMinutes(2));
+      train(pipeline);
+      JsonNode models = api.json("/models/" + SYMBOL);
+      assertThat(models.get("served").asInt()).isEqualTo(2);
+      JsonNode promotion = models.get("promotion").get("2");
+      assertThat(promotion.get("beatsNaive").asBoolean()).as(models.toString()).isTrue();
+      assertThat(promotion.get("maeImprovement").asDouble()).isPositive();
+
+      // when: 60 more bars of the same process, the job killed and restarted among them
+      for (int i = 240; i < 300; i += 10) {
+        producer.send(bars.quotes(i, i + 10));
+        Thread.sleep(700);
+        if (i == 260) {
+          Await.until(() -> scoredSince(cql, bars.minute(240)) >= 10, Duration.ofMinutes(2));
+          // in the middle of a bars batch: its offsets are in the checkpoint, its commit is not,
+          // so the restarted job runs it again
+          Path checkpoint = WORK.resolve(suffix).resolve("checkpoints/ingest/bars");
+          Await.until(
+              () ->
+                  newestBatch(checkpoint.resolve("offsets"))
+                      > newestBatch(checkpoint.resolve("commits")),
+              Duration.ofSeconds(60));
+          ModuleProcess job = pipeline.part("ingest-streaming");
+          job.kill(); // SIGKILL; the pipeline's supervisor starts it again on its checkpoint
+          assertThat(job.isAlive()).isFalse();
+        }
+      }
+      // then: every finished bar from the 240th on has one prediction by v2, each with its
+      // outcome but the newest bar's, and the monitor counts each once
+      Await.until(() -> scoredSince(cql, bars.minute(240)) >= 59, Duration.ofMinutes(4));
+      List<Row> predictions = predictions(cql, bars.minute(240));
+      assertThat(predictions).hasSize(59);
+      assertThat(predictions.stream().map(r -> r.getInstant("ts")).toList())
+          .isEqualTo(bars.minutes(240, 299));
+      assertThat(predictions).allSatisfy(r -> assertThat(r.getInt("model_version")).isEqualTo(2));
+      Await.until(
+          () ->
+              predictions(cql, bars.minute(240)).stream().filter(r -> !r.isNull("actual")).count()
+                  >= 58,
+          Duration.ofMinutes(1));
+      Row ofBar250 = predictions(cql, bars.minute(250)).get(0);
+      assertThat(ofBar250.getInstant("ts")).isEqualTo(bars.minute(250));
+      assertThat(ofBar250.getDouble("actual")).isEqualTo(bars.close(251));
+      assertThat(ofBar250.getDouble("naive")).isEqualTo(bars.close(250));
+      assertThat(ofBar250.getDouble("naive_error")).isEqualTo(bars.close(251) - bars.close(250));
+      assertThat(ofBar250.getInstant("target_ts")).isEqualTo(bars.minute(251));
+      Row monitor = monitor(cql);
+      long streamedRows = allPredictions(cql).size();
+      assertThat(monitor.getLong("scored")).as("scored once each").isEqualTo(streamedRows);
+      JsonNode live = api.json("/models/" + SYMBOL).get("monitor");
+      assertThat(live.get("modelVersion").asInt()).isEqualTo(2);
+      assertThat(live.get("steps").asInt()).isEqualTo(WINDOW);
+      assertThat(live.get("rmse").asDouble())
+          .as("rolling rmse vs naive: %s", live)
+          .isLessThan(live.get("naiveRmse").asDouble());
+      assertThat(live.get("lastDemotion").isNull()).isTrue();
+      JsonNode streamed = api.json("/predictions/" + SYMBOL);
+      assertThat(streamed.get("source").asText()).isEqualTo("stream");
+      assertThat(streamed.get("asOf").asText()).isEqualTo(Api.instant(bars.minute(298)));
+      assertThat(streamed.get("prices")).hasSize(21);
+      JsonNode errors = api.json("/predictions/" + SYMBOL + "/errors?limit=3").get("errors");
+      assertThat(errors).hasSize(3);
+      assertThat(errors.get(0).get("actual").isNull()).as("the newest waits for its bar").isTrue();
+      JsonNode known = errors.get(1);
+      assertThat(known.get("asOf").asText()).isEqualTo(Api.instant(bars.minute(297)));
+      assertThat(known.get("actual").get("price").asDouble()).isEqualTo(bars.close(298));
+      assertThat(known.get("naive").asDouble()).isEqualTo(bars.close(297));
+      assertThat(known.get("naiveError").asDouble()).isEqualTo(bars.close(298) - bars.close(297));
+      System.out.printf("AR process, v2 over %d bars: %s%n", WINDOW, live);
+
+      // and when: the regime changes to a random walk
+      producer.send(bars.quotes(300, 500));
+
+      // then: v2 is demoted to v1, which scores the next bars until it is demoted too
+      Await.until(
+          () -> {
+            Row m = monitor(cql);
+            return !m.isNull("demoted_version") && m.getInt("demoted_version") == 1;
+          },
+          Duration.ofMinutes(3));
+      List<Row> afterAr = predictions(cql, bars.minute(299));
+      List<Integer> versions = afterAr.stream().map(r -> r.getInt("model_version")).toList();
+      int firstByV1 = versions.indexOf(1);
+      assertThat(firstByV1).as("versions after the AR bars: %s", versions).isPositive();
+      assertThat(versions.subList(0, firstByV1)).containsOnly(2);
+      assertThat(versions.subList(firstByV1, versions.size())).containsOnly(1);
+      // v1's window starts empty: it predicts a whole window's bars before its demotion
+      assertThat(versions.size() - firstByV1).isEqualTo(WINDOW);
+      // the access service reads the pointer again within its model-reload-interval (2 s here)
+      Await.until(
+          () -> api.json("/status").get("symbols").get(0).get("servedModel").isNull(),
+          Duration.ofSeconds(60));
+      JsonNode status = api.json("/status");
+      JsonNode arx = status.get("symbols").get(0);
+      assertThat(arx.get("symbol").asText()).isEqualTo(SYMBOL);
+      assertThat(arx.get("servedModel").isNull()).as(status.toString()).isTrue();
+      assertThat(arx.get("monitor").get("lastDemotion").get("version").asInt()).isEqualTo(1);
+      assertThat(arx.get("monitor").get("lastDemotion").get("detail").asText())
+          .contains("version 1 demoted")
+          .contains("no version serves now");
+      assertThat(api.json("/models/" + SYMBOL).get("served").isNull()).isTrue();
+      assertThatThrownBy(() -> api.json("/predictions/" + SYMBOL))
+          .hasMessageContaining("404")
+          .hasMessageContaining("no_model")
+          .hasMessageContaining("version 1 demoted");
+      assertThat(allPredictions(cql)).hasSize((int) monitor(cql).getLong("scored"));
+      System.out.printf("random walk: %s%n", monitor(cql).getString("demotion"));
+    }
+  }
+
+  private static void train(Pipeline pipeline) throws InterruptedException {
+    try (ModuleProcess training = pipeline.train()) {
+      OptionalInt exit = training.awaitExit(Duration.ofMinutes(4));
+      assertThat(exit).as("training exit, log %s", training.logFile()).hasValue(0);
+    }
+  }
+
+  /** The newest batch id of a checkpoint's offsets or commits folder; -1 when none. */
+  private static long newestBatch(Path folder) {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(name -> name.matches("\\d+"))
+          .mapToLong(Long::parseLong)
+          .max()
+          .orElse(-1);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static long barCount(CqlSession cql) {
+    return cql.execute("SELECT minute FROM bars_1m").all().size();
+  }
+
+  private static long scoredSince(CqlSession cql, Instant from) {
+    return predictions(cql, from).size();
+  }
+
+  /** The streamed predictions as of {@code from} or later, oldest first. */
+  private static List<Row> predictions(CqlSession cql, Instant from) {
+    return allPredictions(cql).stream()
+        .filter(r -> !r.getInstant("ts").isBefore(from))
+        .collect(Collectors.toList());
+  }
+
+  private static List<Row> allPredictions(CqlSession cql) {
+    List<Row> rows =
+        new ArrayList<>(
+            cql.execute(
+                    "SELECT ts, target_ts, predicted, model_version, naive, actual, naive_error"
+                        + " FROM predictions")
+                .all());
+    rows.sort((a, b) -> a.getInstant("ts").compareTo(b.getInstant("ts")));
+    return rows;
+  }
+
+  private static Row monitor(CqlSession cql) {
+    return cql.execute("SELECT * FROM prediction_monitor WHERE symbol = ?", SYMBOL).one();
+  }
+
+  /** A series of bars, one quote each at the minute's 30th second. */
+  private static final class Bars {
+    private final Instant start;
+    private final List<Double> closes = new ArrayList<>();
+
+    Bars(Instant start) {
+      this.start = start;
+    }
+
+    void add(double[] returns) {
+      double price = closes.isEmpty() ? 100 : closes.get(closes.size() - 1);
+      for (double r : returns) {
+        price *= Math.exp(r);
+        closes.add(price);
+      }
+    }
+
+    Instant minute(int i) {
+      return start.plus(Duration.ofMinutes(i));
+    }
+
+    List<Instant> minutes(int from, int to) {
+      List<Instant> minutes = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        minutes.add(minute(i));
+      }
+      return minutes;
+    }
+
+    double close(int i) {
+      return closes.get(i);
+    }
+
+    List<Quote> quotes(int from, int to) {
+      List<Quote> quotes = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        quotes.add(new Quote(SYMBOL, minute(i).plusSeconds(30), closes.get(i), 100, "it"));
+      }
+      return quotes;
+    }
+  }
+
+  /** Quotes into the test's topic, keyed on the symbol, acknowledged by the broker. */
+  private record Producer(String bootstrapServers, String topic) {
+    void send(List<Quote> quotes) {
+      Properties properties = new Properties();
+      properties.put("bootstrap.servers", bootstrapServers);
+      properties.put("enable.idempotence", "true");
+      properties.put("acks", "all");
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer())) {
+        for (Quote quote : quotes) {
+          producer.send(
+              new ProducerRecord<>(
+                  topic,
+                  quote.symbol().getBytes(StandardCharsets.UTF_8),
+                  QuoteCodec.encode(quote)));
+        }
+        producer.flush();
+      }
+    }
+  }
+}

@@ -1,0 +1,468 @@
+package io.smack.ingest;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.spark.connector.cql.CassandraConnector;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smack.common.Tables;
+import io.smack.common.model.ForecastFeatures;
+import io.smack.common.model.ForecastMonitor;
+import io.smack.common.model.PortableModel;
+import io.smack.common.model.SeriesCalendar;
+import io.smack.common.model.ServedModels;
+import io.smack.common.model.ServedModels.Served;
+import java.io.Serializable;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores the finished one-minute bars of the symbols a bars batch changed, on the executors, one
+ * symbol after another within a task: each bar older than the symbol's newest is finished, and
+ * every finished bar after the last one scored gets a prediction of the next bar's close by the
+ * symbol's served model (read afresh each batch), written to {@code predictions} with the naive
+ * forecast beside it. The bar that follows a prediction is its outcome: the actual close, the
+ * model's and the naive forecast's errors go into the prediction's row and into the symbol's live
+ * monitor ({@link ForecastMonitor}), which demotes a model that the naive forecast beats over a
+ * full window.
+ *
+ * <p>Where a symbol stands — the last bar scored, the prediction waiting for its outcome, the
+ * monitor's window — is a row of {@code prediction_monitor}, written after the symbol's bars. A
+ * batch run again after a crash finds its bars scored already (or scores them again into the same
+ * rows, keyed on the bar's minute): one prediction per (symbol, bar). Spark's own stateful
+ * operators cannot keep it: the bars come from a streaming aggregation in update mode, which no
+ * second stateful operator may follow in Spark 3.5.
+ */
+final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result> {
+
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(BarScorer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * What scoring did for one symbol in one batch.
+   *
+   * @param scored bars given a prediction
+   * @param skipped finished bars without one: no served model, or fewer than 21 bars before them
+   * @param outcomes predictions whose outcome the batch wrote
+   * @param modelVersion the version serving after the batch; null when none
+   * @param steps the steps the monitor's figures cover; 0 before the first outcome
+   * @param demotion the demotion's log line, when the batch demoted the model
+   */
+  record Result(
+      String symbol,
+      int scored,
+      int skipped,
+      int outcomes,
+      Integer modelVersion,
+      int steps,
+      boolean full,
+      double rmse,
+      double mae,
+      double naiveRmse,
+      double naiveMae,
+      String demotion)
+      implements Serializable {}
+
+  /** One bar's minute and close. */
+  private record Bar(Instant minute, double close) {}
+
+  /** A prediction waiting for the next bar: made at {@code asOf} by {@code version}. */
+  private record Pending(Instant asOf, double close, double predicted, int version) {}
+
+  private final CassandraConnector connector;
+  private final String keyspace;
+  private final String consistency;
+  private final IngestSettings.Scoring settings;
+
+  BarScorer(
+      CassandraConnector connector,
+      String keyspace,
+      String consistency,
+      IngestSettings.Scoring settings) {
+    this.connector = connector;
+    this.keyspace = keyspace;
+    this.consistency = consistency;
+    this.settings = settings;
+  }
+
+  /**
+   * @param newest a row (symbol, minute) per symbol: its newest bar the batch changed
+   */
+  @Override
+  public Iterator<Result> call(Iterator<Row> newest) {
+    List<Result> results = new ArrayList<>();
+    if (!newest.hasNext()) {
+      return results.iterator();
+    }
+    connector.withSessionDo(
+        session -> {
+          Statements statements = new Statements(session);
+          while (newest.hasNext()) {
+            Row row = newest.next();
+            results.add(
+                new Symbol(
+                        session,
+                        statements,
+                        row.getAs("symbol"),
+                        row.<Timestamp>getAs("minute").toInstant())
+                    .score());
+          }
+          return null;
+        });
+    return results.iterator();
+  }
+
+  private final class Statements {
+    final PreparedStatement days;
+    final PreparedStatement bars;
+    final PreparedStatement state;
+    final PreparedStatement saveState;
+    final PreparedStatement demoted;
+    final PreparedStatement prediction;
+    final PreparedStatement outcome;
+
+    Statements(CqlSession session) {
+      String monitor = keyspace + "." + Tables.PREDICTION_MONITOR;
+      String predictions = keyspace + "." + Tables.PREDICTIONS;
+      days =
+          session.prepare(
+              "SELECT day FROM "
+                  + keyspace
+                  + "."
+                  + Tables.QUOTE_DAYS
+                  + " WHERE symbol = ? AND day <= ?");
+      bars =
+          session.prepare(
+              "SELECT minute, close FROM "
+                  + keyspace
+                  + "."
+                  + Tables.BARS_1M
+                  + " WHERE symbol = ? AND day = ? AND minute < ? ORDER BY minute DESC");
+      state =
+          session.prepare(
+              "SELECT scored_through, pending_close, pending_predicted, pending_version,"
+                  + " model_version, model_errors, naive_errors, scored, skipped FROM "
+                  + monitor
+                  + " WHERE symbol = ?");
+      saveState =
+          session.prepare(
+              "INSERT INTO "
+                  + monitor
+                  + " (symbol, scored_through, pending_close, pending_predicted, pending_version,"
+                  + " model_version, model_errors, naive_errors, scored, skipped, updated_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      demoted =
+          session.prepare(
+              "UPDATE "
+                  + monitor
+                  + " SET demoted_version = ?, demoted_to = ?, demoted_at = ?, demotion = ?"
+                  + " WHERE symbol = ?");
+      prediction =
+          session.prepare(
+              "INSERT INTO "
+                  + predictions
+                  + " (symbol, day, ts, target_ts, predicted, model_version, inputs, naive)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      outcome =
+          session.prepare(
+              "UPDATE "
+                  + predictions
+                  + " SET actual = ?, actual_ts = ?, error = ?, naive_error = ?"
+                  + " WHERE symbol = ? AND day = ? AND ts = ?");
+    }
+  }
+
+  /** One symbol's scoring in one batch. */
+  private final class Symbol {
+    private final CqlSession session;
+    private final Statements statements;
+    private final String symbol;
+    private final Instant newestBar;
+    private final ServedModels models;
+
+    private Instant scoredThrough;
+    private Pending pending;
+    private Integer monitoredVersion;
+    private ForecastMonitor monitor;
+    private long scoredTotal;
+    private long skippedTotal;
+
+    private int scored;
+    private int skipped;
+    private int outcomes;
+    private String demotion;
+
+    Symbol(CqlSession session, Statements statements, String symbol, Instant newestBar) {
+      this.session = session;
+      this.statements = statements;
+      this.symbol = symbol;
+      this.newestBar = newestBar;
+      this.models = new ServedModels(session, keyspace);
+      this.monitor = ForecastMonitor.empty(settings.window(), settings.demoteMargin());
+    }
+
+    Result score() {
+      readState();
+      List<Bar> oldestFirst = new ArrayList<>();
+      int candidates = finishedBars(oldestFirst);
+      Optional<Served> served = Optional.empty();
+      if (candidates > 0) {
+        served = servable(models.served(symbol));
+        if (!served.map(Served::version).equals(Optional.ofNullable(monitoredVersion))) {
+          monitor = monitor.cleared();
+          monitoredVersion = served.map(Served::version).orElse(null);
+        }
+      }
+      int first = oldestFirst.size() - candidates;
+      for (int i = first; i < oldestFirst.size(); i++) {
+        Bar bar = oldestFirst.get(i);
+        if (pending != null && i > 0 && oldestFirst.get(i - 1).minute().equals(pending.asOf())) {
+          served = outcome(pending, bar, served);
+        }
+        pending = null;
+        if (served.isPresent() && i >= ForecastFeatures.PRICES_NEEDED - 1) {
+          pending =
+              predict(
+                  served.get(), oldestFirst.subList(i - ForecastFeatures.PRICES_NEEDED + 1, i + 1));
+          scored++;
+        } else {
+          skipped++;
+        }
+        scoredThrough = bar.minute();
+      }
+      if (candidates > 0) {
+        saveState();
+      }
+      return result(served);
+    }
+
+    /**
+     * Reads the symbol's bars before the newest, newest first, into {@code oldestFirst} (oldest
+     * first): the finished bars after the last scored one (or the newest finished bar alone, for a
+     * symbol never scored; at most {@code max-bars}), and the 20 before them that the first one's
+     * features need.
+     *
+     * @return how many of them are to be scored, the newest of {@code oldestFirst}
+     */
+    private int finishedBars(List<Bar> oldestFirst) {
+      List<Bar> newestFirst = new ArrayList<>();
+      int candidates = 0;
+      walk:
+      for (com.datastax.oss.driver.api.core.cql.Row day :
+          session.execute(bind(statements.days, symbol, day(newestBar)))) {
+        for (com.datastax.oss.driver.api.core.cql.Row row :
+            session.execute(bind(statements.bars, symbol, day.getLocalDate(0), newestBar))) {
+          Bar bar = new Bar(row.getInstant(0), row.getDouble(1));
+          boolean after = scoredThrough == null || bar.minute().isAfter(scoredThrough);
+          if (newestFirst.isEmpty() && !after) {
+            return 0; // the newest finished bar is scored already
+          }
+          boolean candidate =
+              after
+                  && candidates < settings.maxBars()
+                  && (scoredThrough != null || newestFirst.isEmpty());
+          newestFirst.add(bar);
+          if (candidate) {
+            candidates++;
+          } else if (newestFirst.size() - candidates >= ForecastFeatures.PRICES_NEEDED - 1) {
+            break walk;
+          }
+        }
+      }
+      Collections.reverse(newestFirst);
+      oldestFirst.addAll(newestFirst);
+      return candidates;
+    }
+
+    /** The outcome of {@code made} at {@code bar}: into its row and the monitor; may demote. */
+    private Optional<Served> outcome(Pending made, Bar bar, Optional<Served> served) {
+      double error = bar.close() - made.predicted();
+      double naiveError = bar.close() - made.close();
+      session.execute(
+          bind(
+              statements.outcome,
+              bar.close(),
+              bar.minute(),
+              error,
+              naiveError,
+              symbol,
+              day(made.asOf()),
+              made.asOf()));
+      outcomes++;
+      if (monitoredVersion == null || made.version() != monitoredVersion) {
+        return served;
+      }
+      monitor = monitor.with(error, naiveError);
+      Optional<ForecastMonitor.Figures> worse = monitor.demotion();
+      if (worse.isEmpty() || !settings.demote()) {
+        return served;
+      }
+      Instant now = Instant.now();
+      ServedModels.Demotion done = models.demote(symbol, made.version(), now);
+      Optional<Served> after = servable(done.now());
+      if (done.done()) {
+        Integer to = after.map(Served::version).orElse(null);
+        demotion =
+            String.format(
+                "%s version %d demoted at bar %s: %s, margin %.0f %%; %s",
+                symbol,
+                made.version(),
+                bar.minute(),
+                worse.get(),
+                100 * settings.demoteMargin(),
+                to == null ? "no version serves now" : "version " + to + " serves now");
+        LOG.warn(demotion);
+        session.execute(bind(statements.demoted, made.version(), to, now, demotion, symbol));
+      }
+      monitor = monitor.cleared();
+      monitoredVersion = after.map(Served::version).orElse(null);
+      return after;
+    }
+
+    /** The prediction at the last of {@code bars} (21 of them), written; it waits for the next. */
+    private Pending predict(Served served, List<Bar> bars) {
+      double[] closes = bars.stream().mapToDouble(Bar::close).toArray();
+      double[] features = ForecastFeatures.of(closes);
+      Bar last = bars.get(bars.size() - 1);
+      double predicted = PortableModel.nextPrice(last.close(), served.model().predict(features));
+      Instant target = SeriesCalendar.next(bars.stream().map(Bar::minute).toList());
+      Map<String, Object> inputs = new LinkedHashMap<>();
+      Map<String, Double> named = new LinkedHashMap<>();
+      for (int i = 0; i < features.length; i++) {
+        named.put(ForecastFeatures.NAMES.get(i), features[i]);
+      }
+      inputs.put("features", named);
+      inputs.put("prices", closes);
+      inputs.put("at", Instant.now().toString());
+      session.execute(
+          bind(
+              statements.prediction,
+              symbol,
+              day(last.minute()),
+              last.minute(),
+              target,
+              predicted,
+              served.version(),
+              json(inputs),
+              last.close()));
+      return new Pending(last.minute(), last.close(), predicted, served.version());
+    }
+
+    /** The served model, unless it needs features this job does not compute (then logged). */
+    private Optional<Served> servable(Optional<Served> served) {
+      return served.filter(
+          s -> {
+            boolean ours = s.model().features().equals(ForecastFeatures.NAMES);
+            if (!ours) {
+              LOG.warn(
+                  "{} version {} uses features {}; scoring computes {}: not scored",
+                  symbol,
+                  s.version(),
+                  s.model().features(),
+                  ForecastFeatures.NAMES);
+            }
+            return ours;
+          });
+    }
+
+    private void readState() {
+      com.datastax.oss.driver.api.core.cql.Row row =
+          session.execute(bind(statements.state, symbol)).one();
+      if (row == null) {
+        return;
+      }
+      scoredThrough = row.getInstant(0);
+      if (!row.isNull(1) && !row.isNull(2) && !row.isNull(3) && scoredThrough != null) {
+        pending = new Pending(scoredThrough, row.getDouble(1), row.getDouble(2), row.getInt(3));
+      }
+      monitoredVersion = row.isNull(4) ? null : row.getInt(4);
+      List<Double> modelErrors = row.getList(5, Double.class);
+      List<Double> naiveErrors = row.getList(6, Double.class);
+      if (modelErrors.size() == naiveErrors.size() && modelErrors.size() <= settings.window()) {
+        monitor =
+            new ForecastMonitor(
+                settings.window(), settings.demoteMargin(), modelErrors, naiveErrors);
+      } else {
+        // a window of another size, before the setting changed: the newest steps of it
+        int keep = Math.min(Math.min(modelErrors.size(), naiveErrors.size()), settings.window());
+        monitor =
+            new ForecastMonitor(
+                settings.window(),
+                settings.demoteMargin(),
+                modelErrors.subList(modelErrors.size() - keep, modelErrors.size()),
+                naiveErrors.subList(naiveErrors.size() - keep, naiveErrors.size()));
+      }
+      scoredTotal = row.getLong(7);
+      skippedTotal = row.getLong(8);
+    }
+
+    private void saveState() {
+      session.execute(
+          bind(
+              statements.saveState,
+              symbol,
+              scoredThrough,
+              pending == null ? null : pending.close(),
+              pending == null ? null : pending.predicted(),
+              pending == null ? null : pending.version(),
+              monitoredVersion,
+              monitor.modelErrors(),
+              monitor.naiveErrors(),
+              scoredTotal + scored,
+              skippedTotal + skipped,
+              Instant.now()));
+    }
+
+    private Result result(Optional<Served> served) {
+      Optional<ForecastMonitor.Figures> figures = monitor.figures();
+      return new Result(
+          symbol,
+          scored,
+          skipped,
+          outcomes,
+          served.map(Served::version).orElse(monitoredVersion),
+          figures.map(ForecastMonitor.Figures::steps).orElse(0),
+          figures.map(ForecastMonitor.Figures::full).orElse(false),
+          figures.map(ForecastMonitor.Figures::rmse).orElse(Double.NaN),
+          figures.map(ForecastMonitor.Figures::mae).orElse(Double.NaN),
+          figures.map(ForecastMonitor.Figures::naiveRmse).orElse(Double.NaN),
+          figures.map(ForecastMonitor.Figures::naiveMae).orElse(Double.NaN),
+          demotion);
+    }
+
+    private BoundStatement bind(PreparedStatement statement, Object... values) {
+      return statement
+          .bind(values)
+          .setIdempotent(true)
+          .setConsistencyLevel(DefaultConsistencyLevel.valueOf(consistency));
+    }
+  }
+
+  private static LocalDate day(Instant time) {
+    return LocalDate.ofInstant(time, ZoneOffset.UTC);
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("inputs that cannot be written as JSON: " + value, e);
+    }
+  }
+}
