@@ -113,14 +113,14 @@ class BoundedWorkIT {
     // a range over two days, the newer of which does not fill the page
     expected.put("/quotes/AAPL?from=2026-11-20T23:00:00Z&to=2026-11-21T00:30:00Z&limit=100", 4);
     expected.put("/bars/AAPL?limit=10", 3);
-    // versions (LIMIT 100) and the served pointer
-    expected.put("/models/MSFT", 2);
+    // versions (LIMIT 100), the served pointer and the live monitor
+    expected.put("/models/MSFT", 3);
     // known, pointer, model row, day index, one day of prices, the recorded prediction
     expected.put("/predictions/MSFT", 6);
-    // the symbols, their latest quotes (one IN read per 100), each symbol's pointer and the model
-    // row of those with one (AAPL, MSFT; not IBM, SPX), today's and yesterday's batches of the
-    // two queries
-    expected.put("/status", 1 + 1 + 4 + 2 + 4);
+    // the symbols, their latest quotes (one IN read per 100), each symbol's pointer and monitor
+    // and the model row of those with one (AAPL, MSFT; not IBM, SPX), today's and yesterday's
+    // batches of the two queries
+    expected.put("/status", 1 + 1 + 4 + 4 + 2 + 4);
 
     try (RunningService service =
         RunningService.start(

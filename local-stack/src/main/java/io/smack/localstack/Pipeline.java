@@ -568,6 +568,21 @@ public final class Pipeline implements AutoCloseable {
         .orElse(ConfigFactory.empty());
   }
 
+  /**
+   * The live monitor of a symbol's served model, briefly: " (live rmse +4.2 % vs naive, 12 bars)";
+   * empty before its first scored outcome.
+   */
+  private static String live(JsonNode monitor) {
+    int steps = monitor.path("steps").asInt(0);
+    double naive = monitor.path("naiveRmse").asDouble(0);
+    if (steps == 0 || naive == 0) {
+      return "";
+    }
+    return String.format(
+        " (live rmse %+.1f %% vs naive, %d bars)",
+        100 * (monitor.path("rmse").asDouble() / naive - 1), steps);
+  }
+
   private void report(JsonNode status) {
     String verdict = status.path("verdict").asText("?");
     String reason = status.path("reason").asText("");
@@ -581,7 +596,11 @@ public final class Pipeline implements AutoCloseable {
           .forEach(
               s -> {
                 if (!s.path("servedModel").isNull() && s.has("servedModel")) {
-                  models.add(s.path("symbol").asText() + " v" + s.path("servedModel").asInt());
+                  models.add(
+                      s.path("symbol").asText()
+                          + " v"
+                          + s.path("servedModel").asInt()
+                          + live(s.path("monitor")));
                 }
               });
       LOG.info(

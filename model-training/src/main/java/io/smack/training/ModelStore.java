@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.smack.common.Tables;
+import io.smack.common.model.ServedModels;
 import io.smack.training.Trainer.Trained;
 import java.time.Instant;
 import java.util.List;
@@ -27,11 +28,13 @@ final class ModelStore {
   record Version(int version, boolean promoted, Instant trainedAt) {}
 
   private final CassandraConnector cassandra;
+  private final String keyspace;
   private final String table;
   private final String served;
 
   ModelStore(CassandraConnector cassandra, String keyspace) {
     this.cassandra = cassandra;
+    this.keyspace = keyspace;
     this.table = keyspace + "." + Tables.MODELS;
     this.served = keyspace + "." + Tables.SERVED_MODELS;
   }
@@ -98,14 +101,7 @@ final class ModelStore {
   /** The version the symbol serves; empty when none. */
   Optional<Integer> served(String symbol) {
     return cassandra.withSessionDo(
-        session ->
-            Optional.ofNullable(
-                    session
-                        .execute(
-                            SimpleStatement.newInstance(
-                                "SELECT version FROM " + served + " WHERE symbol = ?", symbol))
-                        .one())
-                .map(row -> row.getInt(0)));
+        session -> new ServedModels(session, keyspace).servedVersion(symbol));
   }
 
   /**

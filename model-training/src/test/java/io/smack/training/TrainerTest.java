@@ -7,6 +7,7 @@ import io.smack.common.model.ForecastFeatures;
 import io.smack.common.model.PortableModel;
 import io.smack.training.Trainer.Trained;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -58,6 +59,27 @@ class TrainerTest {
     assertThat(trained.beatsBaseline()).isTrue();
     assertThat(trained.metrics().get("improvement")).isPositive();
     assertThat(trained.metrics()).containsKeys("rmse", "mae", "baseline_rmse", "baseline_mae");
+  }
+
+  @Test
+  void should_promote_only_a_model_better_than_the_naive_forecast_in_both_rmse_and_mae() {
+    assertThat(withMetrics(0.9, 0.9).beatsBaseline()).isTrue();
+    // the replayed S&P 500 case: a little better in RMSE, worse in MAE
+    assertThat(withMetrics(0.9983, 1.01).beatsBaseline()).isFalse();
+    assertThat(withMetrics(1.01, 0.9).beatsBaseline()).isFalse();
+  }
+
+  /** A trained model's metrics alone, rmse and mae as fractions of the naive forecast's 1.0. */
+  private static Trained withMetrics(double rmse, double mae) {
+    return new Trained(
+        trained.model(),
+        trained.spark(),
+        trained.test(),
+        Map.of("rmse", rmse, "mae", mae, "baseline_rmse", 1.0, "baseline_mae", 1.0),
+        1,
+        1,
+        trained.from(),
+        trained.to());
   }
 
   @Test
