@@ -53,6 +53,7 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(BarScorer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int DAYS_PAGE = 32;
 
   /**
    * What scoring did for one symbol in one batch.
@@ -265,7 +266,9 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
       int candidates = 0;
       walk:
       for (com.datastax.oss.driver.api.core.cql.Row day :
-          session.execute(bind(statements.days, symbol, day(newestBar)))) {
+          // pages of a month of days: the walk stops after the 21 bars it needs, where the
+          // driver's default page would fetch up to 5 000 days of a daily series every batch
+          session.execute(bind(statements.days, symbol, day(newestBar)).setPageSize(DAYS_PAGE))) {
         for (com.datastax.oss.driver.api.core.cql.Row row :
             session.execute(bind(statements.bars, symbol, day.getLocalDate(0), newestBar))) {
           Bar bar = new Bar(row.getInstant(0), row.getDouble(1));
