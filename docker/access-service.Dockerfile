@@ -1,7 +1,10 @@
 # The access service: the JSON API over Cassandra (series, ranges, latest, bars, predictions).
 # Built from the repository root once `mvn package` has made the jar (bin/smack images does both):
 #   docker build -f docker/access-service.Dockerfile -t smack/access-service:0.1.0-SNAPSHOT .
-FROM eclipse-temurin:17-jre-jammy
+# The Java 17 runtime underneath: the public image by default; bin/smack images passes one made
+# from Debian's packages where no image registry answers (see docker/README.md).
+ARG JRE_IMAGE=eclipse-temurin:17-jre-jammy
+FROM ${JRE_IMAGE}
 
 RUN groupadd --system --gid 10001 smack \
  && useradd --system --uid 10001 --gid smack --home-dir /opt/smack --shell /usr/sbin/nologin smack
