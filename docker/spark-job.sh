@@ -19,6 +19,16 @@ fi
 : "${SMACK_JOB_JAR:?the image sets SMACK_JOB_JAR}"
 : "${SPARK_MASTER:?set SPARK_MASTER: mesos://zk://zk-1:2181/mesos on Mesos, local[*] in one container}"
 
+case "$SPARK_MASTER" in
+  mesos://*)
+    # Spark's Mesos scheduler is a jar of its own; an image built without it cannot register
+    if ! compgen -G "$SPARK_HOME/jars/spark-mesos_*.jar" >/dev/null; then
+      echo "spark-job: SPARK_MASTER is a Mesos master, but this image has no spark-mesos jar in $SPARK_HOME/jars (docker/README.md says how to build it in)" >&2
+      exit 1
+    fi
+    ;;
+esac
+
 name="$1"
 shift
 options=()

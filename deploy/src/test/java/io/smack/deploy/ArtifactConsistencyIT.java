@@ -72,7 +72,8 @@ class ArtifactConsistencyIT {
     String scala = pomProperty("scala.binary.version");
 
     // the distribution is the build's own Spark (SparkDistribution), checked by name at build time
-    assertThat(spark.copies()).anySatisfy(c -> assertThat(c[0]).isEqualTo("deploy/target/spark-dist"));
+    assertThat(spark.copies())
+        .anySatisfy(c -> assertThat(c[0]).isEqualTo("deploy/target/spark-dist"));
     assertThat(String.join("\n", spark.all("RUN")))
         .contains("/opt/spark/jars/spark-core_" + scala + "-" + sparkVersion + ".jar");
     assertThat(spark.value("ENV", "SPARK_HOME")).contains("/opt/spark");
@@ -138,6 +139,24 @@ class ArtifactConsistencyIT {
     assertThat(entryPoint).contains("export HTTP_PORT=\"$PORT_HTTP\"");
     assertThat(listenPort("ingest-streaming"))
         .isEqualTo(Dockerfile.read(DOCKER.resolve("ingest-streaming.Dockerfile")).exposed().get(0));
+  }
+
+  @Test
+  void should_check_only_paths_the_services_serve() throws IOException {
+    for (String service : List.of("collector", "access-service", "ingest-streaming")) {
+      JsonNode app = Definitions.marathonApp(service);
+      Set<String> served = servedPaths(service);
+      for (String checks : List.of("healthChecks", "readinessChecks")) {
+        for (int i = 0; i < app.path(checks).size(); i++) {
+          String path = app.path(checks).get(i).path("path").asText();
+          assertThat(served)
+              .as(
+                  "deploy/marathon/%s.json: %s[%d].path: %s is not served by %s",
+                  service, checks, i, path, service)
+              .contains(path);
+        }
+      }
+    }
   }
 
   @Test
@@ -249,6 +268,33 @@ class ArtifactConsistencyIT {
         .contains("org.apache.spark.sql.kafka010.KafkaSourceProvider");
     assertThat(classes(ROOT.resolve("ingest-streaming/target/smack-ingest-streaming.jar")))
         .contains("org/apache/spark/sql/cassandra/DefaultSource.class");
+  }
+
+  /**
+   * The paths a service answers: the access service's {@code openapi.json} (a test of its own holds
+   * it to the routes), and for the others the paths their route code names ({@code path("health")}
+   * of a Pekko route, {@code "/health"} of a plain server).
+   */
+  private static Set<String> servedPaths(String service) throws IOException {
+    Set<String> served = new TreeSet<>();
+    if (service.equals("access-service")) {
+      JSON.readTree(ROOT.resolve("access-service/src/main/resources/openapi.json").toFile())
+          .path("paths")
+          .fieldNames()
+          .forEachRemaining(served::add);
+      return served;
+    }
+    try (Stream<Path> sources = Files.walk(ROOT.resolve(service).resolve("src/main/java"))) {
+      for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
+        Matcher m =
+            Pattern.compile("path\\(\"([a-z/-]+)\"|\"(/[a-z/-]+)\"")
+                .matcher(Files.readString(source));
+        while (m.find()) {
+          served.add(m.group(1) != null ? "/" + m.group(1) : m.group(2));
+        }
+      }
+    }
+    return served;
   }
 
   private static String mainClass(String job) {

@@ -26,7 +26,12 @@ public record App(
 
   /** A Marathon readiness check: ready when a GET of {@code path} answers one of {@code ready}. */
   public record Readiness(
-      String name, String path, int port, Duration interval, Duration timeout, List<Integer> ready) {
+      String name,
+      String path,
+      int port,
+      Duration interval,
+      Duration timeout,
+      List<Integer> ready) {
 
     public Readiness {
       ready = List.copyOf(ready);

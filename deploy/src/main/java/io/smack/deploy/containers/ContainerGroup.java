@@ -139,15 +139,29 @@ public final class ContainerGroup implements AutoCloseable {
     return exit;
   }
 
-  /** Stops one task as a Marathon kill would (SIGTERM, SIGKILL after the grace) and keeps it down. */
+  /**
+   * Stops one task as a Marathon kill would (SIGTERM, SIGKILL after the grace) and keeps it down.
+   */
   public Stopped stop(String name) {
-    Task task =
-        tasks.stream().filter(t -> t.spec.name().equals(name)).findFirst().orElseThrow();
+    Task task = tasks.stream().filter(t -> t.spec.name().equals(name)).findFirst().orElseThrow();
     tasks.remove(task);
     return task.stop();
   }
 
-  /** The task of {@code name}'s last health verdicts, for reports. */
+  /**
+   * Stops one task as a Marathon kill would and starts it again at once (a restart of the task, as
+   * {@code POST /v2/apps/ID/restart} does); what the stop took.
+   */
+  public Stopped restart(String name) {
+    Task task = tasks.stream().filter(t -> t.spec.name().equals(name)).findFirst().orElseThrow();
+    synchronized (task) {
+      Stopped result = task.stop();
+      task.launch();
+      return result;
+    }
+  }
+
+  /** Whether the task of {@code name} is healthy and ready now. */
   public boolean healthy(String name) {
     return tasks.stream().anyMatch(t -> t.spec.name().equals(name) && t.healthyAndReady());
   }
@@ -246,6 +260,8 @@ public final class ContainerGroup implements AutoCloseable {
                     + (state.oomKilled() ? ", out of memory" : "")
                     + ")"
                 : "exited with " + state.exitCode();
+        why += " (its log: " + engine.lastWords(spec.name()) + ")";
+        engine.saveLogs(spec.name(), dir.resolve("logs").resolve(spec.name() + ".log"));
         scheduleRestart(now, spec.name() + " " + why);
         return;
       }

@@ -6,17 +6,17 @@ import io.smack.localstack.Ports;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Optional;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -36,27 +36,34 @@ public final class ContainerPipeline implements AutoCloseable {
   private final List<App> apps;
   private final List<ChronosJobs.Job> jobs;
   private final int sparkUiPort;
+  private final LocalSite site;
 
   private ContainerPipeline(
-      ContainerGroup group, List<App> apps, List<ChronosJobs.Job> jobs, int sparkUiPort) {
+      ContainerGroup group,
+      List<App> apps,
+      List<ChronosJobs.Job> jobs,
+      int sparkUiPort,
+      LocalSite site) {
     this.group = group;
+    this.site = site;
     this.apps = apps;
     this.jobs = jobs;
     this.sparkUiPort = sparkUiPort;
   }
 
   /**
-   * Reads the deploy files of {@code root}, checks every image they name is built, starts the
-   * Spark stand-in and deploys the group; returns once every app is healthy and ready.
+   * Reads the deploy files of {@code root}, checks every image they name is built, starts the Spark
+   * stand-in and deploys the group; returns once every app is healthy and ready.
    */
-  public static ContainerPipeline start(
-      Path root, StackAddresses stack, Path dir, Duration timeout) throws InterruptedException {
+  public static ContainerPipeline start(Path root, StackAddresses stack, Path dir, Duration timeout)
+      throws InterruptedException {
     Engine engine = Engine.detect(root);
     Path checkpoints = writableByAnyone(dir.resolve("checkpoints"));
     int masterPort = Ports.free();
     int masterUi = Ports.free();
     LocalSite site =
-        LocalSite.of(stack, "spark://" + LocalSite.HOST + ":" + masterPort, checkpoints, Ports::free);
+        LocalSite.of(
+            stack, "spark://" + LocalSite.HOST + ":" + masterPort, checkpoints, Ports::free);
     List<App> apps = new ArrayList<>();
     for (Path file : files(root.resolve("deploy/marathon"))) {
       apps.add(MarathonApps.read(read(file), root.relativize(file), site));
@@ -74,7 +81,8 @@ public final class ContainerPipeline implements AutoCloseable {
             "the image " + image + " is not built: run bin/smack images first");
       }
     }
-    ContainerGroup group = new ContainerGroup(engine, dir, "smack-" + ProcessHandle.current().pid());
+    ContainerGroup group =
+        new ContainerGroup(engine, dir, "smack-" + ProcessHandle.current().pid());
     try {
       group.start(SparkStandIn.master(SPARK_IMAGE, masterPort, masterUi), Duration.ofSeconds(10));
       int worker = 1;
@@ -84,7 +92,7 @@ public final class ContainerPipeline implements AutoCloseable {
       }
       awaitWorkers(masterUi, worker - 1, timeout);
       group.deploy(apps, timeout);
-      return new ContainerPipeline(group, apps, jobs, masterUi);
+      return new ContainerPipeline(group, apps, jobs, masterUi, site);
     } catch (RuntimeException | InterruptedException e) {
       group.close();
       throw e;
@@ -93,6 +101,11 @@ public final class ContainerPipeline implements AutoCloseable {
 
   public ContainerGroup group() {
     return group;
+  }
+
+  /** Where the deploy files' cluster addresses point here. */
+  public LocalSite site() {
+    return site;
   }
 
   public List<App> apps() {

@@ -14,9 +14,12 @@ import org.slf4j.LoggerFactory;
  * deploy/marathon/*.json}, and the Chronos training job run once the quotes flow, then every {@code
  * --train-every}; until Ctrl-C, which stops every container and the stack.
  *
- * <pre>ContainersMain ROOT [--cluster] [--dir DIR] [--train-every MINUTES]</pre>
+ * <pre>ContainersMain ROOT [--cluster] [--dir DIR] [--train-every DURATION]</pre>
  *
- * Exits 1 when the group cannot start (one line says why; nothing is left running).
+ * {@code --dir} (default {@code var/containers}) holds the stack's data, the checkpoints and every
+ * container's log; {@code --train-every} is like {@code 5m} or {@code 1h}.
+ *
+ * <p>Exits 1 when the group cannot start (one line says why; nothing is left running).
  */
 public final class ContainersMain {
 
@@ -24,21 +27,38 @@ public final class ContainersMain {
 
   private ContainersMain() {}
 
+  private static String value(String[] args, int at, String option) {
+    if (at >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[at];
+  }
+
+  /** A path given on bin/smack's command line: relative to where it was run. */
+  private static Path given(String path) {
+    String caller = System.getenv("SMACK_CALLER_DIR");
+    Path base = caller == null || caller.isEmpty() ? Path.of("") : Path.of(caller);
+    return base.resolve(path).toAbsolutePath().normalize();
+  }
+
   public static void main(String[] args) throws InterruptedException {
     Path root = Path.of(args[0]).toAbsolutePath();
     Path dir = root.resolve("var/containers");
     boolean cluster = false;
     Duration trainEvery = Duration.ofMinutes(5);
-    for (int i = 1; i < args.length; i++) {
-      switch (args[i]) {
-        case "--cluster" -> cluster = true;
-        case "--dir" -> dir = Path.of(args[++i]).toAbsolutePath();
-        case "--train-every" -> trainEvery = Duration.ofMinutes(Long.parseLong(args[++i]));
-        default -> {
-          System.err.println("bin/smack up --containers: unknown option " + args[i]);
-          System.exit(2);
+    try {
+      for (int i = 1; i < args.length; i++) {
+        switch (args[i]) {
+          case "--cluster" -> cluster = true;
+          case "--dir" -> dir = given(value(args, ++i, "--dir"));
+          case "--train-every" ->
+              trainEvery = Duration.parse("PT" + value(args, ++i, "--train-every"));
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
+    } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+      System.err.println("bin/smack up --containers: " + e.getMessage());
+      System.exit(2);
     }
     Path folder = dir;
     LauncherProcess stack = LauncherProcess.start(dir.resolve("stack"), cluster);
@@ -59,7 +79,8 @@ public final class ContainersMain {
                 () -> {
                   pipeline.close();
                   stack.close();
-                  LOG.info("every container stopped and removed; logs in {}", folder.resolve("logs"));
+                  LOG.info(
+                      "every container stopped and removed; logs in {}", folder.resolve("logs"));
                   stopped.countDown();
                 },
                 "stop-containers"));

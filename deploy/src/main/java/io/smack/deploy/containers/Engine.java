@@ -70,8 +70,12 @@ public final class Engine {
   public void run(ContainerSpec spec, Path dir, Map<String, String> labels) {
     try {
       Files.createDirectories(dir);
-      Path envFile = Files.createTempFile(dir, spec.name(), ".env",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Path envFile =
+          Files.createTempFile(
+              dir,
+              spec.name(),
+              ".env",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try {
         Files.writeString(envFile, spec.envFileText());
         List<String> args = new ArrayList<>(spec.runArguments(envFile));
@@ -128,6 +132,26 @@ public final class Engine {
     }
   }
 
+  /**
+   * The line of the container's log that best says why it ended: the last uncaught exception, else
+   * the last ERROR, else the last WARN, else the last line; at most 300 characters.
+   */
+  public String lastWords(String name) {
+    List<String> lines = call(CALL, "logs", "--tail", "300", name).output().lines().toList();
+    String chosen = "";
+    for (String level : List.of("Exception in thread", "ERROR", "WARN", "")) {
+      for (String line : lines) {
+        if (line.contains(level) && !line.isBlank() && !line.startsWith("\t")) {
+          chosen = line;
+        }
+      }
+      if (!chosen.isEmpty()) {
+        break;
+      }
+    }
+    return chosen.length() > 300 ? chosen.substring(0, 300) + "..." : chosen.strip();
+  }
+
   public void remove(String name) {
     call(CALL, "rm", "--force", name);
   }
@@ -135,7 +159,14 @@ public final class Engine {
   /** The containers that carry {@code label=value}, running or not. */
   public List<String> labelled(String label, String value) {
     Result result =
-        call(CALL, "ps", "--all", "--filter", "label=" + label + "=" + value, "--format", "{{.Names}}");
+        call(
+            CALL,
+            "ps",
+            "--all",
+            "--filter",
+            "label=" + label + "=" + value,
+            "--format",
+            "{{.Names}}");
     return result.output().lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 

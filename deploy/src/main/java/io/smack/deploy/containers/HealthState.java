@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * What one health check has said of one task so far, and what Marathon would do: ignore failures
- * in the grace period until the task is healthy once, then kill it after {@code
+ * What one health check has said of one task so far, and what Marathon would do: ignore failures in
+ * the grace period until the task is healthy once, then kill it after {@code
  * maxConsecutiveFailures} failures in a row. Pure: the caller polls and reports each result.
  */
 public final class HealthState {

@@ -12,9 +12,9 @@ import java.util.function.IntSupplier;
  * written. The cluster addresses are replaced by the local stack's — the brokers, the contact
  * points and their data centre, the consistency and replication that match the number of nodes, the
  * Spark master (a standalone master in a container stands in for Mesos), the checkpoint URL (a
- * folder of this machine mounted at the same path in the driver and the workers, for HDFS) — and the
- * libmesos volume and its variable are dropped (there is no Mesos agent here). Two settings of the
- * local run are added, as {@code bin/smack up} adds them: every trained model is served (the
+ * folder of this machine mounted at the same path in the driver and the workers, for HDFS) — and
+ * the libmesos volume and its variable are dropped (there is no Mesos agent here). Two settings of
+ * the local run are added, as {@code bin/smack up} adds them: every trained model is served (the
  * simulator's random walks never beat the naive forecast), and a new keyspace gets two hours of
  * simulated history, so that the first training has bars.
  *
@@ -48,7 +48,9 @@ public record LocalSite(
     added = Map.copyOf(added);
   }
 
-  /** The site of a running local stack and a Spark master, checkpoints under {@code checkpoints}. */
+  /**
+   * The site of a running local stack and a Spark master, checkpoints under {@code checkpoints}.
+   */
   public static LocalSite of(
       StackAddresses stack, String sparkMaster, Path checkpoints, IntSupplier freePorts) {
     Map<String, String> replaced = new TreeMap<>(stack.environment());
@@ -82,8 +84,8 @@ public record LocalSite(
   }
 
   /**
-   * A descriptor's volume here: libmesos has none (empty), anything else is mounted as written
-   * (a host path that does not exist makes the engine refuse the container, as an agent would).
+   * A descriptor's volume here: libmesos has none (empty), anything else is mounted as written (a
+   * host path that does not exist makes the engine refuse the container, as an agent would).
    */
   public Optional<ContainerSpec.Volume> volume(String hostPath, String containerPath, boolean ro) {
     if (hostPath.endsWith("/libmesos.so")) {

@@ -24,7 +24,8 @@ public final class StartOrder {
     return order;
   }
 
-  private static void visit(App app, Map<String, App> byId, List<String> visiting, List<App> order) {
+  private static void visit(
+      App app, Map<String, App> byId, List<String> visiting, List<App> order) {
     if (order.contains(app)) {
       return;
     }

@@ -12,8 +12,8 @@ import java.util.stream.Stream;
  * The Spark of the Spark image, laid out as a distribution for {@code docker/spark.Dockerfile} to
  * copy: the jars {@link SparkHome} picks from the Maven artifacts the jobs were built and tested
  * against (copied, not linked: a build context holds files), the JVM flags of the jobs' build as
- * {@code conf/jvm.flags}, and the {@code RELEASE} file. Nothing is downloaded: what the image runs is
- * what the tests ran.
+ * {@code conf/jvm.flags}, and the {@code RELEASE} file. Nothing is downloaded: what the image runs
+ * is what the tests ran.
  *
  * <pre>SparkDistribution ROOT OUT</pre>
  */
