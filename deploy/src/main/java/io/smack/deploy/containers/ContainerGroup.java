@@ -129,9 +129,10 @@ public final class ContainerGroup implements AutoCloseable {
       engine.run(attempt, dir, runLabel);
       event(job.name() + ": " + attempt.name() + " started");
       exit = engine.await(attempt.name(), timeout);
+      String why = exit == 0 ? "exited with 0" : ended(attempt, exit);
       engine.saveLogs(attempt.name(), dir.resolve("logs").resolve(attempt.name() + ".log"));
       engine.remove(attempt.name());
-      event(job.name() + ": " + attempt.name() + " exited with " + exit);
+      event(job.name() + ": " + attempt.name() + " " + why);
       if (exit == 0) {
         return 0;
       }
@@ -179,6 +180,18 @@ public final class ContainerGroup implements AutoCloseable {
     for (String name : engine.labelled("io.smack.run", runLabel.get("io.smack.run"))) {
       engine.remove(name);
     }
+  }
+
+  /** How a container ended, with the line of its log that says why. */
+  private String ended(ContainerSpec spec, int exitCode) {
+    String how =
+        exitCode == 137
+            ? "was killed (exit 137: SIGKILL, which the kernel sends a container that reaches its"
+                + " memory limit, "
+                + spec.memoryMb()
+                + " MB here; on cgroup v1 podman does not report it as OOMKilled)"
+            : "exited with " + exitCode;
+    return how + " (its log: " + engine.lastWords(spec.name()) + ")";
   }
 
   private void superviseQuietly() {
@@ -251,16 +264,7 @@ public final class ContainerGroup implements AutoCloseable {
       Engine.State state = engine.state(spec.name());
       if (!state.running()) {
         failures++;
-        String why =
-            state.exitCode() == 137
-                ? "killed (exit 137: SIGKILL, the kernel's answer when a container reaches its"
-                    + " memory limit of "
-                    + spec.memoryMb()
-                    + " MB"
-                    + (state.oomKilled() ? ", out of memory" : "")
-                    + ")"
-                : "exited with " + state.exitCode();
-        why += " (its log: " + engine.lastWords(spec.name()) + ")";
+        String why = ended(spec, state.exitCode());
         engine.saveLogs(spec.name(), dir.resolve("logs").resolve(spec.name() + ".log"));
         scheduleRestart(now, spec.name() + " " + why);
         return;

@@ -137,7 +137,7 @@ public final class Engine {
    * the last ERROR, else the last WARN, else the last line; at most 300 characters.
    */
   public String lastWords(String name) {
-    List<String> lines = call(CALL, "logs", "--tail", "300", name).output().lines().toList();
+    List<String> lines = call(CALL, "logs", "--tail", "5000", name).output().lines().toList();
     String chosen = "";
     for (String level : List.of("Exception in thread", "ERROR", "WARN", "")) {
       for (String line : lines) {

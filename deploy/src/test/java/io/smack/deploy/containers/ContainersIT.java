@@ -46,7 +46,9 @@ class ContainersIT {
 
   @Test
   void should_run_the_pipeline_from_its_deploy_files_as_containers() throws Exception {
-    // given the images of the working tree
+    // given a folder of the test's own, empty (no stored quote of an earlier run), and the images
+    // of the working tree
+    deleteTree(WORK);
     long launched = System.nanoTime();
     buildImages();
     ContainerGroup group;
@@ -118,6 +120,22 @@ class ContainersIT {
           .contains(
               "spark-job: SPARK_MASTER is a Mesos master, but this image has no spark-mesos jar");
 
+      // when the training job is given less memory than its driver needs
+      ObjectNode small = Descriptors.chronos("model-training").put("mem", 256).put("retries", 0);
+      int smallExit =
+          group.run(
+              ChronosJobs.read(
+                  small, Descriptors.file("chronos", "model-training"), pipeline.site()),
+              Duration.ofMinutes(5));
+      // then the kernel kills it at its limit, and the line says so
+      assertThat(smallExit).isEqualTo(137);
+      assertThat(group.events())
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .contains("smack-model-training-run-1 was killed (exit 137")
+                      .contains("256 MB"));
+
       // when the collector is stopped
       Map<String, Long> peaks = memoryPeaks(pipeline, engine);
       ContainerGroup.Stopped collectorStop = group.stop("smack-collector-1");
@@ -170,6 +188,16 @@ class ContainersIT {
         Descriptors.chronos("model-training"),
         Descriptors.file("chronos", "model-training"),
         mesos);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
   }
 
   private static void buildImages() throws IOException, InterruptedException {
