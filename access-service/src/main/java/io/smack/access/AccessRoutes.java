@@ -13,7 +13,6 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -23,6 +22,7 @@ import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
@@ -351,7 +351,7 @@ final class AccessRoutes extends AllDirectives {
 
   /**
    * 429 with {@code Retry-After} once the client has used its allowance ({@code rate-limit}); the
-   * client is its address, or the first {@code X-Forwarded-For} address behind a load balancer.
+   * client is its address, or the last {@code X-Forwarded-For} address behind a load balancer.
    */
   private Route rateLimited(Supplier<Route> inner) {
     if (limiter == null) {
@@ -379,13 +379,24 @@ final class AccessRoutes extends AllDirectives {
         });
   }
 
+  /**
+   * The client a request counts against. Behind the balancer, the last {@code X-Forwarded-For}
+   * address: HAProxy's {@code option forwardfor} (marathon-lb's too) adds the address it saw as a
+   * header of its own after any the client wrote, so only the last one is the balancer's word; the
+   * ones before it are whatever the client chose to send.
+   */
   private String client(HttpRequest request) {
     if (settings.rateLimit().orElseThrow().trustForwardedFor()) {
-      Optional<XForwardedFor> forwarded = request.getHeader(XForwardedFor.class);
-      if (forwarded.isPresent()) {
-        for (RemoteAddress address : forwarded.get().getAddresses()) {
-          return address.getAddress().map(InetAddress::getHostAddress).orElse("unknown");
+      RemoteAddress last = null;
+      for (HttpHeader header : request.getHeaders()) {
+        if (header instanceof XForwardedFor forwarded) {
+          for (RemoteAddress address : forwarded.getAddresses()) {
+            last = address;
+          }
         }
+      }
+      if (last != null) {
+        return last.getAddress().map(InetAddress::getHostAddress).orElse("unknown");
       }
     }
     return request

@@ -188,6 +188,52 @@ class AccessRoutesTest {
         .contains("access_request_seconds_bucket{route=\"/quotes/{symbol}/latest\",le=\"0.001\"}");
   }
 
+  @Test
+  void should_count_a_client_by_the_forwarded_for_address_the_balancer_added_last()
+      throws Exception {
+    // given: a burst of 2, behind a balancer
+    Route limited =
+        routes(
+            settings(
+                Map.of(
+                    "ACCESS_RATE_LIMIT", "0.01",
+                    "ACCESS_RATE_LIMIT_BURST", "2",
+                    "ACCESS_TRUST_FORWARDED_FOR", "true")));
+
+    // when one client writes another X-Forwarded-For on each request, and the balancer adds the
+    // client's address after it as a header of its own (HAProxy's option forwardfor)
+    List<Integer> statuses = new java.util.ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      HttpRequest request =
+          HttpRequest.GET("/symbols")
+              .withHeaders(List.of(forwardedFor("198.51.100." + i), forwardedFor("192.0.2.10")));
+      statuses.add(run(limited, request).status().intValue());
+    }
+    // and another client claims to be 192.0.2.10, whose burst is spent, before the balancer's
+    // address for it
+    HttpRequest spoofing =
+        HttpRequest.GET("/symbols")
+            .addHeader(
+                org.apache.pekko.http.javadsl.model.headers.XForwardedFor.create(
+                    address("192.0.2.10"), address("192.0.2.11")));
+    int other = run(limited, spoofing).status().intValue();
+
+    // then the first client's burst is spent, and the other is counted as 192.0.2.11
+    assertThat(statuses).containsExactly(503, 503, 429, 429);
+    assertThat(other).isEqualTo(503);
+  }
+
+  private static org.apache.pekko.http.javadsl.model.headers.XForwardedFor forwardedFor(
+      String address) throws java.net.UnknownHostException {
+    return org.apache.pekko.http.javadsl.model.headers.XForwardedFor.create(address(address));
+  }
+
+  private static org.apache.pekko.http.javadsl.model.RemoteAddress address(String address)
+      throws java.net.UnknownHostException {
+    return org.apache.pekko.http.javadsl.model.RemoteAddress.create(
+        java.net.InetAddress.getByName(address));
+  }
+
   /** An actor system that, unlike the service's, does not end the JVM when it terminates. */
   @Test
   void should_answer_429_with_retry_after_once_a_client_has_used_its_burst() {
