@@ -194,25 +194,37 @@ public final class Engine {
 
   private record Result(int exitCode, String output) {}
 
+  /**
+   * Runs the engine with {@code args}; its output goes through a file, so that the timeout holds
+   * even when the engine hangs without closing its output.
+   */
   private Result call(Duration timeout, String... args) {
     List<String> command = new ArrayList<>(List.of(binary));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(environment);
+    Path output = null;
     try {
+      output = Files.createTempFile("smack-engine", ".out");
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.environment().putAll(environment);
       Process process = builder.start();
-      process.getOutputStream().close();
-      byte[] output = process.getInputStream().readAllBytes();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw new IllegalStateException(binary + " " + args[0] + " did not end within " + timeout);
       }
-      return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+      return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + binary, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + binary + " " + args[0], e);
+    } finally {
+      if (output != null) {
+        output.toFile().delete();
+      }
     }
   }
 }

@@ -120,6 +120,24 @@ class ContainersIT {
           .contains(
               "spark-job: SPARK_MASTER is a Mesos master, but this image has no spark-mesos jar");
 
+      // when the training job cannot reach Cassandra
+      Map<String, String> nowhere = new HashMap<>(pipeline.site().replaced());
+      nowhere.put("CASSANDRA_CONTACT_POINTS", "127.0.0.1:1");
+      LocalSite unreachable =
+          new LocalSite(
+              nowhere,
+              pipeline.site().added(),
+              pipeline.site().sparkMaster(),
+              pipeline.site().checkpoints(),
+              pipeline.site().freePorts());
+      ObjectNode once = Descriptors.chronos("model-training").put("retries", 0);
+      int unreachableExit =
+          group.run(
+              ChronosJobs.read(once, Descriptors.file("chronos", "model-training"), unreachable),
+              Duration.ofMinutes(5));
+      // then it exits 2, as its documentation tells Chronos
+      assertThat(unreachableExit).as("%s", group.events()).isEqualTo(2);
+
       // when the training job is given less memory than its driver needs
       ObjectNode small = Descriptors.chronos("model-training").put("mem", 256).put("retries", 0);
       int smallExit =
