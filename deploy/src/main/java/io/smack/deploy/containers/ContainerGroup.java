@@ -55,11 +55,17 @@ public final class ContainerGroup implements AutoCloseable {
             return thread;
           });
 
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  // a JVM stopped by a signal (a test run interrupted, the launcher's Ctrl-C) leaves no container
+  private final Thread closeOnExit = new Thread(this::close, "close-containers");
+
   public ContainerGroup(Engine engine, Path dir, String run) {
     this.engine = engine;
     this.dir = dir;
     this.runLabel = Map.of("io.smack.run", run);
     supervisor.scheduleWithFixedDelay(this::superviseQuietly, 1, 1, TimeUnit.SECONDS);
+    Runtime.getRuntime().addShutdownHook(closeOnExit);
   }
 
   public Engine engine() {
@@ -167,8 +173,20 @@ public final class ContainerGroup implements AutoCloseable {
     return tasks.stream().anyMatch(t -> t.spec.name().equals(name) && t.healthyAndReady());
   }
 
+  /**
+   * Stops and removes every container of the group, once; a call made meanwhile waits until that is
+   * done (the launcher stops the stack only after), later calls return at once.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(closeOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is stopping: this is the hook, or it runs beside this call and finds it done
+    }
     supervisor.shutdownNow();
     List<Task> reversed = new ArrayList<>(tasks);
     java.util.Collections.reverse(reversed);
