@@ -25,6 +25,7 @@ import io.smack.access.Views.Status;
 import io.smack.access.Views.SymbolStatus;
 import io.smack.access.Views.Symbols;
 import io.smack.common.model.ForecastFeatures;
+import io.smack.common.model.ServedModels.Served;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +56,7 @@ final class AccessService {
   private static final int LOOKUPS_IN_FLIGHT = 8;
 
   private final CassandraConnection cassandra;
-  private final SymbolCache<Optional<ModelRepository.ServedModel>> models;
+  private final SymbolCache<Optional<Served>> models;
   private final SymbolCache<Optional<LatestQuote>> latest;
 
   /**
@@ -169,22 +170,23 @@ final class AccessService {
                                           d -> "no promoted model of " + symbol + ": " + d.detail())
                                       .orElse("no promoted model of " + symbol + " yet"));
                             }))
+        .thenCompose(model -> predict(repositories, symbol, model));
+  }
+
+  private CompletionStage<PredictionView> predict(
+      Repositories repositories, String symbol, Served model) {
+    Forecast.usable(symbol, model); // 503 unservable_model, streamed or not
+    return (streamedPredictions
+            ? streamed(repositories, symbol)
+            : CompletableFuture.completedFuture(Optional.<PredictionView>empty()))
         .thenCompose(
-            model ->
-                (streamedPredictions
-                        ? streamed(repositories, symbol)
-                        : CompletableFuture.completedFuture(Optional.<PredictionView>empty()))
-                    .thenCompose(
-                        newest ->
-                            newest.isPresent()
-                                ? CompletableFuture.completedFuture(newest.get())
-                                : newestPrices(symbol, ForecastFeatures.PRICES_NEEDED)
-                                    .thenApply(
-                                        prices ->
-                                            Forecast.predict(
-                                                symbol, model, prices, clock.instant()))
-                                    .thenCompose(
-                                        prediction -> recordOnce(repositories, prediction))));
+            newest ->
+                newest.isPresent()
+                    ? CompletableFuture.completedFuture(newest.get())
+                    : newestPrices(symbol, ForecastFeatures.PRICES_NEEDED)
+                        .thenApply(
+                            prices -> Forecast.predict(symbol, model, prices, clock.instant()))
+                        .thenCompose(prediction -> recordOnce(repositories, prediction)));
   }
 
   /** The newest stored prediction, when the streaming job scored it, with its inputs. */
@@ -258,15 +260,20 @@ final class AccessService {
   }
 
   private SymbolStatus symbolStatus(
-      LatestQuote quote, Optional<ModelRepository.ServedModel> model, Optional<Monitor> monitor) {
+      LatestQuote quote, Optional<Served> model, Optional<Monitor> monitor) {
     Instant now = clock.instant();
     return new SymbolStatus(
         quote.symbol(),
         quote.ts(),
         Duration.between(quote.ts(), now).toSeconds(),
-        model.map(ModelRepository.ServedModel::version).orElse(null),
-        model.map(ModelRepository.ServedModel::trainedAt).orElse(null),
+        model.map(Served::version).orElse(null),
+        model.map(Served::trainedAt).orElse(null),
         model.map(m -> Duration.between(m.trainedAt(), now).toSeconds()).orElse(null),
+        model
+            .filter(m -> !m.usable())
+            .map(Served::unusable)
+            .or(() -> monitor.map(Monitor::modelProblem))
+            .orElse(null),
         monitor.orElse(null));
   }
 

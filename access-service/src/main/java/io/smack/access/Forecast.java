@@ -1,10 +1,10 @@
 package io.smack.access;
 
-import io.smack.access.ModelRepository.ServedModel;
 import io.smack.access.Views.PredictionView;
 import io.smack.common.model.ForecastFeatures;
 import io.smack.common.model.PortableModel;
 import io.smack.common.model.SeriesCalendar;
+import io.smack.common.model.ServedModels.Served;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,10 +26,11 @@ final class Forecast {
 
   /**
    * @param newestFirst at least {@link ForecastFeatures#PRICES_NEEDED} prices, newest first
-   * @throws ApiException 404 when there are fewer
+   * @throws ApiException 404 when there are fewer; 503 when this service cannot use the model
    */
   static PredictionView predict(
-      String symbol, ServedModel served, List<Price> newestFirst, Instant now) {
+      String symbol, Served served, List<Price> newestFirst, Instant now) {
+    PortableModel model = usable(symbol, served);
     if (newestFirst.size() < ForecastFeatures.PRICES_NEEDED) {
       throw ApiException.notFound(
           "not_enough_prices",
@@ -38,20 +39,6 @@ final class Forecast {
               + newestFirst.size()
               + " prices; a prediction needs the newest "
               + ForecastFeatures.PRICES_NEEDED);
-    }
-    PortableModel model = served.model();
-    if (!model.features().equals(ForecastFeatures.NAMES)) {
-      throw new ApiException(
-          StatusCodes.INTERNAL_SERVER_ERROR,
-          "unservable_model",
-          "version "
-              + served.version()
-              + " of "
-              + symbol
-              + " uses features "
-              + model.features()
-              + "; this service computes "
-              + ForecastFeatures.NAMES);
     }
     List<Price> oldestFirst =
         new ArrayList<>(newestFirst.subList(0, ForecastFeatures.PRICES_NEEDED));
@@ -76,5 +63,31 @@ final class Forecast {
         oldestFirst.stream().map(Price::price).toList(),
         now,
         PredictionView.ON_DEMAND);
+  }
+
+  /**
+   * The served model, when this service can evaluate it: one it cannot read (a kind a newer
+   * training job wrote) or one needing features it does not compute is a 503 that says why, as for
+   * a dependency that is not there yet (the service's upgrade brings it).
+   */
+  static PortableModel usable(String symbol, Served served) {
+    String problem =
+        !served.usable()
+            ? served.unusable()
+            : served.model().features().equals(ForecastFeatures.NAMES)
+                ? null
+                : "version "
+                    + served.version()
+                    + " uses features "
+                    + served.model().features()
+                    + "; this service computes "
+                    + ForecastFeatures.NAMES;
+    if (problem != null) {
+      throw new ApiException(
+          StatusCodes.SERVICE_UNAVAILABLE,
+          "unservable_model",
+          symbol + " cannot be predicted: " + problem);
+    }
+    return served.model();
   }
 }

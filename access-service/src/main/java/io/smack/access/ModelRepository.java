@@ -5,8 +5,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.smack.access.Views.ModelVersion;
 import io.smack.common.Tables;
-import io.smack.common.model.PortableModel;
-import java.time.Instant;
+import io.smack.common.model.ServedModels.Served;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,9 +19,6 @@ final class ModelRepository {
 
   /** The versions {@code /models/{symbol}} lists at most, newest first. */
   static final int MAX_VERSIONS = 100;
-
-  /** A version that may be served, with its portable model. */
-  record ServedModel(int version, PortableModel model, Instant trainedAt) {}
 
   private final CqlSession session;
   private final PreparedStatement versions;
@@ -59,13 +55,16 @@ final class ModelRepository {
         .thenApply(page -> Optional.ofNullable(page.one()).map(row -> row.getInt(0)));
   }
 
-  /** The served version with its model: the pointer, then that one version's row. */
-  CompletionStage<Optional<ServedModel>> served(String symbol) {
+  /**
+   * The served version with its model: the pointer, then that one version's row. A model this
+   * service cannot read comes back as an unusable {@link Served} that says why, never a failure.
+   */
+  CompletionStage<Optional<Served>> served(String symbol) {
     return servedVersion(symbol)
         .thenCompose(
             version ->
                 version.isEmpty()
-                    ? CompletableFuture.completedFuture(Optional.<ServedModel>empty())
+                    ? CompletableFuture.completedFuture(Optional.<Served>empty())
                     : session
                         .executeAsync(model.bind(symbol, version.get()))
                         .thenApply(
@@ -73,9 +72,9 @@ final class ModelRepository {
                                 Optional.ofNullable(page.one())
                                     .map(
                                         row ->
-                                            new ServedModel(
+                                            Served.read(
                                                 version.get(),
-                                                PortableModel.fromJson(row.getString(0)),
+                                                row.getString(0),
                                                 row.getInstant(1)))));
   }
 

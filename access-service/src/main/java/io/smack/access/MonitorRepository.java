@@ -26,7 +26,7 @@ final class MonitorRepository {
     this.select =
         session.prepare(
             "SELECT model_version, scored_through, model_errors, naive_errors, scored, skipped,"
-                + " demoted_version, demoted_to, demoted_at, demotion FROM "
+                + " demoted_version, demoted_to, demoted_at, demotion, model_problem FROM "
                 + keyspace
                 + "."
                 + Tables.PREDICTION_MONITOR
@@ -65,6 +65,7 @@ final class MonitorRepository {
         figures.map(ForecastMonitor.Figures::naiveMae).orElse(null),
         row.isNull(4) ? 0 : row.getLong(4),
         row.isNull(5) ? 0 : row.getLong(5),
+        row.getString(10),
         demotion);
   }
 }

@@ -22,8 +22,9 @@ import java.util.Optional;
  *       collector or the topic stopped), the job is more than {@code maxLag} records behind the
  *       topic, or no quote is stored
  *   <li>{@code degraded}: a symbol's newest quote lies more than {@code futureAfter} ahead of this
- *       clock (it pins {@code latest_quote} until the clock gets there), or most recent quotes came
- *       behind the bars' watermark (their bars are given from stored quotes, later)
+ *       clock (it pins {@code latest_quote} until the clock gets there), a symbol's served model
+ *       cannot be used (its bars go unscored), or most recent quotes came behind the bars'
+ *       watermark (their bars are given from stored quotes, later)
  *   <li>{@code ok}: otherwise
  * </ul>
  */
@@ -161,6 +162,16 @@ final class PipelineStatus {
                 + futureSeconds
                 + " s): a source's clock runs ahead, and its latest quote stays pinned until this"
                 + " clock gets there");
+      }
+    }
+    for (SymbolStatus symbol : symbols) {
+      if (symbol.modelProblem() != null) {
+        return Optional.of(
+            symbol.symbol()
+                + " is not scored: "
+                + symbol.modelProblem()
+                + " (a model a newer training job wrote? upgrade the streaming job and this"
+                + " service, or promote a version they can use)");
       }
     }
     if (stream.recentQuotes() > 0 && stream.recentLate() * 2 > stream.recentQuotes()) {

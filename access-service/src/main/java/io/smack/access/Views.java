@@ -157,6 +157,7 @@ final class Views {
       Double naiveMae,
       long scored,
       long unscored,
+      String modelProblem,
       Demotion lastDemotion) {}
 
   /**
@@ -218,6 +219,7 @@ final class Views {
       Integer servedModel,
       Instant modelTrainedAt,
       Long modelAgeSeconds,
+      String modelProblem,
       Monitor monitor) {}
 
   /** Every error body: a stable code and a sentence naming the problem. */

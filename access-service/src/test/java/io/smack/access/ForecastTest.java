@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.smack.access.Forecast.Price;
-import io.smack.access.ModelRepository.ServedModel;
 import io.smack.access.Views.PredictionView;
 import io.smack.common.model.ForecastFeatures;
 import io.smack.common.model.PortableModel;
 import io.smack.common.model.SeriesCalendar;
+import io.smack.common.model.ServedModels.Served;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ class ForecastTest {
 
     // when
     PredictionView prediction =
-        Forecast.predict("AAPL", new ServedModel(3, MODEL, Instant.EPOCH), newestFirst, now);
+        Forecast.predict("AAPL", new Served(3, MODEL, Instant.EPOCH), newestFirst, now);
 
     // then: the features and the linear model, worked out here from their definitions
     double[] p = new double[21];
@@ -92,8 +92,7 @@ class ForecastTest {
     }
     assertThatThrownBy(
             () ->
-                Forecast.predict(
-                    "IBM", new ServedModel(1, MODEL, Instant.EPOCH), twenty, Instant.EPOCH))
+                Forecast.predict("IBM", new Served(1, MODEL, Instant.EPOCH), twenty, Instant.EPOCH))
         .isInstanceOfSatisfying(
             ApiException.class,
             e -> {
@@ -101,6 +100,24 @@ class ForecastTest {
               assertThat(e.error()).isEqualTo("not_enough_prices");
             })
         .hasMessage("IBM has 20 prices; a prediction needs the newest 21");
+  }
+
+  @Test
+  void should_answer_503_naming_why_when_the_served_model_is_one_this_service_cannot_use() {
+    // given: version 4 of a kind a newer training job wrote
+    Served trees = Served.read(4, "{\"kind\":\"gradient_boosted_trees\"}", Instant.EPOCH);
+
+    // when, then
+    assertThatThrownBy(() -> Forecast.predict("IBM", trees, List.of(), Instant.EPOCH))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.status().intValue()).isEqualTo(503);
+              assertThat(e.error()).isEqualTo("unservable_model");
+            })
+        .hasMessage(
+            "IBM cannot be predicted: version 4 is not a model this version can use: unknown model"
+                + " kind 'gradient_boosted_trees'");
   }
 
   @Test

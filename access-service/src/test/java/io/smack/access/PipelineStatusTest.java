@@ -19,7 +19,9 @@ class PipelineStatusTest {
           "ingest", Duration.ofMinutes(2), 1000, Duration.ofMinutes(5), Duration.ofSeconds(30));
   private static final List<Batch> BARS_RAN = List.of(bars(7, NOW.minusSeconds(3), 0));
   private static final List<SymbolStatus> AAPL =
-      List.of(new SymbolStatus("AAPL", Instant.parse("2010-03-01T00:00:00Z"), 0, 1, NOW, 0L, null));
+      List.of(
+          new SymbolStatus(
+              "AAPL", Instant.parse("2010-03-01T00:00:00Z"), 0, 1, NOW, 0L, null, null));
 
   @Test
   void should_be_down_before_the_streaming_job_records_a_batch() {
@@ -119,7 +121,7 @@ class PipelineStatusTest {
   void should_be_degraded_when_a_newest_quote_lies_in_the_future_or_most_quotes_come_late() {
     // given: AAPL's newest quote 23 h ahead of the clock, as a source with a wrong clock makes it
     List<SymbolStatus> aheadOfTheClock =
-        List.of(new SymbolStatus("AAPL", NOW.plusSeconds(82_800), -82_800, 1, NOW, 0L, null));
+        List.of(new SymbolStatus("AAPL", NOW.plusSeconds(82_800), -82_800, 1, NOW, 0L, null, null));
     List<Batch> quotes = List.of(batch(5, NOW.minusSeconds(2), 0, 0L));
 
     // when

@@ -44,6 +44,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * with its outcome; the rolling RMSE below the naive one; the job killed with SIGKILL and started
  * again on its checkpoint in the middle of it), then a random walk, on which the models lose to the
  * naive forecast and are demoted one after the other, the predictions following the fallback.
+ * Beside it all the while, a symbol whose served model is one this version cannot use (as a newer
+ * training job writes it in a rolling upgrade): that symbol goes unscored and says why; the stream
+ * never stops for it.
  */
 @ExtendWith(LocalStackExtension.class)
 class ScoringIT {
@@ -51,6 +54,10 @@ class ScoringIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Path WORK = Path.of("target", "scoring").toAbsolutePath();
   private static final String SYMBOL = "ARX";
+
+  /** A symbol whose served version is a model kind this version cannot evaluate. */
+  private static final String NEWER = "NXT";
+
   private static final int WINDOW = 30;
 
   /** r(t+1) = 0.6 r(t) − 0.3 r(t−1) + 0.002 ε: the model beats next = last by about 15 %. */
@@ -112,6 +119,8 @@ class ScoringIT {
       bars.add(returns(300, true, 11));
       bars.add(returns(200, false, 12));
       Producer producer = new Producer(stack.kafkaBootstrapServers(), topic);
+      servedByANewerTrainingJob(cql, bars.minute(0));
+      producer.send(bars.quotes(NEWER, 0, 40));
 
       producer.send(bars.quotes(0, 160));
       Await.until(() -> barCount(cql) >= 160, Duration.ofMinutes(4));
@@ -207,11 +216,10 @@ class ScoringIT {
       assertThat(versions.size() - firstByV1).isEqualTo(WINDOW);
       // the access service reads the pointer again within its model-reload-interval (2 s here)
       Await.until(
-          () -> api.json("/status").get("symbols").get(0).get("servedModel").isNull(),
+          () -> symbolStatus(api.json("/status"), SYMBOL).get("servedModel").isNull(),
           Duration.ofSeconds(60));
       JsonNode status = api.json("/status");
-      JsonNode arx = status.get("symbols").get(0);
-      assertThat(arx.get("symbol").asText()).isEqualTo(SYMBOL);
+      JsonNode arx = symbolStatus(status, SYMBOL);
       assertThat(arx.get("servedModel").isNull()).as(status.toString()).isTrue();
       assertThat(arx.get("monitor").get("lastDemotion").get("version").asInt()).isEqualTo(1);
       assertThat(arx.get("monitor").get("lastDemotion").get("detail").asText())
@@ -224,6 +232,32 @@ class ScoringIT {
           .hasMessageContaining("version 1 demoted");
       assertThat(allPredictions(cql)).hasSize((int) monitor(cql).getLong("scored"));
       System.out.printf("random walk: %s%n", monitor(cql).getString("demotion"));
+
+      // and all the while: the symbol served by a model this version cannot use went unscored,
+      // said why in the monitor, /status and /predictions, and never stopped the stream
+      assertThat(pipeline.restarts("ingest-streaming"))
+          .as("restarts of the streaming job besides the kill")
+          .isEqualTo(1);
+      Row newer = monitor(cql, NEWER);
+      assertThat(newer.getLong("scored")).isZero();
+      assertThat(newer.getLong("skipped")).isPositive();
+      assertThat(newer.getString("model_problem"))
+          .isEqualTo(
+              "version 1 is not a model this version can use: unknown model kind"
+                  + " 'gradient_boosted_trees'");
+      assertThat(cql.execute("SELECT symbol FROM predictions").all())
+          .extracting(r -> r.getString(0))
+          .doesNotContain(NEWER);
+      JsonNode newerStatus = symbolStatus(api.json("/status"), NEWER);
+      assertThat(newerStatus.get("servedModel").asInt()).isEqualTo(1);
+      assertThat(newerStatus.get("modelProblem").asText()).contains("gradient_boosted_trees");
+      assertThat(api.json("/status").get("verdict").asText()).isEqualTo("degraded");
+      assertThat(api.json("/models/" + NEWER).get("monitor").get("modelProblem").asText())
+          .contains("gradient_boosted_trees");
+      assertThatThrownBy(() -> api.json("/predictions/" + NEWER))
+          .hasMessageContaining("503")
+          .hasMessageContaining("unservable_model")
+          .hasMessageContaining("unknown model kind 'gradient_boosted_trees'");
     }
   }
 
@@ -249,7 +283,9 @@ class ScoringIT {
   }
 
   private static long barCount(CqlSession cql) {
-    return cql.execute("SELECT minute FROM bars_1m").all().size();
+    return cql.execute("SELECT symbol FROM bars_1m").all().stream()
+        .filter(r -> r.getString(0).equals(SYMBOL))
+        .count();
   }
 
   private static long scoredSince(CqlSession cql, Instant from) {
@@ -267,15 +303,51 @@ class ScoringIT {
     List<Row> rows =
         new ArrayList<>(
             cql.execute(
-                    "SELECT ts, target_ts, predicted, model_version, naive, actual, naive_error"
-                        + " FROM predictions")
+                    "SELECT symbol, ts, target_ts, predicted, model_version, naive, actual,"
+                        + " naive_error FROM predictions")
                 .all());
+    rows.removeIf(r -> !r.getString("symbol").equals(SYMBOL));
     rows.sort((a, b) -> a.getInstant("ts").compareTo(b.getInstant("ts")));
     return rows;
   }
 
   private static Row monitor(CqlSession cql) {
-    return cql.execute("SELECT * FROM prediction_monitor WHERE symbol = ?", SYMBOL).one();
+    return monitor(cql, SYMBOL);
+  }
+
+  private static Row monitor(CqlSession cql, String symbol) {
+    return cql.execute("SELECT * FROM prediction_monitor WHERE symbol = ?", symbol).one();
+  }
+
+  private static JsonNode symbolStatus(JsonNode status, String symbol) {
+    for (JsonNode s : status.get("symbols")) {
+      if (s.get("symbol").asText().equals(symbol)) {
+        return s;
+      }
+    }
+    throw new AssertionError(symbol + " is not in " + status);
+  }
+
+  /**
+   * Version 1 of {@link #NEWER}, promoted and served: a kind this version does not evaluate, with a
+   * field it does not know, as a newer training job would write them.
+   */
+  private static void servedByANewerTrainingJob(CqlSession cql, Instant trainedAt) {
+    cql.execute(
+        "INSERT INTO models (symbol, version, kind, model, features, metrics, trained_at,"
+            + " train_from, train_to, rows, promoted) VALUES (?, 1, ?, ?, ?, {}, ?, ?, ?, 100,"
+            + " true)",
+        NEWER,
+        "gradient_boosted_trees",
+        "{\"kind\":\"gradient_boosted_trees\",\"target\":\"next_log_return\",\"trees\":[]}",
+        List.of("ret_1"),
+        trainedAt,
+        trainedAt,
+        trainedAt);
+    cql.execute(
+        "INSERT INTO served_models (symbol, version, promoted_at) VALUES (?, 1, ?)",
+        NEWER,
+        trainedAt);
   }
 
   /** A series of bars, one quote each at the minute's 30th second. */
@@ -312,9 +384,13 @@ class ScoringIT {
     }
 
     List<Quote> quotes(int from, int to) {
+      return quotes(SYMBOL, from, to);
+    }
+
+    List<Quote> quotes(String symbol, int from, int to) {
       List<Quote> quotes = new ArrayList<>();
       for (int i = from; i < to; i++) {
-        quotes.add(new Quote(SYMBOL, minute(i).plusSeconds(30), closes.get(i), 100, "it"));
+        quotes.add(new Quote(symbol, minute(i).plusSeconds(30), closes.get(i), 100, "it"));
       }
       return quotes;
     }

@@ -64,6 +64,8 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
    * @param modelVersion the version serving after the batch; null when none
    * @param steps the steps the monitor's figures cover; 0 before the first outcome
    * @param demotion the demotion's log line, when the batch demoted the model
+   * @param unusable why the served version could not score, when it could not: a model this job
+   *     cannot read or evaluate, or one that needs features it does not compute
    */
   record Result(
       String symbol,
@@ -77,7 +79,8 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
       double mae,
       double naiveRmse,
       double naiveMae,
-      String demotion)
+      String demotion,
+      String unusable)
       implements Serializable {}
 
   /** One bar's minute and close. */
@@ -166,8 +169,8 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
               "INSERT INTO "
                   + monitor
                   + " (symbol, scored_through, pending_close, pending_predicted, pending_version,"
-                  + " model_version, model_errors, naive_errors, scored, skipped, updated_at)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                  + " model_version, model_errors, naive_errors, scored, skipped, model_problem,"
+                  + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       demoted =
           session.prepare(
               "UPDATE "
@@ -208,13 +211,14 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
     private int skipped;
     private int outcomes;
     private String demotion;
+    private String unusable;
 
     Symbol(CqlSession session, Statements statements, String symbol, Instant newestBar) {
       this.session = session;
       this.statements = statements;
       this.symbol = symbol;
       this.newestBar = newestBar;
-      this.models = new ServedModels(session, keyspace);
+      this.models = new ServedModels(session, keyspace, consistency);
       this.monitor = ForecastMonitor.empty(settings.window(), settings.demoteMargin());
     }
 
@@ -367,20 +371,27 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
       return new Pending(last.minute(), last.close(), predicted, served.version());
     }
 
-    /** The served model, unless it needs features this job does not compute (then logged). */
+    /**
+     * The served model, unless this job cannot use it: one it cannot read or evaluate, or one that
+     * needs features it does not compute. Then the symbol's bars go unscored, and the reason goes
+     * into the result (logged once by the driver) and the monitor's row: the stream goes on.
+     */
     private Optional<Served> servable(Optional<Served> served) {
+      unusable = null;
       return served.filter(
           s -> {
-            boolean ours = s.model().features().equals(ForecastFeatures.NAMES);
-            if (!ours) {
-              LOG.warn(
-                  "{} version {} uses features {}; scoring computes {}: not scored",
-                  symbol,
-                  s.version(),
-                  s.model().features(),
-                  ForecastFeatures.NAMES);
+            if (!s.usable()) {
+              unusable = s.unusable();
+            } else if (!s.model().features().equals(ForecastFeatures.NAMES)) {
+              unusable =
+                  "version "
+                      + s.version()
+                      + " uses features "
+                      + s.model().features()
+                      + "; scoring computes "
+                      + ForecastFeatures.NAMES;
             }
-            return ours;
+            return unusable == null;
           });
     }
 
@@ -429,6 +440,7 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
               monitor.naiveErrors(),
               scoredTotal + scored,
               skippedTotal + skipped,
+              unusable,
               Instant.now()));
     }
 
@@ -446,7 +458,8 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
           figures.map(ForecastMonitor.Figures::mae).orElse(Double.NaN),
           figures.map(ForecastMonitor.Figures::naiveRmse).orElse(Double.NaN),
           figures.map(ForecastMonitor.Figures::naiveMae).orElse(Double.NaN),
-          demotion);
+          demotion,
+          unusable);
     }
 
     private BoundStatement bind(PreparedStatement statement, Object... values) {

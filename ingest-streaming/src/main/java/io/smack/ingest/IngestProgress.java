@@ -12,7 +12,10 @@ import io.smack.common.Tables;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
@@ -91,6 +94,10 @@ final class IngestProgress extends StreamingQueryListener {
   private final Counter demotions;
   private final Gauge rollingRmse;
   private final Gauge rollingMae;
+  private final Gauge unusableModels;
+
+  /** Each symbol's unusable served version as last logged, so that it is logged once. */
+  private final Map<String, String> unusable = new ConcurrentHashMap<>();
 
   IngestProgress(
       IngestSettings settings,
@@ -161,6 +168,12 @@ final class IngestProgress extends StreamingQueryListener {
             .name("smack_scoring_rolling_mae")
             .help("MAE of the next-bar forecasts over the monitor's window, per forecast")
             .labelNames("symbol", "forecast")
+            .register(registry);
+    this.unusableModels =
+        Gauge.builder()
+            .name("smack_scoring_unusable_model")
+            .help("1 while the symbol's served model cannot score (see prediction_monitor)")
+            .labelNames("symbol")
             .register(registry);
   }
 
@@ -335,12 +348,23 @@ final class IngestProgress extends StreamingQueryListener {
   }
 
   /** The monitor's figures as gauges, and each demotion, logged by the executor too. */
-  private void scoring(java.util.List<BarScorer.Result> results) {
+  private void scoring(List<BarScorer.Result> results) {
     for (BarScorer.Result result : results) {
       if (result.demotion() != null) {
         LOG.warn("demoted: {}", result.demotion());
         demotions.labelValues(result.symbol()).inc();
       }
+      String before =
+          result.unusable() == null
+              ? unusable.remove(result.symbol())
+              : unusable.put(result.symbol(), result.unusable());
+      if (result.unusable() != null && !result.unusable().equals(before)) {
+        LOG.warn(
+            "{} not scored until another version serves: {}", result.symbol(), result.unusable());
+      } else if (result.unusable() == null && before != null) {
+        LOG.info("{} scored again", result.symbol());
+      }
+      unusableModels.labelValues(result.symbol()).set(result.unusable() == null ? 0 : 1);
       if (result.steps() > 0) {
         rollingRmse.labelValues(result.symbol(), "model").set(result.rmse());
         rollingRmse.labelValues(result.symbol(), "naive").set(result.naiveRmse());

@@ -1,9 +1,7 @@
 package io.smack.training;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
-import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.spark.connector.cql.CassandraConnector;
@@ -18,9 +16,10 @@ import java.util.Optional;
  * The {@code models} table and the {@code served_models} pointer: each training stores a new
  * version per symbol, and a promoted version becomes the one the service serves. Versions are
  * numbered 1, 2, … per symbol; a version is taken with a lightweight transaction, so two runs at
- * once never write the same version. A promotion sets the versions' flags and the pointer in one
- * logged batch, so that Cassandra applies all of it or none (a lightweight transaction cannot join
- * a batch across partitions: the version is taken unpromoted first, then promoted).
+ * once never write the same version, unpromoted; a promotion is then {@link ServedModels}'s, the
+ * same code the streaming job's demotion runs, whose pointer changes are transactions too.
+ * Statements run at the configured consistency ({@code smack.cassandra.consistency}), not the
+ * connector's default.
  */
 final class ModelStore {
 
@@ -30,13 +29,13 @@ final class ModelStore {
   private final CassandraConnector cassandra;
   private final String keyspace;
   private final String table;
-  private final String served;
+  private final String consistency;
 
-  ModelStore(CassandraConnector cassandra, String keyspace) {
+  ModelStore(CassandraConnector cassandra, String keyspace, String consistency) {
     this.cassandra = cassandra;
     this.keyspace = keyspace;
     this.table = keyspace + "." + Tables.MODELS;
-    this.served = keyspace + "." + Tables.SERVED_MODELS;
+    this.consistency = consistency;
   }
 
   /**
@@ -47,7 +46,7 @@ final class ModelStore {
   int store(String symbol, Trained trained, boolean promoted, Instant trainedAt) {
     int version = take(symbol, trained, trainedAt);
     if (promoted) {
-      promote(symbol, version, List.of(), trainedAt);
+      promote(symbol, version, trainedAt);
     }
     return version;
   }
@@ -60,22 +59,24 @@ final class ModelStore {
           while (!session
               .execute(
                   SimpleStatement.newInstance(
-                      "INSERT INTO "
-                          + table
-                          + " (symbol, version, kind, model, features, metrics, trained_at,"
-                          + " train_from, train_to, rows, promoted)"
-                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS",
-                      symbol,
-                      version,
-                      trained.model().kind(),
-                      trained.model().toJson(),
-                      trained.model().features(),
-                      trained.metrics(),
-                      trainedAt,
-                      trained.from(),
-                      trained.to(),
-                      trained.trainRows(),
-                      false))
+                          "INSERT INTO "
+                              + table
+                              + " (symbol, version, kind, model, features, metrics, trained_at,"
+                              + " train_from, train_to, rows, promoted)"
+                              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS",
+                          symbol,
+                          version,
+                          trained.model().kind(),
+                          trained.model().toJson(),
+                          trained.model().features(),
+                          trained.metrics(),
+                          trainedAt,
+                          trained.from(),
+                          trained.to(),
+                          trained.trainRows(),
+                          false)
+                      .setConsistencyLevel(level())
+                      .setSerialConsistencyLevel(ServedModels.serialFor(consistency)))
               .wasApplied()) {
             version++; // another run took it
           }
@@ -90,8 +91,11 @@ final class ModelStore {
             session
                 .execute(
                     SimpleStatement.newInstance(
-                        "SELECT version, promoted, trained_at FROM " + table + " WHERE symbol = ?",
-                        symbol))
+                            "SELECT version, promoted, trained_at FROM "
+                                + table
+                                + " WHERE symbol = ?",
+                            symbol)
+                        .setConsistencyLevel(level()))
                 .all()
                 .stream()
                 .map(ModelStore::version)
@@ -101,7 +105,7 @@ final class ModelStore {
   /** The version the symbol serves; empty when none. */
   Optional<Integer> served(String symbol) {
     return cassandra.withSessionDo(
-        session -> new ServedModels(session, keyspace).servedVersion(symbol));
+        session -> new ServedModels(session, keyspace, consistency).servedVersion(symbol));
   }
 
   /**
@@ -121,32 +125,15 @@ final class ModelStore {
               + "; stored: "
               + versions.stream().map(Version::version).toList());
     }
-    promote(symbol, version, versions, Instant.now());
+    promote(symbol, version, Instant.now());
   }
 
-  private void promote(String symbol, int version, List<Version> versions, Instant at) {
-    BatchStatementBuilder batch = BatchStatement.builder(BatchType.LOGGED);
-    batch.addStatement(
-        SimpleStatement.newInstance(
-            "UPDATE " + table + " SET promoted = true WHERE symbol = ? AND version = ?",
-            symbol,
-            version));
-    for (Version stored : versions) {
-      if (stored.version() > version && stored.promoted()) {
-        batch.addStatement(
-            SimpleStatement.newInstance(
-                "UPDATE " + table + " SET promoted = false WHERE symbol = ? AND version = ?",
-                symbol,
-                stored.version()));
-      }
-    }
-    batch.addStatement(
-        SimpleStatement.newInstance(
-            "INSERT INTO " + served + " (symbol, version, promoted_at) VALUES (?, ?, ?)",
-            symbol,
-            version,
-            at));
-    cassandra.withSessionDo(session -> session.execute(batch.build()));
+  private void promote(String symbol, int version, Instant at) {
+    cassandra.withSessionDo(
+        session -> {
+          new ServedModels(session, keyspace, consistency).promote(symbol, version, at);
+          return null;
+        });
   }
 
   private Optional<Version> newest(CqlSession session, String symbol) {
@@ -154,12 +141,17 @@ final class ModelStore {
         session
             .execute(
                 SimpleStatement.newInstance(
-                    "SELECT version, promoted, trained_at FROM "
-                        + table
-                        + " WHERE symbol = ? LIMIT 1",
-                    symbol))
+                        "SELECT version, promoted, trained_at FROM "
+                            + table
+                            + " WHERE symbol = ? LIMIT 1",
+                        symbol)
+                    .setConsistencyLevel(level()))
             .one();
     return Optional.ofNullable(row).map(ModelStore::version);
+  }
+
+  private DefaultConsistencyLevel level() {
+    return DefaultConsistencyLevel.valueOf(consistency);
   }
 
   private static Version version(Row row) {

@@ -73,7 +73,9 @@ public final class TrainingMain {
               return null;
             });
       }
-      ModelStore store = new ModelStore(connector, settings.cassandra().keyspace());
+      ModelStore store =
+          new ModelStore(
+              connector, settings.cassandra().keyspace(), settings.cassandra().consistency());
       if (args.length == 3) {
         return promote(store, args[1], args[2]);
       }

@@ -1,6 +1,7 @@
 package io.smack.common.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 
@@ -35,9 +36,18 @@ public record PortableModel(
   public static final String LINEAR_REGRESSION = "linear_regression";
   public static final String NEXT_LOG_RETURN = "next_log_return";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // a field this reader does not know is a newer training job's addition (a rolling upgrade): the
+  // fields it knows still describe the linear model, so it reads them and leaves the rest
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   public PortableModel {
+    if (!LINEAR_REGRESSION.equals(kind)) {
+      throw new IllegalArgumentException("unknown model kind '" + kind + "'");
+    }
+    if (features == null || mean == null || std == null || coefficients == null) {
+      throw new IllegalArgumentException("a model needs features, mean, std and coefficients");
+    }
     features = List.copyOf(features);
     mean = List.copyOf(mean);
     std = List.copyOf(std);
@@ -54,9 +64,6 @@ public record PortableModel(
               + " stds, "
               + coefficients.size()
               + " coefficients");
-    }
-    if (!LINEAR_REGRESSION.equals(kind)) {
-      throw new IllegalArgumentException("unknown model kind '" + kind + "'");
     }
   }
 
@@ -89,13 +96,21 @@ public record PortableModel(
   }
 
   /**
-   * @throws IllegalArgumentException when the text is not a model
+   * Reads a stored model; fields this version does not know are ignored.
+   *
+   * @throws IllegalArgumentException when the text is not a model this version can evaluate: not
+   *     JSON, a field missing, or a {@code kind} other than {@link #LINEAR_REGRESSION}
    */
   public static PortableModel fromJson(String json) {
     try {
       return JSON.readValue(json, PortableModel.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not a portable model: " + e.getOriginalMessage(), e);
+      Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+      String reason =
+          cause instanceof JsonProcessingException parsing
+              ? parsing.getOriginalMessage()
+              : cause.getMessage();
+      throw new IllegalArgumentException("not a model this version can use: " + reason, e);
     }
   }
 }

@@ -47,6 +47,46 @@ class PortableModelTest {
   }
 
   @Test
+  void should_read_a_model_that_a_newer_training_job_wrote_with_fields_this_one_does_not_know() {
+    // given: the same model with two added fields, as a rolling upgrade writes it
+    String newer = model.toJson().replace("{", "{\"calibration\":{\"alpha\":0.1},\"schema\":2,");
+
+    // when
+    PortableModel read = PortableModel.fromJson(newer);
+
+    // then
+    assertThat(read).isEqualTo(model);
+  }
+
+  @Test
+  void should_name_a_model_kind_this_version_cannot_evaluate() {
+    // given
+    String trees = model.toJson().replace("linear_regression", "gradient_boosted_trees");
+
+    // when, then
+    assertThatThrownBy(() -> PortableModel.fromJson(trees))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "not a model this version can use: unknown model kind 'gradient_boosted_trees'");
+  }
+
+  @Test
+  void should_keep_a_model_it_cannot_use_as_a_served_version_that_says_why() {
+    // when
+    ServedModels.Served trees =
+        ServedModels.Served.read(7, "{\"kind\":\"trees\"}", java.time.Instant.EPOCH);
+    ServedModels.Served linear =
+        ServedModels.Served.read(8, model.toJson(), java.time.Instant.EPOCH);
+
+    // then
+    assertThat(trees.usable()).isFalse();
+    assertThat(trees.unusable())
+        .isEqualTo("version 7 is not a model this version can use: unknown model kind 'trees'");
+    assertThat(linear.usable()).isTrue();
+    assertThat(linear.model()).isEqualTo(model);
+  }
+
+  @Test
   void should_turn_a_predicted_log_return_into_a_price() {
     assertThat(PortableModel.nextPrice(100.0, Math.log(1.05))).isCloseTo(105.0, within(1e-12));
   }
