@@ -39,6 +39,7 @@ final class CassandraConnection implements AutoCloseable {
 
   private final CassandraSettings cassandra;
   private final ObjectMapper json;
+  private final HttpMetrics metrics;
   private final CompletionStage<CqlSession> session;
   private final ScheduledExecutorService probe;
   private volatile Repositories repositories;
@@ -47,6 +48,7 @@ final class CassandraConnection implements AutoCloseable {
   private CassandraConnection(AccessSettings settings, ObjectMapper json, HttpMetrics metrics) {
     this.cassandra = settings.cassandra();
     this.json = json;
+    this.metrics = metrics;
     this.session =
         session(settings).addRequestTracker(metrics.statementCounter(PROBE)).buildAsync();
     this.probe =
@@ -91,9 +93,9 @@ final class CassandraConnection implements AutoCloseable {
         DayIndex days = new DayIndex(connected, keyspace);
         repositories =
             new Repositories(
-                new QuoteRepository(connected, keyspace, days),
+                new QuoteRepository(connected, keyspace, days, metrics::rowsRead),
                 new ModelRepository(connected, keyspace),
-                new PredictionRepository(connected, keyspace, days, json),
+                new PredictionRepository(connected, keyspace, days, json, metrics::rowsRead),
                 new MonitorRepository(connected, keyspace),
                 new ProgressRepository(connected, keyspace));
         LOG.info("Cassandra ready: statements prepared on keyspace {}", keyspace);

@@ -10,12 +10,15 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * A series stored in (symbol, UTC day) partitions — quotes, bars, predictions — read through the
@@ -31,11 +34,15 @@ import java.util.function.Function;
  * close) thus reads 128 days per statement, and a busy day fills the page alone. A window's rows
  * come back by partition, in whatever order Cassandra takes them, and are sorted by time here.
  *
- * <p>A window of several days is read with a {@code PER PARTITION LIMIT} of what the page still
- * needs where the table keeps each day newest first (quotes, predictions). Bars are kept oldest
- * first, and Cassandra pages no {@code IN} query with an {@code ORDER BY}: a window of several days
- * of bars reads those days whole — at most 1 440 bars each, and only when the days read so far held
- * fewer bars than the page needs.
+ * <p>A window of several days is read with a {@code PER PARTITION LIMIT}: twice the rows per day
+ * that the page still needs over the window, so that a day much denser than those read so far (the
+ * full day before a sparse one, shortly after midnight) cannot make one statement read the window's
+ * days whole — up to 128 × 1 440 bars, or 128 × a page of quotes. A day that fills its share may
+ * hold more: its rows are set aside and the day is read alone, newest first with a LIMIT of what
+ * the page still needs (bars are kept oldest first, so a capped day gave its oldest). Rows read and
+ * not used are counted: once they reach {@link #WASTED_PAGES} pages, the rest of the page is read a
+ * day at a time, where every row read is used. So a request reads at most about three times its
+ * page, whatever the days hold.
  *
  * @param <T> one item of the series
  */
@@ -44,45 +51,49 @@ final class DaySeries<T> {
   /** Day partitions read by one statement, at most. */
   static final int WINDOW_DAYS = 128;
 
+  /** Rows read and set aside, in pages of the request, before the rest is read day by day. */
+  static final int WASTED_PAGES = 2;
+
   private final CqlSession session;
   private final DayIndex days;
   private final PreparedStatement oneDay;
   private final PreparedStatement severalDays;
-  private final boolean perDayLimit;
   private final PreparedStatement firstAfter;
   private final Function<Row, T> item;
+  private final Function<T, Instant> time;
   private final Comparator<T> newestFirst;
+  private final IntConsumer rowsRead;
 
   /** The statements of a series. */
   record Statements(
-      PreparedStatement oneDay,
-      PreparedStatement severalDays,
-      boolean perDayLimit,
-      PreparedStatement firstAfter) {}
+      PreparedStatement oneDay, PreparedStatement severalDays, PreparedStatement firstAfter) {}
 
   /**
    * @param statements {@code oneDay} binds symbol, day, from (inclusive), to (exclusive), limit and
    *     gives that day's newest rows first; {@code severalDays} binds symbol, a list of days, from,
-   *     to, and when {@code perDayLimit} the rows per day at most (a {@code PER PARTITION LIMIT} on
-   *     a table kept newest first); {@code firstAfter} binds symbol, day, time and gives the oldest
-   *     item after the time, null when the series is not asked for it
+   *     to, and the rows per day at most (a {@code PER PARTITION LIMIT}); {@code firstAfter} binds
+   *     symbol, day, time and gives the oldest item after the time, null when the series is not
+   *     asked for it
    * @param item reads an item from a row of either statement
    * @param time an item's time, by which a window's rows are put newest first
+   * @param rowsRead told the rows each statement of the series read
    */
   DaySeries(
       CqlSession session,
       DayIndex days,
       Statements statements,
       Function<Row, T> item,
-      Function<T, Instant> time) {
+      Function<T, Instant> time,
+      IntConsumer rowsRead) {
     this.session = session;
     this.days = days;
     this.oneDay = statements.oneDay();
     this.severalDays = statements.severalDays();
-    this.perDayLimit = statements.perDayLimit();
     this.firstAfter = statements.firstAfter();
     this.item = item;
+    this.time = time;
     this.newestFirst = Comparator.comparing(time).reversed();
+    this.rowsRead = rowsRead;
   }
 
   /**
@@ -112,6 +123,7 @@ final class DaySeries<T> {
     final int limit;
     final List<T> items = new ArrayList<>();
     int daysRead;
+    int wasted;
 
     Page(String symbol, Instant from, Instant to, int limit) {
       this.symbol = symbol;
@@ -139,25 +151,54 @@ final class DaySeries<T> {
       }
       int wanted = limit - items.size();
       int size = Math.min(window(wanted), found.size() - next);
+      int perDay = (int) Math.min(wanted, 2 * Math.ceil((double) wanted / size));
+      if (size == 1 || wasted + size * perDay > WASTED_PAGES * limit) {
+        return readDay(found, next);
+      }
       List<LocalDate> window = found.subList(next, next + size);
-      BoundStatement read =
-          size == 1
-              ? oneDay.bind(symbol, window.get(0), from, to, wanted).setPageSize(wanted)
-              : perDayLimit
-                  ? severalDays.bind(symbol, window, from, to, wanted)
-                  : severalDays.bind(symbol, window, from, to);
-      return all(session.executeAsync(read), item)
+      return read(severalDays.bind(symbol, window, from, to, perDay))
           .thenCompose(
               rows -> {
-                rows.sort(newestFirst);
+                Map<LocalDate, List<T>> byDay = new HashMap<>();
                 for (T row : rows) {
-                  if (items.size() < limit) {
-                    items.add(row);
-                  }
+                  byDay.computeIfAbsent(day(time.apply(row)), d -> new ArrayList<>()).add(row);
                 }
-                daysRead += size;
+                for (int i = 0; i < size; i++) {
+                  List<T> ofDay = byDay.getOrDefault(window.get(i), List.of());
+                  if (ofDay.size() >= perDay) {
+                    // it may hold more than its share: read alone, with what follows it
+                    for (int j = i; j < size; j++) {
+                      wasted += byDay.getOrDefault(window.get(j), List.of()).size();
+                    }
+                    return readDay(found, next + i);
+                  }
+                  add(ofDay);
+                  daysRead++;
+                }
                 return readDays(found, next + size);
               });
+    }
+
+    /** The day {@code found[next]} alone, its newest rows first, then the days after it. */
+    private CompletionStage<Void> readDay(List<LocalDate> found, int next) {
+      int wanted = limit - items.size();
+      return read(oneDay.bind(symbol, found.get(next), from, to, wanted).setPageSize(wanted))
+          .thenCompose(
+              rows -> {
+                add(rows);
+                daysRead++;
+                return readDays(found, next + 1);
+              });
+    }
+
+    /** A day's rows, newest first, as far as the page takes them. */
+    private void add(List<T> rows) {
+      rows.sort(newestFirst);
+      for (T row : rows) {
+        if (items.size() < limit) {
+          items.add(row);
+        }
+      }
     }
 
     /** Days to read at once: what the rows per day so far say the page needs. */
@@ -178,14 +219,21 @@ final class DaySeries<T> {
     if (!days.hasNext()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    return session
-        .executeAsync(firstAfter.bind(symbol, days.next(), time))
+    return read(firstAfter.bind(symbol, days.next(), time))
         .thenCompose(
-            page -> {
-              Row row = page.one();
-              return row != null
-                  ? CompletableFuture.completedFuture(Optional.of(item.apply(row)))
-                  : firstAfter(symbol, days, time);
+            rows ->
+                rows.isEmpty()
+                    ? firstAfter(symbol, days, time)
+                    : CompletableFuture.completedFuture(Optional.of(rows.get(0))));
+  }
+
+  /** Every row of a statement of the series, counted. */
+  private CompletionStage<List<T>> read(BoundStatement statement) {
+    return all(session.executeAsync(statement), item)
+        .thenApply(
+            rows -> {
+              rowsRead.accept(rows.size());
+              return rows;
             });
   }
 

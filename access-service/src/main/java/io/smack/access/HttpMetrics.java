@@ -55,6 +55,11 @@ final class HttpMetrics {
                   + " probe's left out, by outcome")
           .labelNames("outcome")
           .register(registry);
+  private final Counter rows =
+      Counter.builder()
+          .name("access_cassandra_series_rows_total")
+          .help("Rows of the series (quotes, bars, predictions) read from Cassandra for requests")
+          .register(registry);
   private final CacheMetricsCollector caches = CacheMetricsCollector.builder().build();
 
   HttpMetrics() {
@@ -100,6 +105,11 @@ final class HttpMetrics {
       @Override
       public void close() {}
     };
+  }
+
+  /** Rows a statement of a series read: what a page costs beside its statements. */
+  void rowsRead(int count) {
+    rows.inc(count);
   }
 
   void request(String route, String method, int status, long startNanos) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntConsumer;
 
 /**
  * The {@code predictions} table: each prediction served, keyed on the time of its newest input
@@ -45,7 +46,8 @@ final class PredictionRepository {
   private final DaySeries<Recorded> recorded;
   private final PreparedStatement selectInputs;
 
-  PredictionRepository(CqlSession session, String keyspace, DayIndex days, ObjectMapper json) {
+  PredictionRepository(
+      CqlSession session, String keyspace, DayIndex days, ObjectMapper json, IntConsumer rowsRead) {
     this.session = session;
     this.json = json;
     String table = keyspace + "." + Tables.PREDICTIONS;
@@ -73,10 +75,10 @@ final class PredictionRepository {
                     columns
                         + " WHERE symbol = ? AND day IN ? AND ts >= ? AND ts < ?"
                         + " PER PARTITION LIMIT ?"),
-                true,
                 null),
             PredictionRepository::recorded,
-            Recorded::asOf);
+            Recorded::asOf,
+            rowsRead);
   }
 
   CompletionStage<Void> record(PredictionView prediction) {

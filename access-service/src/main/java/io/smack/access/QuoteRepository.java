@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntConsumer;
 
 /**
  * What the streaming job writes, read back: the symbols ({@code symbols}), each symbol's latest
@@ -36,7 +37,7 @@ final class QuoteRepository {
   private final DaySeries<Price> quotePrices;
   private final DaySeries<Price> barPrices;
 
-  QuoteRepository(CqlSession session, String keyspace, DayIndex days) {
+  QuoteRepository(CqlSession session, String keyspace, DayIndex days, IntConsumer rowsRead) {
     this.session = session;
     String latestTable = keyspace + "." + Tables.LATEST_QUOTE;
     this.symbols =
@@ -64,21 +65,23 @@ final class QuoteRepository {
                 quoteColumns
                     + " WHERE symbol = ? AND day IN ? AND ts >= ? AND ts < ?"
                     + " PER PARTITION LIMIT ?"),
-            true,
             session.prepare(
                 quoteColumns + " WHERE symbol = ? AND day = ? AND ts > ? ORDER BY ts ASC LIMIT 1"));
     this.quotes =
-        new DaySeries<>(session, days, quoteStatements, QuoteRepository::quote, QuoteView::ts);
+        new DaySeries<>(
+            session, days, quoteStatements, QuoteRepository::quote, QuoteView::ts, rowsRead);
     this.quotePrices =
         new DaySeries<>(
             session,
             days,
             quoteStatements,
             row -> new Price(row.getInstant(0), row.getDouble(1)),
-            Price::ts);
+            Price::ts,
+            rowsRead);
     String barTable = keyspace + "." + Tables.BARS_1M;
     String barColumns = "SELECT minute, open, high, low, close, volume, quotes FROM " + barTable;
-    // bars are kept oldest first: several days are read whole (1 440 bars a day at most)
+    // bars are kept oldest first: a day capped by PER PARTITION LIMIT gives its oldest bars, and
+    // DaySeries reads such a day again alone, newest first
     DaySeries.Statements barStatements =
         new DaySeries.Statements(
             session.prepare(
@@ -86,20 +89,23 @@ final class QuoteRepository {
                     + " WHERE symbol = ? AND day = ? AND minute >= ? AND minute < ?"
                     + " ORDER BY minute DESC LIMIT ?"),
             session.prepare(
-                barColumns + " WHERE symbol = ? AND day IN ? AND minute >= ? AND minute < ?"),
-            false,
+                barColumns
+                    + " WHERE symbol = ? AND day IN ? AND minute >= ? AND minute < ?"
+                    + " PER PARTITION LIMIT ?"),
             session.prepare(
                 barColumns
                     + " WHERE symbol = ? AND day = ? AND minute > ? ORDER BY minute ASC LIMIT 1"));
     this.bars =
-        new DaySeries<>(session, days, barStatements, QuoteRepository::bar, BarView::minute);
+        new DaySeries<>(
+            session, days, barStatements, QuoteRepository::bar, BarView::minute, rowsRead);
     this.barPrices =
         new DaySeries<>(
             session,
             days,
             barStatements,
             row -> new Price(row.getInstant(0), row.getDouble(4)),
-            Price::ts);
+            Price::ts,
+            rowsRead);
   }
 
   /** The first {@code limit} symbols with a quote, sorted: one read of one partition. */

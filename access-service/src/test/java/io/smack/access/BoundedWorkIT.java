@@ -2,6 +2,7 @@ package io.smack.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.smack.access.TestTables.Written;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.StackAddresses;
@@ -45,6 +46,8 @@ class BoundedWorkIT {
   private static final Pattern STATEMENTS =
       Pattern.compile(
           "^access_cassandra_statements_total\\{[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
+  private static final Pattern SERIES_ROWS =
+      Pattern.compile("^access_cassandra_series_rows_total ([0-9.eE+]+)$", Pattern.MULTILINE);
 
   /** Business days from 2000-01-03 on, as many as sp500-2000.csv has rows. */
   private static final int DAILY_CLOSES = 5105;
@@ -80,6 +83,14 @@ class BoundedWorkIT {
         i++;
       }
     }
+    // NITE: eight full days of a quote a minute, then two quotes just after midnight
+    for (int i = 0; i < 8 * 24 * 60; i++) {
+      quotes.add(
+          new Written(
+              "NITE", Instant.parse("2026-11-13T00:00:00Z").plusSeconds(60L * i), 50 + i % 3, 1));
+    }
+    quotes.add(new Written("NITE", Instant.parse("2026-11-21T00:00:10Z"), 51, 1));
+    quotes.add(new Written("NITE", Instant.parse("2026-11-21T00:00:20Z"), 52, 1));
     tables.quotes(quotes);
     for (int i = 0; i < 30; i++) {
       tables.bar("AAPL", Instant.parse("2026-11-21T00:00:00Z").plusSeconds(60L * i), 190, 1, 1);
@@ -118,9 +129,9 @@ class BoundedWorkIT {
     // known, pointer, model row, day index, one day of prices, the recorded prediction
     expected.put("/predictions/MSFT", 6);
     // the symbols, their latest quotes (one IN read per 100), each symbol's pointer and monitor
-    // and the model row of those with one (AAPL, MSFT; not IBM, SPX), today's and yesterday's
-    // batches of the two queries
-    expected.put("/status", 1 + 1 + 4 + 4 + 2 + 4);
+    // and the model row of those with one (AAPL, MSFT; not IBM, NITE, SPX), today's and
+    // yesterday's batches of the two queries
+    expected.put("/status", 1 + 1 + 5 + 5 + 2 + 4);
 
     try (RunningService service =
         RunningService.start(
@@ -159,6 +170,31 @@ class BoundedWorkIT {
         assertThat(reply.json().get("quotes")).hasSize(DAILY_CLOSES);
         System.out.printf("/quotes/SPX?limit=10000, call %d: %d ms%n", call, millis);
       }
+    }
+  }
+
+  @Test
+  void should_read_a_few_pages_of_rows_at_most_for_a_page_that_starts_in_a_sparse_day(
+      StackAddresses stack) throws Exception {
+    try (RunningService service = RunningService.start(stack, keyspace, Map.of())) {
+      // given: the page asks for 1 000 quotes; the newest day holds two, the eight before it
+      // 1 440 each, so the rows per day seen first say 500 days are needed
+      double before = metric(service.api(), SERIES_ROWS);
+
+      // when
+      ApiClient.Reply reply = service.api().get("/quotes/NITE?limit=1000");
+
+      // then: the newest 1 000, from about three pages of rows (the service asks for 1 001 to
+      // know whether a next page exists), not the eight days' 8 × 1 000
+      double rows = metric(service.api(), SERIES_ROWS) - before;
+      assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+      JsonNode quotes = reply.json().get("quotes");
+      assertThat(quotes).hasSize(1000);
+      assertThat(quotes.get(0).get("ts").asText()).isEqualTo("2026-11-21T00:00:20.000Z");
+      assertThat(quotes.get(2).get("ts").asText()).isEqualTo("2026-11-20T23:59:00.000Z");
+      assertThat(quotes.get(999).get("ts").asText()).isEqualTo("2026-11-20T07:22:00.000Z");
+      assertThat(rows).as("rows read for one page of 1 001").isBetween(1001.0, 3 * 1001 + 2.0);
+      System.out.printf("/quotes/NITE?limit=1000 after midnight: %.0f rows read%n", rows);
     }
   }
 
@@ -225,7 +261,11 @@ class BoundedWorkIT {
   }
 
   private static double statements(ApiClient api) {
-    Matcher matcher = STATEMENTS.matcher(api.get("/metrics").body());
+    return metric(api, STATEMENTS);
+  }
+
+  private static double metric(ApiClient api, Pattern samples) {
+    Matcher matcher = samples.matcher(api.get("/metrics").body());
     double sum = 0;
     while (matcher.find()) {
       sum += Double.parseDouble(matcher.group(1));
