@@ -61,9 +61,15 @@ record CollectorSettings(
     if (!collector.hasPath("source." + name)) {
       throw new ConfigException.Missing(path);
     }
-    Config source = collector.getConfig("source." + name);
+    Config block = collector.getConfig("source." + name);
+    String type = block.getString("type");
+    // a block sets what differs from its type's defaults (smack.collector.defaults.TYPE)
+    Config source =
+        collector.hasPath("defaults." + type)
+            ? block.withFallback(collector.getConfig("defaults." + type))
+            : block;
     try {
-      return switch (source.getString("type")) {
+      return switch (type) {
         case "simulator" -> new SimulatorSource(SimulatorSettings.from(name, source, path), clock);
         case "csv" -> new CsvReplay(CsvReplay.Settings.from(name, source, quotes), clock);
         case "http" -> new HttpFeed(HttpFeed.Settings.from(name, source, quotes), clock);

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.File;
@@ -18,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -34,8 +38,12 @@ import java.util.stream.Stream;
  *   <li>every {@code reference.conf}: the defaults, each documented there.
  * </ol>
  *
- * A file may use {@code ${?ENV_VAR}} itself. A key the reference does not know, or of the wrong
- * type, fails the load with its name.
+ * A file may use {@code ${?ENV_VAR}} itself. A key the reference does not know (a typo: {@code
+ * auth-token} for {@code auth-tokens}) fails the load with its name, where it was set and the
+ * nearest known key; so does a key of the wrong type. A part's JVM holds only its own reference, so
+ * a file shared by every part may set the other parts' sections ({@link #SECTIONS}); keys under a
+ * block of user-named blocks ({@link #NAMED_BLOCKS}) and under a pass-through map ({@link
+ * #PASS_THROUGH}) are checked as far as they can be.
  */
 public final class Settings {
 
@@ -44,6 +52,29 @@ public final class Settings {
 
   private static final ConfigResolveOptions ENVIRONMENT_GIVEN =
       ConfigResolveOptions.defaults().setUseSystemEnvironment(false);
+
+  /** The project's sections of {@code smack}: each part's reference holds some of them. */
+  static final Set<String> SECTIONS =
+      Set.of(
+          "kafka",
+          "cassandra",
+          "quotes",
+          "local-stack",
+          "collector",
+          "ingest",
+          "training",
+          "access",
+          "shell");
+
+  /**
+   * Blocks whose children a user names, each with the block of its children's defaults (per type):
+   * a key of a child is known when a built-in child, or a type's defaults, has it.
+   */
+  static final Map<String, String> NAMED_BLOCKS =
+      Map.of("smack.collector.source", "smack.collector.defaults");
+
+  /** Maps passed on as they are (Spark's settings): any key. */
+  static final Set<String> PASS_THROUGH = Set.of("smack.ingest.spark-conf");
 
   private Settings() {}
 
@@ -66,7 +97,7 @@ public final class Settings {
    * The configuration as it would be with {@code environment} and {@code system} as the process's
    * environment and system properties.
    */
-  static Config load(Map<String, String> environment, Properties system) {
+  public static Config load(Map<String, String> environment, Properties system) {
     Config reference = ConfigFactory.parseResourcesAnySyntax("reference");
     // Environment keys are single keys, not paths, exactly as Typesafe Config reads the real one.
     Config env = ConfigValueFactory.fromMap(environment, "environment variables").toConfig();
@@ -78,14 +109,111 @@ public final class Settings {
             .withFallback(env)
             .resolve(ENVIRONMENT_GIVEN)
             .withOnlyPath("smack");
-    config.checkValid(reference.resolve(ConfigResolveOptions.noSystem()), "smack");
+    Config known = reference.resolve(ConfigResolveOptions.noSystem());
+    config.checkValid(known, "smack");
+    refuseUnknown(config, known.withOnlyPath("smack"));
     return config;
   }
 
   /**
+   * @throws ConfigException.BadPath on the first key of {@code config} that {@code known} does not
+   *     have, naming where it was set and the nearest known key
+   */
+  static void refuseUnknown(Config config, Config known) {
+    Set<String> paths = new TreeSet<>();
+    known.entrySet().forEach(entry -> paths.add(entry.getKey()));
+    for (Map.Entry<String, ConfigValue> entry : new TreeMap<>(asMap(config)).entrySet()) {
+      String path = entry.getKey();
+      if (!isKnown(path, paths)) {
+        String nearest = nearest(path, paths);
+        throw new ConfigException.BadPath(
+            entry.getValue().origin(),
+            path,
+            "no such setting"
+                + (nearest == null ? "" : "; did you mean '" + nearest + "'?")
+                + " (the settings are documented in the reference.conf of each module)");
+      }
+    }
+  }
+
+  private static Map<String, ConfigValue> asMap(Config config) {
+    Map<String, ConfigValue> values = new HashMap<>();
+    config.entrySet().forEach(entry -> values.put(entry.getKey(), entry.getValue()));
+    return values;
+  }
+
+  private static boolean isKnown(String path, Set<String> paths) {
+    if (paths.contains(path) || PASS_THROUGH.stream().anyMatch(p -> path.startsWith(p + "."))) {
+      return true;
+    }
+    List<String> keys = ConfigUtil.splitPath(path);
+    if (keys.size() > 1
+        && !paths.stream().anyMatch(k -> k.startsWith("smack." + keys.get(1) + "."))) {
+      return SECTIONS.contains(keys.get(1)); // another part's section
+    }
+    for (Map.Entry<String, String> named : NAMED_BLOCKS.entrySet()) {
+      String block = named.getKey();
+      int depth = ConfigUtil.splitPath(block).size();
+      if (path.startsWith(block + ".") && keys.size() > depth + 1) {
+        String rest = ConfigUtil.joinPath(keys.subList(depth + 1, keys.size()));
+        boolean given =
+            rest.equals("type")
+                || Stream.of(block, named.getValue())
+                    .anyMatch(
+                        parent ->
+                            paths.stream()
+                                .anyMatch(
+                                    k ->
+                                        k.startsWith(parent + ".")
+                                            && k.endsWith("." + rest)
+                                            && ConfigUtil.splitPath(k).size() == keys.size()));
+        if (given) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The known key nearest to {@code path} by edit distance; null when none is near. */
+  private static String nearest(String path, Set<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : known) {
+      int distance = distance(path, candidate);
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return bestDistance <= Math.max(3, path.length() / 4) ? best : null;
+  }
+
+  /** Levenshtein distance. */
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  /**
    * The settings the environment gives through the reference's {@code ${?ENV_VAR}} lines, as a
-   * layer of their own (even one equal to the default): the keys that resolve to a marker when
-   * every variable set is replaced by one.
+   * layer of their own (even one equal to the default): the keys that resolve to a marker alone
+   * when every variable set is replaced by one. A key whose default is only derived from a
+   * variable's key is not among them: a file's explicit value beats it.
    */
   private static Config fromEnvironment(Config reference, Map<String, String> environment) {
     Map<String, String> markers = new HashMap<>();
@@ -103,7 +231,12 @@ public final class Settings {
             .withOnlyPath("smack");
     Config given = ConfigFactory.empty("environment variables");
     for (Map.Entry<String, ConfigValue> entry : marked.entrySet()) {
-      if (String.valueOf(entry.getValue().unwrapped()).contains(MARKER)) {
+      // set by its own ${?VAR} line, not derived from one: a checkpoint folder under the stack
+      // folder (SMACK_STACK_DIR) is no reason to beat a file's explicit checkpoint
+      Object value = entry.getValue().unwrapped();
+      if (value instanceof String text
+          && text.startsWith(MARKER)
+          && environment.containsKey(text.substring(MARKER.length()))) {
         given = given.withValue(entry.getKey(), withEnv.getValue(entry.getKey()));
       }
     }

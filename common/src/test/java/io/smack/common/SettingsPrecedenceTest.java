@@ -88,6 +88,40 @@ class SettingsPrecedenceTest {
   }
 
   @Test
+  void should_refuse_a_misspelt_key_naming_the_file_the_line_and_the_nearest_known_key(
+      @TempDir Path dir) throws Exception {
+    // given
+    Path file = dir.resolve("pipeline.conf");
+    Files.writeString(file, KEY + " = \"kafka:9092\"\nsmack.cassandra.consistancy = ONE\n");
+
+    // when, then
+    assertThatThrownBy(() -> Settings.load(Map.of(), properties("config.file", file.toString())))
+        .isInstanceOf(ConfigException.BadPath.class)
+        .hasMessageContaining(file.getFileName().toString() + ": 2")
+        .hasMessageContaining("smack.cassandra.consistancy")
+        .hasMessageContaining("did you mean 'smack.cassandra.consistency'?");
+  }
+
+  @Test
+  void should_take_another_parts_section_from_a_shared_file_but_not_an_unknown_section(
+      @TempDir Path dir) throws Exception {
+    // given: this JVM holds common's reference only; the file is every part's
+    Path shared = dir.resolve("shared.conf");
+    Files.writeString(shared, "smack.collector.sources = \"stocks\"\n");
+    Path typo = dir.resolve("typo.conf");
+    Files.writeString(typo, "smack.acess.http.port = 8080\n");
+
+    // then
+    assertThat(Settings.load(Map.of(), properties("config.file", shared.toString())).getString(KEY))
+        .isEqualTo("127.0.0.1:9092");
+    assertThatThrownBy(() -> Settings.load(Map.of(), properties("config.file", typo.toString())))
+        .isInstanceOf(ConfigException.BadPath.class)
+        .hasMessageContaining("smack.acess.http.port");
+    assertThatThrownBy(() -> Settings.load(Map.of(), properties("smack.kafka.topics.quote", "x")))
+        .hasMessageContaining("did you mean 'smack.kafka.topics.quotes'?");
+  }
+
+  @Test
   void should_name_a_configuration_file_that_is_missing() {
     assertThatThrownBy(
             () -> Settings.load(Map.of(), properties("config.file", "/nonexistent/pipeline.conf")))

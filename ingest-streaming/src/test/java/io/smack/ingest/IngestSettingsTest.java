@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigException;
 import io.smack.common.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IngestSettingsTest {
 
@@ -42,6 +46,23 @@ class IngestSettingsTest {
 
     // then
     assertThat(settings.quotesCheckpoint()).isEqualTo("/tmp/my-stack/checkpoints/ingest/quotes");
+  }
+
+  @Test
+  void should_keep_a_files_checkpoint_when_the_stack_folder_comes_from_the_environment(
+      @TempDir Path dir) throws Exception {
+    // given: a file that puts the checkpoint on HDFS, and the stack folder in the environment
+    Path file = dir.resolve("pipeline.conf");
+    Files.writeString(file, "smack.ingest.checkpoint = \"hdfs:///smack/checkpoints/ingest\"\n");
+    Properties system = new Properties();
+    system.setProperty("config.file", file.toString());
+
+    // when
+    IngestSettings settings =
+        IngestSettings.from(Settings.load(Map.of("SMACK_STACK_DIR", "/tmp/my-stack"), system));
+
+    // then: the derived default does not beat the explicit value
+    assertThat(settings.checkpoint()).isEqualTo("hdfs:///smack/checkpoints/ingest");
   }
 
   @Test
