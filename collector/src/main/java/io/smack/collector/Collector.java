@@ -2,6 +2,7 @@ package io.smack.collector;
 
 import io.smack.common.KafkaSettings;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,6 +17,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.Attributes;
@@ -45,12 +47,24 @@ public final class Collector {
   private final UniqueKillSwitch killSwitch;
   private final CompletionStage<Done> done;
   private final List<SourceHealth> sources;
+  private final Producer<String, byte[]> producer;
+  private final KafkaReach reach;
+  private final ActorSystem system;
+  private volatile boolean stopping;
 
   private Collector(
-      UniqueKillSwitch killSwitch, CompletionStage<Done> done, List<SourceHealth> sources) {
+      UniqueKillSwitch killSwitch,
+      CompletionStage<Done> done,
+      List<SourceHealth> sources,
+      Producer<String, byte[]> producer,
+      KafkaReach reach,
+      ActorSystem system) {
     this.killSwitch = killSwitch;
     this.done = done;
     this.sources = sources;
+    this.producer = producer;
+    this.reach = reach;
+    this.system = system;
   }
 
   /**
@@ -83,6 +97,7 @@ public final class Collector {
             .map(source -> supervised(system, source, byName.get(source.name()), restart))
             .toList();
     Producer<String, byte[]> producer = producer(kafka, settings);
+    KafkaReach reach = new KafkaReach(Clock.systemUTC());
     Pair<UniqueKillSwitch, CompletionStage<Done>> running =
         Source.from(supervised)
             .flatMapMerge(Math.max(1, supervised.size()), source -> source)
@@ -92,7 +107,7 @@ public final class Collector {
             // of their own; one batch waits between them, the rest stay unmade in the sources
             .async()
             .via(
-                KafkaBatches.send(producer, settings.inFlightBatches())
+                KafkaBatches.send(producer, settings.inFlightBatches(), reach)
                     .addAttributes(Attributes.inputBuffer(1, 1))
                     .addAttributes(ActorAttributes.dispatcher(PRODUCER_DISPATCHER)))
             .toMat(Sink.foreach(tallies -> SourceHealth.acknowledge(tallies, byName)), Keep.both())
@@ -112,7 +127,7 @@ public final class Collector {
                               source.sent(),
                               source.rejected()));
                 });
-    return new Collector(running.first(), done, health);
+    return new Collector(running.first(), done, health, producer, reach, system);
   }
 
   List<SourceHealth> sources() {
@@ -134,11 +149,54 @@ public final class Collector {
     return done;
   }
 
+  /** Kafka's answer to what the collector sends; see {@link KafkaReach}. */
+  KafkaReach kafka() {
+    return reach;
+  }
+
+  /** Whether {@link #stop} was called: a stream that fails after it is not a failure to report. */
+  boolean stopping() {
+    return stopping;
+  }
+
   /** Stops the sources; what they already yielded is still sent and acknowledged. */
   public CompletionStage<Done> stop() {
+    return stop(Duration.ofDays(1));
+  }
+
+  /**
+   * Stops the sources; what they already yielded is sent, and acknowledged within {@code within},
+   * else left unsent (Kafka away: the producer would wait out its delivery timeout, past any grace
+   * period a scheduler gives): the producer is closed at once and the stop says how many quotes it
+   * leaves. Completes normally either way.
+   */
+  CompletionStage<Done> stop(Duration within) {
+    stopping = true;
     sources.forEach(SourceHealth::stopped);
     killSwitch.shutdown();
-    return done;
+    Cancellable giveUp =
+        system
+            .scheduler()
+            .scheduleOnce(
+                within,
+                () -> {
+                  if (!done.toCompletableFuture().isDone()) {
+                    LOG.warn(
+                        "Kafka acknowledged nothing within {} of the stop: {} records handed to the"
+                            + " producer left unsent, with what the sources still held (sent and"
+                            + " acknowledged: {})",
+                        within,
+                        reach.waiting(),
+                        sent());
+                    producer.close(Duration.ZERO);
+                  }
+                },
+                system.dispatcher());
+    return done.handle(
+        (ok, error) -> {
+          giveUp.cancel();
+          return Done.getInstance();
+        });
   }
 
   private static Source<List<Collected>, NotUsed> supervised(

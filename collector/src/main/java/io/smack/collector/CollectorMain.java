@@ -6,13 +6,16 @@ import io.smack.common.KafkaSettings;
 import io.smack.common.Settings;
 import io.smack.common.Startup;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,14 +55,56 @@ public final class CollectorMain {
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceRequestsDone(),
         "stop-sources-and-flush",
-        () -> collector.stop().thenApply(done -> Done.getInstance()));
+        // within the phase's own timeout (shutdown-timeout), so that a stop with Kafka away still
+        // ends cleanly, saying what it left unsent
+        () -> collector.stop(giveUpAfter(settings.shutdownTimeout())));
     ExitOnSignal.install(() -> shutdown.run(ExitOnSignal.SIGNAL));
+
+    // health is bound before a one-off run may end: a short replay finishes in milliseconds, and
+    // binding while the actor system terminates fails ("cannot create children while
+    // terminating") with a stack trace on a clean run
+    CompletionStage<ServerBinding> bound =
+        serverAt(system, settings.httpHost(), settings.httpPort(), https)
+            .bind(
+                new CollectorRoutes(
+                        collector.sources(),
+                        metrics.registry,
+                        collector.kafka(),
+                        settings.kafkaUnreachableAfter())
+                    .routes())
+            .whenComplete(
+                (binding, error) -> {
+                  if (error != null) {
+                    LOG.error(
+                        "cannot serve health on {}:{}: {}",
+                        settings.httpHost(),
+                        settings.httpPort(),
+                        error.getMessage());
+                    System.exit(1);
+                  } else {
+                    LOG.info(
+                        "health and metrics on {}://{}/health",
+                        tls.scheme(),
+                        binding.localAddress());
+                    shutdown.addTask(
+                        CoordinatedShutdown.PhaseServiceUnbind(),
+                        "unbind-health",
+                        () -> binding.unbind().thenApply(x -> Done.getInstance()));
+                  }
+                });
 
     collector
         .done()
+        .thenCombine(bound, (done, binding) -> done)
         .whenComplete(
             (done, error) -> {
-              if (error != null) {
+              if (error != null && collector.stopping()) {
+                Throwable cause = error;
+                while (cause.getCause() != null) {
+                  cause = cause.getCause();
+                }
+                LOG.info("the stream into Kafka ended with the stop ({})", cause.getMessage());
+              } else if (error != null) {
                 LOG.error(
                     "the stream into Kafka failed; exiting so that the scheduler restarts it",
                     error);
@@ -72,30 +117,14 @@ public final class CollectorMain {
                 shutdown.run(CoordinatedShutdown.unknownReason());
               }
             });
+  }
 
-    serverAt(system, settings.httpHost(), settings.httpPort(), https)
-        .bind(new CollectorRoutes(collector.sources(), metrics.registry).routes())
-        .whenComplete(
-            (binding, error) -> {
-              if (error != null && shutdown.getShutdownReason().isPresent()) {
-                // a short replay can finish before the port is bound: nothing left to serve
-                LOG.info("health and metrics not served: the collector is already stopping");
-              } else if (error != null) {
-                LOG.error(
-                    "cannot serve health on {}:{}: {}",
-                    settings.httpHost(),
-                    settings.httpPort(),
-                    error.getMessage());
-                System.exit(1);
-              } else {
-                LOG.info(
-                    "health and metrics on {}://{}/health", tls.scheme(), binding.localAddress());
-                shutdown.addTask(
-                    CoordinatedShutdown.PhaseServiceUnbind(),
-                    "unbind-health",
-                    () -> binding.unbind().thenApply(x -> Done.getInstance()));
-              }
-            });
+  /** A stop gives Kafka the shutdown timeout but 2 s (at least 1 s) to acknowledge. */
+  static Duration giveUpAfter(Duration shutdownTimeout) {
+    Duration margin = Duration.ofSeconds(2);
+    return shutdownTimeout.compareTo(margin.plusSeconds(1)) > 0
+        ? shutdownTimeout.minus(margin)
+        : Duration.ofSeconds(1);
   }
 
   /**

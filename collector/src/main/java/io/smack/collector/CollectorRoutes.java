@@ -5,33 +5,66 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The collector's own HTTP port: {@code GET /health} (per source: state, counts, newest quote, last
- * error) and {@code GET /metrics} (Prometheus text format).
+ * error; and Kafka's), {@code GET /health/live} (the process serves), {@code GET /health/ready}
+ * (Kafka takes what it sends) and {@code GET /metrics} (Prometheus text format).
  */
 final class CollectorRoutes extends AllDirectives {
 
   private final List<SourceHealth> sources;
   private final PrometheusRegistry registry;
+  private final KafkaReach kafka;
+  private final Duration unreachableAfter;
 
-  CollectorRoutes(List<SourceHealth> sources, PrometheusRegistry registry) {
+  /**
+   * @param unreachableAfter readiness fails once Kafka has acknowledged nothing for this long while
+   *     records wait
+   */
+  CollectorRoutes(
+      List<SourceHealth> sources,
+      PrometheusRegistry registry,
+      KafkaReach kafka,
+      Duration unreachableAfter) {
     this.sources = sources;
     this.registry = registry;
+    this.kafka = kafka;
+    this.unreachableAfter = unreachableAfter;
   }
 
   Route routes() {
     return concat(
         path("health", () -> get(() -> complete(StatusCodes.OK, health(), Jackson.marshaller()))),
+        path(
+            PathMatchers.segment("health").slash("live"),
+            () ->
+                get(() -> complete(StatusCodes.OK, Map.of("status", "ok"), Jackson.marshaller()))),
+        path(
+            PathMatchers.segment("health").slash("ready"),
+            () ->
+                get(
+                    () -> {
+                      Optional<KafkaReach.Unreachable> away = kafka.unreachable(unreachableAfter);
+                      return away.isEmpty()
+                          ? complete(StatusCodes.OK, Map.of("status", "ok"), Jackson.marshaller())
+                          : complete(
+                              StatusCodes.SERVICE_UNAVAILABLE,
+                              Map.of("status", "unready", "detail", detail(away.get())),
+                              Jackson.marshaller());
+                    })),
         path(
             "metrics",
             () ->
@@ -59,7 +92,19 @@ final class CollectorRoutes extends AllDirectives {
     Map<String, Object> health = new LinkedHashMap<>();
     health.put("status", failed ? "failed" : degraded ? "degraded" : "ok");
     health.put("sources", bySource);
+    Map<String, Object> toKafka = new LinkedHashMap<>();
+    toKafka.put("waiting", kafka.waiting());
+    kafka.unreachable(unreachableAfter).ifPresent(away -> toKafka.put("unreachable", detail(away)));
+    health.put("kafka", toKafka);
     return health;
+  }
+
+  private static String detail(KafkaReach.Unreachable away) {
+    return "Kafka has acknowledged nothing since "
+        + away.since()
+        + " ("
+        + away.waiting()
+        + " records waiting)";
   }
 
   private byte[] prometheusText() {

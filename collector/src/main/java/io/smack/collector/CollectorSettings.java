@@ -26,7 +26,8 @@ record CollectorSettings(
     Duration minBackoff,
     Duration maxBackoff,
     boolean exitWhenDone,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Duration kafkaUnreachableAfter) {
 
   CollectorSettings {
     sources = List.copyOf(sources);
@@ -52,7 +53,8 @@ record CollectorSettings(
         collector.getDuration("restart.min-backoff"),
         collector.getDuration("restart.max-backoff"),
         collector.getBoolean("exit-when-done"),
-        collector.getDuration("shutdown-timeout"));
+        collector.getDuration("shutdown-timeout"),
+        collector.getDuration("kafka.unreachable-after"));
   }
 
   private static QuoteSource source(

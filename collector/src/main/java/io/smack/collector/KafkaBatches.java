@@ -61,8 +61,8 @@ final class KafkaBatches {
    * error.
    */
   static Flow<Batch, List<SourceHealth.Tally>, NotUsed> send(
-      Producer<String, byte[]> producer, int inFlight) {
-    return Flow.<Batch>create().mapAsync(inFlight, batch -> send(producer, batch));
+      Producer<String, byte[]> producer, int inFlight, KafkaReach reach) {
+    return Flow.<Batch>create().mapAsync(inFlight, batch -> send(producer, batch, reach));
   }
 
   /** Key = symbol for quotes (so one symbol stays in order), key = source for dead letters. */
@@ -77,13 +77,15 @@ final class KafkaBatches {
   }
 
   private static CompletionStage<List<SourceHealth.Tally>> send(
-      Producer<String, byte[]> producer, Batch batch) {
+      Producer<String, byte[]> producer, Batch batch, KafkaReach reach) {
     CompletableFuture<List<SourceHealth.Tally>> acknowledged = new CompletableFuture<>();
     List<SourceHealth.Tally> tallies = batch.tallies();
     AtomicInteger pending = new AtomicInteger(batch.records().size());
+    reach.sending(batch.records().size());
     // one callback for the whole batch (Kafka calls it once per record)
     Callback callback =
         (metadata, error) -> {
+          reach.done(1);
           if (error != null) {
             acknowledged.completeExceptionally(error);
           } else if (pending.decrementAndGet() == 0) {

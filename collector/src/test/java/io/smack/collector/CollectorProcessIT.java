@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,6 +31,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The collector as its own process, killed and stopped as a scheduler would. */
 @ExtendWith(LocalStackExtension.class)
@@ -76,6 +78,40 @@ class CollectorProcessIT {
   }
 
   @Test
+  void should_end_a_one_off_run_that_finishes_at_once_cleanly(
+      StackAddresses stack, @TempDir Path dir) throws Exception {
+    // given: 123 rows of the stocks file, replayed at full speed: done in milliseconds, often
+    // before the health port is bound
+    List<String> lines = Files.readAllLines(CollectorIT.VEGA.resolve("stocks.csv"));
+    Path file = dir.resolve("msft.csv");
+    Files.write(file, lines.subList(0, 124));
+    KafkaTopics topics = new KafkaTopics(stack.kafkaBootstrapServers());
+    String[] names = topics.createPair("oneoff");
+
+    // when
+    Process run =
+        start(
+            stack,
+            names,
+            List.of(
+                "-Dsmack.collector.sources=stocks",
+                "-Dsmack.collector.source.stocks.path=" + file,
+                "-Dsmack.collector.exit-when-done=true"),
+            "oneoff");
+
+    // then: exit 0, every row sent, health served before the exit (the run waits for the bind,
+    // where a stop during it printed IllegalStateException), and no stack trace in its output
+    assertThat(run.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    String output = Files.readString(log("oneoff"));
+    assertThat(run.exitValue()).as(output).isZero();
+    assertThat(topics.readAll(names[0], 123, Duration.ofSeconds(2))).hasSize(123);
+    assertThat(output)
+        .contains("health and metrics on")
+        .doesNotContain("Exception")
+        .doesNotContainPattern("(?m)^\\s+at ");
+  }
+
+  @Test
   void should_flush_what_it_accepted_and_exit_0_on_sigterm(StackAddresses stack) throws Exception {
     // given: an endless simulator at 5000 quotes a second
     KafkaTopics topics = new KafkaTopics(stack.kafkaBootstrapServers());
@@ -99,6 +135,53 @@ class CollectorProcessIT {
     int sent = Integer.parseInt(finished.group(1));
     assertThat(sent).isGreaterThanOrEqualTo(2000);
     assertThat(topics.readAll(names[0], sent, Duration.ofSeconds(2))).hasSize(sent);
+  }
+
+  @Test
+  void should_say_it_cannot_reach_kafka_and_stop_within_its_grace_period_saying_what_it_left(
+      StackAddresses stack) throws Exception {
+    // given: a simulator whose Kafka never answers
+    Process collector =
+        start(
+            stack,
+            new String[] {"quotes", "quotes.dlq"},
+            List.of(
+                "-Dsmack.collector.sources=sim",
+                "-Dsmack.collector.source.sim.rate=100",
+                "-Dsmack.collector.kafka.unreachable-after=5s"),
+            "kafka-away",
+            Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"));
+    try {
+      int port = healthPort(log("kafka-away"), Duration.ofSeconds(60));
+
+      // when: it has run for a while
+      AtomicReference<HttpResponse<String>> ready = new AtomicReference<>();
+      Await.until(
+          () -> {
+            ready.set(get(port, "/health/ready"));
+            return ready.get().statusCode() == 503;
+          },
+          Duration.ofSeconds(60));
+
+      // then: alive, not ready, and saying why since when
+      assertThat(get(port, "/health/live").statusCode()).isEqualTo(200);
+      assertThat(ready.get().body())
+          .contains("\"status\":\"unready\"", "Kafka has acknowledged nothing since");
+      assertThat(health(port).path("kafka").path("unreachable").asText())
+          .startsWith("Kafka has acknowledged nothing since");
+    } finally {
+      collector.destroy(); // SIGTERM
+    }
+
+    // and then: it ends within the Marathon app's grace period (45 s), cleanly, saying what it
+    // left unsent
+    assertThat(collector.waitFor(45, TimeUnit.SECONDS)).as("stopped within 45 s").isTrue();
+    String output = Files.readString(log("kafka-away"));
+    assertThat(collector.exitValue()).as(output).isZero();
+    assertThat(output)
+        .contains("records handed to the producer left unsent")
+        .doesNotContain("AbruptTerminationException")
+        .doesNotContainPattern("(?m)^\\s+at ");
   }
 
   @Test
@@ -208,8 +291,33 @@ class CollectorProcessIT {
     }
   }
 
+  private static HttpResponse<String> get(int port, String path) {
+    try {
+      return HTTP.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(Duration.ofSeconds(10))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static Process start(
       StackAddresses stack, String[] topics, List<String> settings, String name) throws Exception {
+    return start(stack, topics, settings, name, Map.of());
+  }
+
+  private static Process start(
+      StackAddresses stack,
+      String[] topics,
+      List<String> settings,
+      String name,
+      Map<String, String> environment)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -226,6 +334,7 @@ class CollectorProcessIT {
     builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
     builder.environment().put("KAFKA_QUOTES_TOPIC", topics[0]);
     builder.environment().put("KAFKA_DLQ_TOPIC", topics[1]);
+    builder.environment().putAll(environment);
     return builder.start();
   }
 

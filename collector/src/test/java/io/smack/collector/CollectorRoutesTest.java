@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ class CollectorRoutesTest {
   private static final SourceHealth.Metrics METRICS = new SourceHealth.Metrics();
   private static final SourceHealth SIM = new SourceHealth("sim", METRICS);
   private static final SourceHealth FEED = new SourceHealth("feed", METRICS);
+  private static final KafkaReach KAFKA = new KafkaReach(java.time.Clock.systemUTC());
 
   @BeforeAll
   static void serve() throws Exception {
@@ -43,7 +45,10 @@ class CollectorRoutesTest {
     binding =
         Http.get(system)
             .newServerAt("127.0.0.1", 0)
-            .bind(new CollectorRoutes(List.of(SIM, FEED), METRICS.registry).routes())
+            .bind(
+                new CollectorRoutes(
+                        List.of(SIM, FEED), METRICS.registry, KAFKA, Duration.ofSeconds(15))
+                    .routes())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     SIM.started();
@@ -102,7 +107,9 @@ class CollectorRoutesTest {
 
     // when
     Map<String, Object> health =
-        new CollectorRoutes(List.of(restarting, misconfigured), metrics.registry).health();
+        new CollectorRoutes(
+                List.of(restarting, misconfigured), metrics.registry, KAFKA, Duration.ofSeconds(15))
+            .health();
 
     // then: failed for good, with its message as it is; the other is still restarting
     assertThat(health).containsEntry("status", "failed");
@@ -137,7 +144,10 @@ class CollectorRoutesTest {
     HttpTls tls = HttpTls.from(Settings.load(key.environment()));
     ServerBinding https =
         CollectorMain.serverAt(system, "127.0.0.1", 0, tls.context())
-            .bind(new CollectorRoutes(List.of(SIM, FEED), METRICS.registry).routes())
+            .bind(
+                new CollectorRoutes(
+                        List.of(SIM, FEED), METRICS.registry, KAFKA, Duration.ofSeconds(15))
+                    .routes())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     try {
