@@ -251,7 +251,10 @@ final class AccessRoutes extends AllDirectives {
                         endpoint(Endpoint.MODELS, () -> answer(service.models(symbol(symbol)))))));
   }
 
-  /** 200 with the verdict, or 503 with verdict down when Cassandra does not answer. */
+  /**
+   * 200 with the verdict, or 503 with verdict down when Cassandra does not answer (or is not
+   * ready); any other failure is a 500 with an error id, as every route's.
+   */
   private Route status() {
     return onComplete(
         () -> {
@@ -261,18 +264,24 @@ final class AccessRoutes extends AllDirectives {
             return CompletableFuture.failedFuture(e);
           }
         },
-        result ->
-            result.isSuccess()
-                ? complete(StatusCodes.OK, result.get(), Json.marshaller())
-                : complete(
-                    StatusCodes.SERVICE_UNAVAILABLE,
-                    new Views.Status(
-                        "down",
-                        "Cassandra does not answer: " + result.failed().get().getMessage(),
-                        Instant.now(),
-                        null,
-                        List.of()),
-                    Json.marshaller()));
+        result -> {
+          if (result.isSuccess()) {
+            return complete(StatusCodes.OK, result.get(), Json.marshaller());
+          }
+          Throwable failure = result.failed().get();
+          String down =
+              failure instanceof ApiException api
+                      && api.status().equals(StatusCodes.SERVICE_UNAVAILABLE)
+                  ? api.detail()
+                  : ApiErrors.unavailable(failure) ? ApiErrors.unavailableDetail(failure) : null;
+          if (down == null) {
+            return complete(ApiErrors.of(failure, metrics));
+          }
+          return complete(
+              StatusCodes.SERVICE_UNAVAILABLE,
+              new Views.Status("down", down, Instant.now(), null, List.of()),
+              Json.marshaller());
+        });
   }
 
   /** A paged time range of a symbol: {@code ?from=&to=&limit=&cursor=}. */

@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
 import com.datastax.oss.driver.api.core.servererrors.QueryExecutionException;
 import io.smack.access.Views.Error;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -42,20 +43,39 @@ final class ApiErrors {
     if (error instanceof ApiException api) {
       return response(api.status(), api.error(), api.detail());
     }
-    if (error instanceof AllNodesFailedException
+    if (unavailable(error)) {
+      metrics.cassandraError(error);
+      return response(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", unavailableDetail(error));
+    }
+    return response(StatusCodes.INTERNAL_SERVER_ERROR, "internal", internal(error));
+  }
+
+  /**
+   * Whether the failure is Cassandra's unavailability (every node down or too slow, a node gone
+   * mid-request, too few replicas): a 503, as for any dependency that is not there.
+   */
+  static boolean unavailable(Throwable failure) {
+    Throwable error = unwrap(failure);
+    return error instanceof AllNodesFailedException
         || error instanceof DriverTimeoutException
         // a node that went away mid-request, when the driver could not send it elsewhere
         || error instanceof ClosedConnectionException
-        || error instanceof QueryExecutionException) {
-      metrics.cassandraError(error);
-      return response(
-          StatusCodes.SERVICE_UNAVAILABLE,
-          "unavailable",
-          "Cassandra did not answer: " + error.getClass().getSimpleName());
-    }
-    LOG.error("request failed unexpectedly", error);
-    return response(
-        StatusCodes.INTERNAL_SERVER_ERROR, "internal", "the service failed; see its log");
+        || error instanceof QueryExecutionException;
+  }
+
+  /** What a 503 says: the kind of failure, never the driver's message (it names nodes). */
+  static String unavailableDetail(Throwable failure) {
+    return "Cassandra did not answer (" + unwrap(failure).getClass().getSimpleName() + ")";
+  }
+
+  /**
+   * Logs an unexpected failure once, with its stack trace and an error id, and returns what a 500
+   * says: the id, no internals.
+   */
+  static String internal(Throwable failure) {
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    LOG.error("request failed unexpectedly (error id {})", id, unwrap(failure));
+    return "the service failed (error id " + id + "); see its log";
   }
 
   static ExceptionHandler exceptions(HttpMetrics metrics) {

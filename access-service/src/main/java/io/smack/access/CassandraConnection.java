@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smack.common.CassandraSettings;
 import java.time.Duration;
@@ -109,7 +110,11 @@ final class CassandraConnection implements AutoCloseable {
       if (problem == null) {
         LOG.warn("Cassandra does not answer: {}", e.getMessage());
       }
-      problem = e.getMessage();
+      // readiness is open to anyone: the kind of failure, not the driver's message with nodes
+      problem =
+          e instanceof InvalidQueryException
+              ? "keyspace " + cassandra.keyspace() + " or its tables are not there yet"
+              : "Cassandra does not answer (" + e.getClass().getSimpleName() + ")";
     }
   }
 

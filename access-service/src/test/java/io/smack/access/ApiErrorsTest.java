@@ -35,6 +35,29 @@ class ApiErrorsTest {
         .isEqualTo(500);
   }
 
+  @Test
+  void should_name_no_internals_in_a_503_or_a_500() {
+    // given: a driver failure whose message names a node, and a bug whose message names a secret
+    Throwable timeout =
+        new DriverTimeoutException("Query timed out after PT2S on /10.0.3.7:9042 (node dc1-rack2)");
+    Throwable bug = new IllegalStateException("password=hunter2 in /etc/smack/secret.conf");
+
+    // when
+    String unavailable = body(ApiErrors.of(timeout, metrics));
+    String internal = body(ApiErrors.of(bug, metrics));
+
+    // then
+    assertThat(unavailable)
+        .isEqualTo(
+            "{\"error\":\"unavailable\","
+                + "\"detail\":\"Cassandra did not answer (DriverTimeoutException)\"}");
+    assertThat(internal)
+        .matches(
+            "\\{\"error\":\"internal\",\"detail\":\"the service failed \\(error id"
+                + " [0-9a-f]{8}\\); see its log\"}")
+        .doesNotContain("hunter2");
+  }
+
   private static String body(HttpResponse response) {
     return new String(
         ((org.apache.pekko.http.javadsl.model.HttpEntity.Strict) response.entity())

@@ -67,6 +67,15 @@ class CassandraOutageIT {
     Await.until(() -> api.get("/health/ready").status() == 503, Duration.ofSeconds(15));
     assertThat(api.get("/health/ready").json().get("status").asText()).isEqualTo("not ready");
     assertThat(api.get("/health/live").status()).isEqualTo(200);
+    // and the open readiness answer and /status name the kind of failure, not the nodes
+    assertThat(api.get("/health/ready").json().get("detail").asText())
+        .matches("Cassandra does not answer \\([A-Za-z]+Exception\\)");
+    ApiClient.Reply status = api.get("/status");
+    assertThat(status.status()).as(status.body()).isEqualTo(503);
+    assertThat(status.json().get("verdict").asText()).isEqualTo("down");
+    assertThat(status.body())
+        .doesNotContain(":" + stack.addresses().cassandraPort())
+        .doesNotContain("/" + stack.addresses().cassandraHost());
 
     // when
     stack.startCassandra();
