@@ -273,7 +273,8 @@ class ArtifactConsistencyIT {
   /**
    * The paths a service answers: the access service's {@code openapi.json} (a test of its own holds
    * it to the routes), and for the others the paths their route code names ({@code path("health")}
-   * of a Pekko route, {@code "/health"} of a plain server).
+   * or {@code segment("health").slash("live")} of a Pekko route, {@code "/health"} of a plain
+   * server).
    */
   private static Set<String> servedPaths(String service) throws IOException {
     Set<String> served = new TreeSet<>();
@@ -287,10 +288,15 @@ class ArtifactConsistencyIT {
     try (Stream<Path> sources = Files.walk(ROOT.resolve(service).resolve("src/main/java"))) {
       for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
         Matcher m =
-            Pattern.compile("path\\(\"([a-z/-]+)\"|\"(/[a-z/-]+)\"")
+            Pattern.compile(
+                    "segment\\(\"([a-z-]+)\"\\)\\.slash\\(\"([a-z-]+)\"\\)"
+                        + "|path\\(\"([a-z/-]+)\"|\"(/[a-z/-]+)\"")
                 .matcher(Files.readString(source));
         while (m.find()) {
-          served.add(m.group(1) != null ? "/" + m.group(1) : m.group(2));
+          served.add(
+              m.group(1) != null
+                  ? "/" + m.group(1) + "/" + m.group(2)
+                  : m.group(3) != null ? "/" + m.group(3) : m.group(4));
         }
       }
     }
