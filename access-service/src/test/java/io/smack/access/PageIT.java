@@ -46,10 +46,11 @@ class PageIT {
   private static RunningService service;
   private static ApiClient api;
   private static int port;
+  private static String keyspace;
 
   @BeforeAll
   static void start(StackAddresses stack) throws InterruptedException {
-    String keyspace = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    keyspace = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     tables = new TestTables(stack, keyspace);
     // 60 one-minute bars, the streamed predictions of the last 40 finished ones, each with its
     // outcome but the newest's
@@ -109,6 +110,32 @@ class PageIT {
     assertThat(dom).contains("version 1 (linear_regression)").contains("held-out tail");
     assertThat(dom).contains("id=\"verdict\"");
     assertThat(message(dom)).isEmpty();
+  }
+
+  @Test
+  void should_ask_for_a_bearer_token_where_the_api_wants_one_and_draw_with_it(StackAddresses stack)
+      throws Exception {
+    // given: the same data behind a service that asks for a token
+    String chromium = chromiumOrSkip();
+    try (RunningService secured =
+        RunningService.start(
+            stack,
+            keyspace,
+            Map.of("PREDICTIONS", "stream", "ACCESS_AUTH_TOKENS", "page-token-7f3a"))) {
+      String page = "http://127.0.0.1:" + secured.port() + "/?symbol=PAGE";
+
+      // when: opened without a token, then with one (as the form keeps it: for the tab)
+      String asked = render(chromium, page);
+      String drawn = render(chromium, page + "#token=page-token-7f3a");
+
+      // then: the form and why, nothing drawn; with the token, the charts
+      assertThat(message(asked)).isEqualTo("The API answered 401: a token is needed.");
+      assertThat(asked).contains("id=\"login\"").doesNotContain("<svg");
+      assertThat(asked).doesNotContainPattern("<form id=\"login\" hidden");
+      assertThat(marks(drawn, "closes_marks")).as(drawn).isEqualTo(BARS);
+      assertThat(message(drawn)).isEmpty();
+      assertThat(drawn).containsPattern("<form id=\"login\" hidden");
+    }
   }
 
   @Test
