@@ -216,4 +216,26 @@ record AccessSettings(
               "smack.access.prediction-series", "'" + name + "' is neither quotes nor bars");
     };
   }
+
+  /** Never prints the bearer tokens: how many there are, and the rest as a record prints it. */
+  @Override
+  public String toString() {
+    return "AccessSettings[http="
+        + httpHost
+        + ":"
+        + httpPort
+        + ", requestTimeout="
+        + requestTimeout
+        + ", authTokens="
+        + authTokens.size()
+        + ", tls="
+        + tls
+        + ", rateLimit="
+        + rateLimit
+        + ", corsOrigins="
+        + corsOrigins
+        + ", cassandra="
+        + cassandra
+        + "]";
+  }
 }

@@ -99,4 +99,16 @@ public record HttpTls(Optional<Path> keystore, String password, String type) {
             + " serve HTTPS: "
             + why);
   }
+
+  /** Never prints the keystore's password. */
+  @Override
+  public String toString() {
+    return "HttpTls[keystore="
+        + keystore.map(Path::toString).orElse("none")
+        + ", password="
+        + (password.isEmpty() ? "none" : "***")
+        + ", type="
+        + type
+        + "]";
+  }
 }

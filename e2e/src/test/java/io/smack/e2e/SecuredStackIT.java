@@ -14,14 +14,22 @@ import io.smack.localstack.Pipeline;
 import io.smack.localstack.SelfSignedKeystore;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,11 +54,19 @@ class SecuredStackIT {
   private static LocalStack stack;
   private static StackAddresses addresses;
 
+  /** Every command line of the machine seen while the stack started (its tools' too). */
+  private static Set<String> startCommandLines;
+
   @BeforeAll
   static void start() throws IOException {
     // a stack of its own, new each run: its keyspace holds this run's models alone
     TestFolders.deleteRecursively(WORK);
-    stack = LocalStack.startSecuredOnFreePorts(WORK.resolve("stack"));
+    CommandLines seen = CommandLines.sample();
+    try {
+      stack = LocalStack.startSecuredOnFreePorts(WORK.resolve("stack"));
+    } finally {
+      startCommandLines = seen.stop();
+    }
     addresses = stack.addresses();
   }
 
@@ -58,6 +74,58 @@ class SecuredStackIT {
   static void stop() {
     if (stack != null) {
       stack.close();
+    }
+  }
+
+  @Test
+  void should_keep_every_secret_off_command_lines_and_in_files_their_owner_alone_reads()
+      throws IOException {
+    // given: the stack's passwords
+    Properties credentials = new Properties();
+    Path security = WORK.resolve("stack").resolve("security");
+    try (Reader in = Files.newBufferedReader(security.resolve("credentials.properties"))) {
+      credentials.load(in);
+    }
+    List<String> secrets =
+        credentials.stringPropertyNames().stream().map(credentials::getProperty).toList();
+    assertThat(secrets).hasSize(3);
+
+    // then: no command line shows one, neither while the stack started (Kafka's storage format
+    // creates the SCRAM users, keytool the key) nor now
+    assertThat(startCommandLines)
+        .as("the sampler saw the storage format run")
+        .anyMatch(line -> line.contains("format.log.args"));
+    Set<String> now = CommandLines.now();
+    for (String secret : secrets) {
+      assertThat(startCommandLines).noneMatch(line -> line.contains(secret));
+      assertThat(now).noneMatch(line -> line.contains(secret));
+    }
+
+    // and: every file of the stack holding one, or a key, is its owner's alone
+    List<String> open = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(WORK.resolve("stack"))) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        boolean secret =
+            file.toString().endsWith(".p12") || secrets.stream().anyMatch(s -> contains(file, s));
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+        if (secret
+            && permissions.stream()
+                .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+          open.add(file + " " + PosixFilePermissions.toString(permissions));
+        }
+      }
+    }
+    assertThat(open).as("files with a secret that others may read").isEmpty();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(security)))
+        .isEqualTo("rwx------");
+    assertThat(addresses.toString()).doesNotContain(secrets.get(0)).doesNotContain(secrets.get(1));
+  }
+
+  private static boolean contains(Path file, String text) {
+    try {
+      return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(text);
+    } catch (IOException e) {
+      return false; // a file gone meanwhile (a log rolled)
     }
   }
 

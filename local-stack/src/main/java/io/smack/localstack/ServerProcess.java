@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,11 +67,23 @@ final class ServerProcess implements AutoCloseable, Supervisor.Running {
     List<String> command = new ArrayList<>();
     command.add(Classpaths.java());
     command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(Classpaths.withOwnClasses(classpath));
-    command.add(ExitWithParent.class.getName());
-    command.add(mainClass);
-    command.addAll(args);
+    command.addAll(launch(classpath, mainClass, args));
+    return launch(name, command, environment, logFile);
+  }
+
+  /** The class path, {@link ExitWithParent}, the main class and its arguments. */
+  private static List<String> launch(String classpath, String mainClass, List<String> args) {
+    List<String> launch = new ArrayList<>();
+    launch.add("-cp");
+    launch.add(Classpaths.withOwnClasses(classpath));
+    launch.add(ExitWithParent.class.getName());
+    launch.add(mainClass);
+    launch.addAll(args);
+    return launch;
+  }
+
+  private static ServerProcess launch(
+      String name, List<String> command, Map<String, String> environment, Path logFile) {
     try {
       Files.createDirectories(logFile.getParent());
       ProcessBuilder builder =
@@ -99,7 +112,12 @@ final class ServerProcess implements AutoCloseable, Supervisor.Running {
         : OptionalInt.empty();
   }
 
-  /** Runs a short-lived tool of the server (a formatter, say) and waits for it to succeed. */
+  /**
+   * Runs a short-lived tool of the server (a formatter, say) and waits for it to succeed. Its class
+   * path, main class and arguments go in an owner-only argument file, read by the JDK's own
+   * launcher ({@code java @FILE}) and removed after: Kafka's storage format takes the SCRAM users'
+   * passwords as arguments, which {@code ps} would show every user of the machine.
+   */
   static void runToCompletion(
       String name,
       String classpathResource,
@@ -108,8 +126,18 @@ final class ServerProcess implements AutoCloseable, Supervisor.Running {
       List<String> args,
       Path logFile,
       Duration timeout) {
-    try (ServerProcess tool =
-        start(name, classpathResource, jvmOptions, mainClass, args, logFile)) {
+    Path argumentFile = logFile.resolveSibling(logFile.getFileName() + ".args");
+    StackFiles.write(
+        argumentFile,
+        launch(Classpaths.of(classpathResource), mainClass, args).stream()
+                .map(ServerProcess::quoted)
+                .collect(Collectors.joining("\n"))
+            + "\n");
+    List<String> command = new ArrayList<>();
+    command.add(Classpaths.java());
+    command.addAll(jvmOptions);
+    command.add("@" + argumentFile);
+    try (ServerProcess tool = launch(name, command, Map.of(), logFile)) {
       if (!tool.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new StackStartException(tool.failure("did not finish within " + timeout));
       }
@@ -120,7 +148,18 @@ final class ServerProcess implements AutoCloseable, Supervisor.Running {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StackStartException(name + " was interrupted", e);
+    } finally {
+      try {
+        Files.deleteIfExists(argumentFile);
+      } catch (IOException e) {
+        LOG.warn("could not remove {}: {}", argumentFile, e.getMessage());
+      }
     }
+  }
+
+  /** An argument as a launcher's argument file quotes it. */
+  private static String quoted(String argument) {
+    return '"' + argument.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
   /** Polls {@code ready} until it holds; fails early if the process dies, or at the timeout. */

@@ -21,7 +21,10 @@ import java.util.TreeMap;
  *
  * <pre>ShellCommand ROOT [--config FILE]</pre>
  *
- * The arguments are printed NUL-terminated: {@code env}, {@code NAME=VALUE}..., then jshell's.
+ * The arguments are printed NUL-terminated: {@code NAME=VALUE}..., an empty one, then jshell's.
+ * {@code bin/smack} exports the first with the shell's own {@code export} and runs the rest: a
+ * secured stack's passwords are among them, and as arguments of a command ({@code env NAME=VALUE})
+ * {@code ps} would show them to every user of the machine.
  */
 public final class ShellCommand {
 
@@ -39,8 +42,8 @@ public final class ShellCommand {
       System.setProperty("config.file", config.toString());
     }
     List<String> line = new ArrayList<>();
-    line.add("env");
     environment(root, System.getenv()).forEach((name, value) -> line.add(name + "=" + value));
+    line.add(""); // the end of the environment
     line.addAll(command(root, config));
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     line.forEach(argument -> out.print(argument + '\0'));

@@ -142,4 +142,20 @@ public record StackAddresses(
     }
     return value;
   }
+
+  /** Never prints the credentials' values: their names only. */
+  @Override
+  public String toString() {
+    return "StackAddresses[kafka="
+        + kafkaBootstrapServers
+        + ", cassandra="
+        + cassandraContactPoints
+        + ", datacenter="
+        + cassandraDatacenter
+        + ", replicas="
+        + cassandraReplicas
+        + ", credentials="
+        + new java.util.TreeSet<>(credentials.keySet())
+        + "]";
+  }
 }

@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -58,11 +61,24 @@ record StackSecurity(
   private static final String CREDENTIALS = "credentials.properties";
   private static final String CASSANDRA_SET_UP = "cassandra-set-up";
 
+  /** A certificate that expires within this is renewed at the stack's start. */
+  static final Duration RENEW_AHEAD = Duration.ofDays(30);
+
   /**
    * The stack's key and users in {@code dir}: those made before, or new ones for {@code hosts} (the
    * servers' addresses, in the certificate).
    */
   static StackSecurity prepare(Path dir, List<String> hosts) {
+    return prepare(dir, hosts, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #prepare(Path, List)}, renewing a certificate that expires within {@link
+   * #RENEW_AHEAD} of {@code clock}'s now: every TLS handshake, between brokers too, would fail past
+   * its date. The folder and every file in it are their owner's alone.
+   */
+  static StackSecurity prepare(Path dir, List<String> hosts, Clock clock) {
+    ownerOnly(dir);
     Path credentials = dir.resolve(CREDENTIALS);
     Properties properties = new Properties();
     if (Files.exists(credentials)) {
@@ -79,13 +95,42 @@ record StackSecurity(
           .writeTruststore(dir.resolve("truststore.p12"));
       write(credentials, properties);
     }
+    SelfSignedKeystore keystore =
+        new SelfSignedKeystore(
+            dir.resolve("server.p12"), properties.getProperty("keystore.password"));
+    Instant expires = keystore.expires();
+    if (expires.isBefore(clock.instant().plus(RENEW_AHEAD))) {
+      keystore = SelfSignedKeystore.create(dir, hosts, keystore.password());
+      keystore.writeTruststore(dir.resolve("truststore.p12"));
+      LOG.warn(
+          "the stack's certificate expired or was about to ({}): renewed, valid until {}; parts"
+              + " started before trust the old one until they restart",
+          expires,
+          keystore.expires());
+    } else {
+      LOG.info("the stack's certificate is valid until {}", expires);
+    }
     return new StackSecurity(
         dir,
-        new SelfSignedKeystore(
-            dir.resolve("server.p12"), properties.getProperty("keystore.password")),
+        keystore,
         dir.resolve("truststore.p12"),
         properties.getProperty("admin.password"),
         properties.getProperty("user.password"));
+  }
+
+  private static void ownerOnly(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("making " + dir + " its owner's alone failed", e);
+    }
+  }
+
+  /** Never prints the passwords. */
+  @Override
+  public String toString() {
+    return "StackSecurity[dir=" + dir + ", keystore=" + keystore + ", passwords=***]";
   }
 
   /**
