@@ -146,12 +146,23 @@ final class AccessService {
    * The newest prediction the streaming job scored, with {@code predictions = stream} once it has
    * scored one; else the live prediction, evaluated now on the newest prices and recorded in {@code
    * predictions} unless the same one already was. 404 when no model serves, saying so when the live
-   * monitor demoted the last one.
+   * monitor demoted the last one. Either says how far its newest input lies behind the symbol's
+   * newest quote, and whether that makes it stale.
    */
   CompletionStage<PredictionView> predict(String symbol) {
     Repositories repositories = repositories();
-    return known(symbol)
-        .thenCompose(ok -> models.get(symbol, repositories.models()::served))
+    return latest(symbol)
+        .thenCompose(
+            newestQuote ->
+                predict(repositories, symbol)
+                    .thenApply(
+                        view ->
+                            view.withBasis(newestQuote.ts(), thresholds.predictionStaleAfter())));
+  }
+
+  private CompletionStage<PredictionView> predict(Repositories repositories, String symbol) {
+    return models
+        .get(symbol, repositories.models()::served)
         .thenCompose(
             served ->
                 served.isPresent()
@@ -220,7 +231,9 @@ final class AccessService {
                                       .orElse(Map.of()),
                                   inputs.map(PredictionRepository.Inputs::prices).orElse(List.of()),
                                   inputs.map(PredictionRepository.Inputs::at).orElse(null),
-                                  PredictionView.STREAM)));
+                                  PredictionView.STREAM,
+                                  0,
+                                  false)));
             });
   }
 
@@ -269,6 +282,11 @@ final class AccessService {
         model.map(Served::version).orElse(null),
         model.map(Served::trainedAt).orElse(null),
         model.map(m -> Duration.between(m.trainedAt(), now).toSeconds()).orElse(null),
+        monitor
+            .map(Monitor::scoredThrough)
+            .filter(scored -> scored != null)
+            .map(scored -> Math.max(0, Duration.between(scored, quote.ts()).toSeconds()))
+            .orElse(null),
         model
             .filter(m -> !m.usable())
             .map(Served::unusable)

@@ -117,7 +117,9 @@ record AccessSettings(
             positive(access, "status.stale-after"),
             access.getLong("status.max-lag"),
             positive(access, "status.recent-window"),
-            positive(access, "status.future-after")),
+            positive(access, "status.future-after"),
+            positive(access, "status.prediction-stale-after"),
+            streamed(access.getString("predictions"))),
         HttpTls.from(config),
         rateLimit(access),
         Arrays.stream(access.getString("cors.allowed-origins").split(","))

@@ -62,7 +62,9 @@ final class Forecast {
         inputs,
         oldestFirst.stream().map(Price::price).toList(),
         now,
-        PredictionView.ON_DEMAND);
+        PredictionView.ON_DEMAND,
+        0,
+        false);
   }
 
   /**

@@ -22,17 +22,30 @@ import java.util.Optional;
  *       collector or the topic stopped), the job is more than {@code maxLag} records behind the
  *       topic, or no quote is stored
  *   <li>{@code degraded}: a symbol's newest quote lies more than {@code futureAfter} ahead of this
- *       clock (it pins {@code latest_quote} until the clock gets there), a symbol's served model
- *       cannot be used (its bars go unscored), or most recent quotes came behind the bars'
- *       watermark (their bars are given from stored quotes, later)
+ *       clock (it pins {@code latest_quote} until the clock gets there), a symbol with a served
+ *       model is scored more than {@code predictionStaleAfter} behind its newest quote, a symbol's
+ *       served model cannot be used (its bars go unscored), or most recent quotes came behind the
+ *       bars' watermark (their bars are given from stored quotes, later)
  *   <li>{@code ok}: otherwise
  * </ul>
  */
 final class PipelineStatus {
 
-  /** How the verdict is drawn. */
+  /**
+   * How the verdict is drawn.
+   *
+   * @param predictionStaleAfter how far behind its newest quote a symbol's scoring may be
+   * @param streamedPredictions whether predictions come from the streaming job's scoring (only then
+   *     can they fall behind)
+   */
   record Thresholds(
-      String query, Duration staleAfter, long maxLag, Duration recentWindow, Duration futureAfter) {
+      String query,
+      Duration staleAfter,
+      long maxLag,
+      Duration recentWindow,
+      Duration futureAfter,
+      Duration predictionStaleAfter,
+      boolean streamedPredictions) {
 
     /** The bars query's name, as the streaming job derives it. */
     String barsQuery() {
@@ -165,6 +178,19 @@ final class PipelineStatus {
       }
     }
     for (SymbolStatus symbol : symbols) {
+      Long behind = symbol.predictionLagSeconds();
+      if (thresholds.streamedPredictions()
+          && symbol.servedModel() != null
+          && behind != null
+          && behind > thresholds.predictionStaleAfter().toSeconds()) {
+        return Optional.of(
+            symbol.symbol()
+                + "'s streamed predictions are "
+                + behind
+                + " s behind its newest quote (more than "
+                + thresholds.predictionStaleAfter().toSeconds()
+                + " s): its bars are not being scored (see the streaming job's log)");
+      }
       if (symbol.modelProblem() != null) {
         return Optional.of(
             symbol.symbol()

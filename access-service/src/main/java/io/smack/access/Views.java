@@ -1,5 +1,6 @@
 package io.smack.access;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,8 @@ final class Views {
    * @param prices the input prices, oldest first
    * @param at when the prediction was computed
    * @param source {@link #STREAM} (the newest the streaming job scored) or {@link #ON_DEMAND}
+   * @param basisLagSeconds how far its newest input lies behind the symbol's newest quote
+   * @param stale whether that is more than {@code status.prediction-stale-after}
    */
   record PredictionView(
       String symbol,
@@ -65,7 +68,28 @@ final class Views {
       Map<String, Double> inputs,
       List<Double> prices,
       Instant at,
-      String source) {
+      String source,
+      long basisLagSeconds,
+      boolean stale) {
+
+    /** This prediction with how far its newest input lies behind {@code newestQuote}. */
+    PredictionView withBasis(Instant newestQuote, Duration staleAfter) {
+      long lag = Math.max(0, Duration.between(asOf, newestQuote).toSeconds());
+      return new PredictionView(
+          symbol,
+          modelVersion,
+          asOf,
+          lastPrice,
+          targetTs,
+          predictedReturn,
+          predicted,
+          inputs,
+          prices,
+          at,
+          source,
+          lag,
+          lag > staleAfter.toSeconds());
+    }
 
     /** Where it comes from: the streaming job's scoring of a finished bar. */
     static final String STREAM = "stream";
@@ -219,6 +243,7 @@ final class Views {
       Integer servedModel,
       Instant modelTrainedAt,
       Long modelAgeSeconds,
+      Long predictionLagSeconds,
       String modelProblem,
       Monitor monitor) {}
 

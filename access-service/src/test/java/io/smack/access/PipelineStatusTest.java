@@ -16,12 +16,18 @@ class PipelineStatusTest {
   private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
   private static final Thresholds THRESHOLDS =
       new Thresholds(
-          "ingest", Duration.ofMinutes(2), 1000, Duration.ofMinutes(5), Duration.ofSeconds(30));
+          "ingest",
+          Duration.ofMinutes(2),
+          1000,
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(5),
+          true);
   private static final List<Batch> BARS_RAN = List.of(bars(7, NOW.minusSeconds(3), 0));
   private static final List<SymbolStatus> AAPL =
       List.of(
           new SymbolStatus(
-              "AAPL", Instant.parse("2010-03-01T00:00:00Z"), 0, 1, NOW, 0L, null, null));
+              "AAPL", Instant.parse("2010-03-01T00:00:00Z"), 0, 1, NOW, 0L, null, null, null));
 
   @Test
   void should_be_down_before_the_streaming_job_records_a_batch() {
@@ -121,7 +127,9 @@ class PipelineStatusTest {
   void should_be_degraded_when_a_newest_quote_lies_in_the_future_or_most_quotes_come_late() {
     // given: AAPL's newest quote 23 h ahead of the clock, as a source with a wrong clock makes it
     List<SymbolStatus> aheadOfTheClock =
-        List.of(new SymbolStatus("AAPL", NOW.plusSeconds(82_800), -82_800, 1, NOW, 0L, null, null));
+        List.of(
+            new SymbolStatus(
+                "AAPL", NOW.plusSeconds(82_800), -82_800, 1, NOW, 0L, null, null, null));
     List<Batch> quotes = List.of(batch(5, NOW.minusSeconds(2), 0, 0L));
 
     // when
@@ -150,5 +158,23 @@ class PipelineStatusTest {
   private static Batch bars(long id, Instant at, long late) {
     return new Batch(
         id, at, 100, 0, 0, late, 3, late > 0 ? 1 : 0, null, 50.0, 60.0, NOW.minusSeconds(600));
+  }
+
+  @Test
+  void should_be_degraded_while_a_served_symbol_is_scored_far_behind_its_quotes() {
+    // given: batches run, AAPL's newest quote is 10 minutes past its newest scored bar
+    List<SymbolStatus> behind =
+        List.of(new SymbolStatus("AAPL", NOW, 0, 3, NOW, 0L, 600L, null, null));
+    List<Batch> ran = List.of(batch(9, NOW.minusSeconds(2), 0, 0L));
+
+    // when
+    Status status = PipelineStatus.of(ran, BARS_RAN, behind, NOW, THRESHOLDS);
+
+    // then
+    assertThat(status.verdict()).isEqualTo("degraded");
+    assertThat(status.reason())
+        .isEqualTo(
+            "AAPL's streamed predictions are 600 s behind its newest quote (more than 300 s):"
+                + " its bars are not being scored (see the streaming job's log)");
   }
 }

@@ -31,6 +31,7 @@ class CqlSchemaTest {
             "ALTER TABLE it_42.predictions ADD IF NOT EXISTS",
             "CREATE TABLE IF NOT EXISTS it_42.prediction_monitor",
             "ALTER TABLE it_42.prediction_monitor ADD IF NOT EXISTS",
+            "ALTER TABLE it_42.prediction_monitor ADD IF NOT EXISTS",
             "CREATE TABLE IF NOT EXISTS it_42.ingest_batches",
             "ALTER TABLE it_42.ingest_batches ADD IF NOT EXISTS");
     assertThat(statements.get(0))

@@ -153,18 +153,18 @@ class ScoringIT {
           assertThat(job.isAlive()).isFalse();
         }
       }
-      // then: every finished bar from the 240th on has one prediction by v2, each with its
-      // outcome but the newest bar's, and the monitor counts each once
-      Await.until(() -> scoredSince(cql, bars.minute(240)) >= 59, Duration.ofMinutes(4));
+      // then: every bar from the 240th on has one prediction by v2 — the newest too, its minute
+      // long over — each with its outcome but the newest's, and the monitor counts each once
+      Await.until(() -> scoredSince(cql, bars.minute(240)) >= 60, Duration.ofMinutes(4));
       List<Row> predictions = predictions(cql, bars.minute(240));
-      assertThat(predictions).hasSize(59);
+      assertThat(predictions).hasSize(60);
       assertThat(predictions.stream().map(r -> r.getInstant("ts")).toList())
-          .isEqualTo(bars.minutes(240, 299));
+          .isEqualTo(bars.minutes(240, 300));
       assertThat(predictions).allSatisfy(r -> assertThat(r.getInt("model_version")).isEqualTo(2));
       Await.until(
           () ->
               predictions(cql, bars.minute(240)).stream().filter(r -> !r.isNull("actual")).count()
-                  >= 58,
+                  >= 59,
           Duration.ofMinutes(1));
       Row ofBar250 = predictions(cql, bars.minute(250)).get(0);
       assertThat(ofBar250.getInstant("ts")).isEqualTo(bars.minute(250));
@@ -173,8 +173,9 @@ class ScoringIT {
       assertThat(ofBar250.getDouble("naive_error")).isEqualTo(bars.close(251) - bars.close(250));
       assertThat(ofBar250.getInstant("target_ts")).isEqualTo(bars.minute(251));
       Row monitor = monitor(cql);
-      long streamedRows = allPredictions(cql).size();
+      int streamedRows = allPredictions(cql).size();
       assertThat(monitor.getLong("scored")).as("scored once each").isEqualTo(streamedRows);
+      List<Double> modelErrorsBefore = monitor.getList("model_errors", Double.class);
       JsonNode live = api.json("/models/" + SYMBOL).get("monitor");
       assertThat(live.get("modelVersion").asInt()).isEqualTo(2);
       assertThat(live.get("steps").asInt()).isEqualTo(WINDOW);
@@ -184,17 +185,45 @@ class ScoringIT {
       assertThat(live.get("lastDemotion").isNull()).isTrue();
       JsonNode streamed = api.json("/predictions/" + SYMBOL);
       assertThat(streamed.get("source").asText()).isEqualTo("stream");
-      assertThat(streamed.get("asOf").asText()).isEqualTo(Api.instant(bars.minute(298)));
+      assertThat(streamed.get("asOf").asText()).isEqualTo(Api.instant(bars.minute(299)));
       assertThat(streamed.get("prices")).hasSize(21);
+      // its newest input is the newest bar, 30 s before the newest quote: fresh
+      assertThat(streamed.get("basisLagSeconds").asLong()).isEqualTo(30);
+      assertThat(streamed.get("stale").asBoolean()).isFalse();
       JsonNode errors = api.json("/predictions/" + SYMBOL + "/errors?limit=3").get("errors");
       assertThat(errors).hasSize(3);
       assertThat(errors.get(0).get("actual").isNull()).as("the newest waits for its bar").isTrue();
       JsonNode known = errors.get(1);
-      assertThat(known.get("asOf").asText()).isEqualTo(Api.instant(bars.minute(297)));
-      assertThat(known.get("actual").get("price").asDouble()).isEqualTo(bars.close(298));
-      assertThat(known.get("naive").asDouble()).isEqualTo(bars.close(297));
-      assertThat(known.get("naiveError").asDouble()).isEqualTo(bars.close(298) - bars.close(297));
+      assertThat(known.get("asOf").asText()).isEqualTo(Api.instant(bars.minute(298)));
+      assertThat(known.get("actual").get("price").asDouble()).isEqualTo(bars.close(299));
+      assertThat(known.get("naive").asDouble()).isEqualTo(bars.close(298));
+      assertThat(known.get("naiveError").asDouble()).isEqualTo(bars.close(299) - bars.close(298));
       System.out.printf("AR process, v2 over %d bars: %s%n", WINDOW, live);
+
+      // and when: a late quote moves the newest bar's close, after that bar was scored
+      double late = bars.close(299) * 1.002;
+      producer.send(List.of(new Quote(SYMBOL, bars.minute(299).plusSeconds(45), late, 100, "it")));
+
+      // then: the prediction made at bar 298 is measured again against the new close and the one
+      // at bar 299 made again from it; neither counted twice
+      Await.until(
+          () -> predictions(cql, bars.minute(298)).get(0).getDouble("actual") == late,
+          Duration.ofMinutes(2));
+      Row at298 = predictions(cql, bars.minute(298)).get(0);
+      Await.until(
+          () -> predictions(cql, bars.minute(299)).get(0).getDouble("naive") == late,
+          Duration.ofMinutes(1));
+      Row again = monitor(cql);
+      List<Double> modelErrors = again.getList("model_errors", Double.class);
+      assertThat(modelErrors).hasSize(WINDOW);
+      assertThat(modelErrors.get(WINDOW - 1)).isEqualTo(late - at298.getDouble("predicted"));
+      assertThat(again.getList("naive_errors", Double.class).get(WINDOW - 1))
+          .isEqualTo(late - bars.close(298));
+      assertThat(again.getList("model_errors", Double.class).subList(0, WINDOW - 1))
+          .isEqualTo(modelErrorsBefore.subList(0, WINDOW - 1));
+      assertThat(again.getLong("scored")).isEqualTo(allPredictions(cql).size());
+      assertThat(allPredictions(cql)).hasSize(streamedRows);
+      bars.replaceClose(299, late);
 
       // and when: the regime changes to a random walk
       producer.send(bars.quotes(300, 500));
@@ -381,6 +410,11 @@ class ScoringIT {
 
     double close(int i) {
       return closes.get(i);
+    }
+
+    /** A bar whose close a late quote moved. */
+    void replaceClose(int i, double close) {
+      closes.set(i, close);
     }
 
     List<Quote> quotes(int from, int to) {

@@ -16,6 +16,7 @@ import io.smack.common.model.ServedModels;
 import io.smack.common.model.ServedModels.Served;
 import java.io.Serializable;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -33,13 +34,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores the finished one-minute bars of the symbols a bars batch changed, on the executors, one
- * symbol after another within a task: each bar older than the symbol's newest is finished, and
+ * symbol after another within a task: each bar older than the symbol's newest is finished, and so
+ * is the newest once its minute is over on the clock (at once for a replayed past minute), and
  * every finished bar after the last one scored gets a prediction of the next bar's close by the
  * symbol's served model (read afresh each batch), written to {@code predictions} with the naive
- * forecast beside it. The bar that follows a prediction is its outcome: the actual close, the
- * model's and the naive forecast's errors go into the prediction's row and into the symbol's live
- * monitor ({@link ForecastMonitor}), which demotes a model that the naive forecast beats over a
- * full window.
+ * forecast beside it. A late quote that changes the newest scored bar has it scored again: its
+ * prediction rewritten, and the outcome it gave the one before measured again, counted once. The
+ * bar that follows a prediction is its outcome: the actual close, the model's and the naive
+ * forecast's errors go into the prediction's row and into the symbol's live monitor ({@link
+ * ForecastMonitor}), which demotes a model that the naive forecast beats over a full window.
  *
  * <p>Where a symbol stands — the last bar scored, the prediction waiting for its outcome, the
  * monitor's window — is a row of {@code prediction_monitor}, written after the symbol's bars. A
@@ -89,6 +92,9 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
   /** A prediction waiting for the next bar: made at {@code asOf} by {@code version}. */
   private record Pending(Instant asOf, double close, double predicted, int version) {}
 
+  /** A bar's period. */
+  private static final Duration BAR = Duration.ofMinutes(1);
+
   private final CassandraConnector connector;
   private final String keyspace;
   private final String consistency;
@@ -106,7 +112,8 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
   }
 
   /**
-   * @param newest a row (symbol, minute) per symbol: its newest bar the batch changed
+   * @param newest a row (symbol, minute, earliest) per symbol: the newest and the earliest of its
+   *     bars the batch changed
    */
   @Override
   public Iterator<Result> call(Iterator<Row> newest) {
@@ -124,7 +131,8 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
                         session,
                         statements,
                         row.getAs("symbol"),
-                        row.<Timestamp>getAs("minute").toInstant())
+                        row.<Timestamp>getAs("minute").toInstant(),
+                        row.<Timestamp>getAs("earliest").toInstant())
                     .score());
           }
           return null;
@@ -139,6 +147,7 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
     final PreparedStatement saveState;
     final PreparedStatement demoted;
     final PreparedStatement prediction;
+    final PreparedStatement predictionAt;
     final PreparedStatement outcome;
 
     Statements(CqlSession session) {
@@ -161,7 +170,8 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
       state =
           session.prepare(
               "SELECT scored_through, pending_close, pending_predicted, pending_version,"
-                  + " model_version, model_errors, naive_errors, scored, skipped FROM "
+                  + " model_version, model_errors, naive_errors, scored, skipped, last_outcome_at"
+                  + " FROM "
                   + monitor
                   + " WHERE symbol = ?");
       saveState =
@@ -170,7 +180,7 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
                   + monitor
                   + " (symbol, scored_through, pending_close, pending_predicted, pending_version,"
                   + " model_version, model_errors, naive_errors, scored, skipped, model_problem,"
-                  + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                  + " last_outcome_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       demoted =
           session.prepare(
               "UPDATE "
@@ -183,6 +193,11 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
                   + predictions
                   + " (symbol, day, ts, target_ts, predicted, model_version, inputs, naive)"
                   + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      predictionAt =
+          session.prepare(
+              "SELECT predicted, naive, model_version FROM "
+                  + predictions
+                  + " WHERE symbol = ? AND day = ? AND ts = ?");
       outcome =
           session.prepare(
               "UPDATE "
@@ -198,9 +213,11 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
     private final Statements statements;
     private final String symbol;
     private final Instant newestBar;
+    private final Instant earliestChanged;
     private final ServedModels models;
 
     private Instant scoredThrough;
+    private Instant lastOutcomeAt;
     private Pending pending;
     private Integer monitoredVersion;
     private ForecastMonitor monitor;
@@ -213,19 +230,37 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
     private String demotion;
     private String unusable;
 
-    Symbol(CqlSession session, Statements statements, String symbol, Instant newestBar) {
+    Symbol(
+        CqlSession session,
+        Statements statements,
+        String symbol,
+        Instant newestBar,
+        Instant earliestChanged) {
       this.session = session;
       this.statements = statements;
       this.symbol = symbol;
       this.newestBar = newestBar;
+      this.earliestChanged = earliestChanged;
       this.models = new ServedModels(session, keyspace, consistency);
       this.monitor = ForecastMonitor.empty(settings.window(), settings.demoteMargin());
     }
 
     Result score() {
       readState();
+      // the newest bar is finished once its minute is over on the clock
+      Instant before = newestBar.plus(BAR).isAfter(Instant.now()) ? newestBar : newestBar.plus(BAR);
+      // a late quote changed the newest scored bar (scored when its minute ended): again
+      boolean again =
+          scoredThrough != null
+              && earliestChanged.equals(scoredThrough)
+              && before.isAfter(scoredThrough);
       List<Bar> oldestFirst = new ArrayList<>();
-      int candidates = finishedBars(oldestFirst);
+      int candidates =
+          finishedBars(oldestFirst, before, again ? scoredThrough.minusMillis(1) : scoredThrough);
+      if (again && candidates > 0) {
+        int first = oldestFirst.size() - candidates;
+        pending = first > 0 ? predictionAt(oldestFirst.get(first - 1).minute()) : null;
+      }
       Optional<Served> served = Optional.empty();
       if (candidates > 0) {
         served = servable(models.served(symbol));
@@ -237,6 +272,7 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
       int first = oldestFirst.size() - candidates;
       for (int i = first; i < oldestFirst.size(); i++) {
         Bar bar = oldestFirst.get(i);
+        boolean repeated = again && i == first; // counted when it was scored first
         if (pending != null && i > 0 && oldestFirst.get(i - 1).minute().equals(pending.asOf())) {
           served = outcome(pending, bar, served);
         }
@@ -245,9 +281,9 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
           pending =
               predict(
                   served.get(), oldestFirst.subList(i - ForecastFeatures.PRICES_NEEDED + 1, i + 1));
-          scored++;
+          scored += repeated ? 0 : 1;
         } else {
-          skipped++;
+          skipped += repeated ? 0 : 1;
         }
         scoredThrough = bar.minute();
       }
@@ -258,14 +294,14 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
     }
 
     /**
-     * Reads the symbol's bars before the newest, newest first, into {@code oldestFirst} (oldest
-     * first): the finished bars after the last scored one (or the newest finished bar alone, for a
-     * symbol never scored; at most {@code max-bars}), and the 20 before them that the first one's
-     * features need.
+     * Reads the symbol's finished bars (those before {@code before}), newest first, into {@code
+     * oldestFirst} (oldest first): the finished bars after {@code through} (or the newest finished
+     * bar alone, for a symbol never scored; at most {@code max-bars}), and the 20 before them that
+     * the first one's features need.
      *
      * @return how many of them are to be scored, the newest of {@code oldestFirst}
      */
-    private int finishedBars(List<Bar> oldestFirst) {
+    private int finishedBars(List<Bar> oldestFirst, Instant before, Instant through) {
       List<Bar> newestFirst = new ArrayList<>();
       int candidates = 0;
       walk:
@@ -274,16 +310,16 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
           // driver's default page would fetch up to 5 000 days of a daily series every batch
           session.execute(bind(statements.days, symbol, day(newestBar)).setPageSize(DAYS_PAGE))) {
         for (com.datastax.oss.driver.api.core.cql.Row row :
-            session.execute(bind(statements.bars, symbol, day.getLocalDate(0), newestBar))) {
+            session.execute(bind(statements.bars, symbol, day.getLocalDate(0), before))) {
           Bar bar = new Bar(row.getInstant(0), row.getDouble(1));
-          boolean after = scoredThrough == null || bar.minute().isAfter(scoredThrough);
+          boolean after = through == null || bar.minute().isAfter(through);
           if (newestFirst.isEmpty() && !after) {
             return 0; // the newest finished bar is scored already
           }
           boolean candidate =
               after
                   && candidates < settings.maxBars()
-                  && (scoredThrough != null || newestFirst.isEmpty());
+                  && (through != null || newestFirst.isEmpty());
           newestFirst.add(bar);
           if (candidate) {
             candidates++;
@@ -315,7 +351,12 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
       if (monitoredVersion == null || made.version() != monitoredVersion) {
         return served;
       }
-      monitor = monitor.with(error, naiveError);
+      // the step this bar gave before it changed is measured again, not counted twice
+      monitor =
+          bar.minute().equals(lastOutcomeAt)
+              ? monitor.withNewestReplaced(error, naiveError)
+              : monitor.with(error, naiveError);
+      lastOutcomeAt = bar.minute();
       Optional<ForecastMonitor.Figures> worse = monitor.demotion();
       if (worse.isEmpty() || !settings.demote()) {
         return served;
@@ -340,6 +381,15 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
       monitor = monitor.cleared();
       monitoredVersion = after.map(Served::version).orElse(null);
       return after;
+    }
+
+    /** The prediction made at {@code bar}, as written; null when none was (or without a model). */
+    private Pending predictionAt(Instant bar) {
+      com.datastax.oss.driver.api.core.cql.Row row =
+          session.execute(bind(statements.predictionAt, symbol, day(bar), bar)).one();
+      return row == null || row.isNull(0) || row.isNull(1) || row.isNull(2)
+          ? null
+          : new Pending(bar, row.getDouble(1), row.getDouble(0), row.getInt(2));
     }
 
     /** The prediction at the last of {@code bars} (21 of them), written; it waits for the next. */
@@ -424,6 +474,7 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
       }
       scoredTotal = row.getLong(7);
       skippedTotal = row.getLong(8);
+      lastOutcomeAt = row.getInstant(9);
     }
 
     private void saveState() {
@@ -441,6 +492,7 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
               scoredTotal + scored,
               skippedTotal + skipped,
               unusable,
+              lastOutcomeAt,
               Instant.now()));
     }
 

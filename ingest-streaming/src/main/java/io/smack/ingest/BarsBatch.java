@@ -1,6 +1,7 @@
 package io.smack.ingest;
 
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 
 import com.datastax.spark.connector.cql.CassandraConnector;
 import java.util.List;
@@ -82,7 +83,7 @@ final class BarsBatch implements VoidFunction2<Dataset<Row>, Long> {
   private List<BarScorer.Result> score(SparkSession spark, Dataset<Row> updated) {
     return updated
         .groupBy("symbol")
-        .agg(max("minute").as("minute"))
+        .agg(max("minute").as("minute"), min("minute").as("earliest"))
         .javaRDD()
         .mapPartitions(
             new BarScorer(

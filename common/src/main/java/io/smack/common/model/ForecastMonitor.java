@@ -74,6 +74,24 @@ public record ForecastMonitor(
         window, margin, slide(modelErrors, modelError), slide(naiveErrors, naiveError));
   }
 
+  /**
+   * This window with its newest step measured again (the bar that gave it changed: a late quote),
+   * or with one more step when it is empty: a step counts once however often its bar changes.
+   */
+  public ForecastMonitor withNewestReplaced(double modelError, double naiveError) {
+    if (modelErrors.isEmpty()) {
+      return with(modelError, naiveError);
+    }
+    return new ForecastMonitor(
+        window, margin, replaceLast(modelErrors, modelError), replaceLast(naiveErrors, naiveError));
+  }
+
+  private static List<Double> replaceLast(List<Double> values, double value) {
+    List<Double> replaced = new ArrayList<>(values);
+    replaced.set(replaced.size() - 1, value);
+    return replaced;
+  }
+
   /** This window emptied (for another model), with the same size and margin. */
   public ForecastMonitor cleared() {
     return empty(window, margin);

@@ -95,4 +95,19 @@ class ForecastMonitorTest {
     assertThat(monitor).isEqualTo(new ForecastMonitor(5, 0.2, List.of(), List.of()));
     assertThat(monitor.figures()).isEmpty();
   }
+
+  @Test
+  void should_count_a_step_once_when_its_bar_is_measured_again() {
+    // given: two steps
+    ForecastMonitor monitor = ForecastMonitor.empty(5, 0.05).with(1.0, 2.0).with(3.0, 4.0);
+
+    // when: the newest bar changed and its step is measured again
+    ForecastMonitor again = monitor.withNewestReplaced(0.5, 1.5);
+
+    // then
+    assertThat(again.modelErrors()).containsExactly(1.0, 0.5);
+    assertThat(again.naiveErrors()).containsExactly(2.0, 1.5);
+    assertThat(ForecastMonitor.empty(5, 0.05).withNewestReplaced(1.0, 1.0).modelErrors())
+        .containsExactly(1.0);
+  }
 }
