@@ -67,6 +67,13 @@ public final class Settings {
           "shell");
 
   /**
+   * Keys of another part's section that every part's reference holds ({@code common}'s): they do
+   * not make that section this part's (a shared file's {@code smack.local-stack.nodes} is the
+   * launcher's to check, not the access service's).
+   */
+  static final Set<String> SHARED_KEYS = Set.of("smack.local-stack.dir");
+
+  /**
    * Blocks whose children a user names, each with the block of its children's defaults (per type):
    * a key of a child is known when a built-in child, or a type's defaults, has it.
    */
@@ -148,7 +155,9 @@ public final class Settings {
     }
     List<String> keys = ConfigUtil.splitPath(path);
     if (keys.size() > 1
-        && !paths.stream().anyMatch(k -> k.startsWith("smack." + keys.get(1) + "."))) {
+        && paths.stream()
+            .noneMatch(
+                k -> k.startsWith("smack." + keys.get(1) + ".") && !SHARED_KEYS.contains(k))) {
       return SECTIONS.contains(keys.get(1)); // another part's section
     }
     for (Map.Entry<String, String> named : NAMED_BLOCKS.entrySet()) {

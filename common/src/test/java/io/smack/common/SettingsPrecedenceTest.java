@@ -107,7 +107,10 @@ class SettingsPrecedenceTest {
       @TempDir Path dir) throws Exception {
     // given: this JVM holds common's reference only; the file is every part's
     Path shared = dir.resolve("shared.conf");
-    Files.writeString(shared, "smack.collector.sources = \"stocks\"\n");
+    Files.writeString(
+        shared,
+        "smack.collector.sources = \"stocks\"\nsmack.local-stack.nodes = 3\n"
+            + "smack.local-stack.dir = \"var/x\"\n");
     Path typo = dir.resolve("typo.conf");
     Files.writeString(typo, "smack.acess.http.port = 8080\n");
 
