@@ -80,6 +80,13 @@ public final class Settings {
   static final Map<String, String> NAMED_BLOCKS =
       Map.of("smack.collector.source", "smack.collector.defaults");
 
+  /**
+   * The build's and the tests' own system properties under {@code smack}, not settings: Maven hands
+   * its {@code -D} values to the test JVMs ({@code -Dsmack.stack.file} of {@code bin/smack test},
+   * {@code -Dsmack.excluded-groups} of {@code bin/smack chaos}).
+   */
+  static final Set<String> NOT_SETTINGS = Set.of("smack.stack", "smack.excluded-groups");
+
   /** Maps passed on as they are (Spark's settings): any key. */
   static final Set<String> PASS_THROUGH = Set.of("smack.ingest.spark-conf");
 
@@ -150,7 +157,9 @@ public final class Settings {
   }
 
   private static boolean isKnown(String path, Set<String> paths) {
-    if (paths.contains(path) || PASS_THROUGH.stream().anyMatch(p -> path.startsWith(p + "."))) {
+    if (paths.contains(path)
+        || PASS_THROUGH.stream().anyMatch(p -> path.startsWith(p + "."))
+        || NOT_SETTINGS.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "."))) {
       return true;
     }
     List<String> keys = ConfigUtil.splitPath(path);

@@ -120,6 +120,15 @@ class SettingsPrecedenceTest {
     assertThatThrownBy(() -> Settings.load(Map.of(), properties("config.file", typo.toString())))
         .isInstanceOf(ConfigException.BadPath.class)
         .hasMessageContaining("smack.acess.http.port");
+    assertThat(
+            Settings.load(
+                    Map.of(),
+                    properties(
+                        "smack.stack.file", "/tmp/stack.properties",
+                        "smack.excluded-groups", "none"))
+                .getString(KEY))
+        .as("the build's own properties")
+        .isEqualTo("127.0.0.1:9092");
     assertThatThrownBy(() -> Settings.load(Map.of(), properties("smack.kafka.topics.quote", "x")))
         .hasMessageContaining("did you mean 'smack.kafka.topics.quotes'?");
   }
