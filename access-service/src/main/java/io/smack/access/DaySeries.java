@@ -193,8 +193,9 @@ final class DaySeries<T> {
 
     /** A day's rows, newest first, as far as the page takes them. */
     private void add(List<T> rows) {
-      rows.sort(newestFirst);
-      for (T row : rows) {
+      List<T> sorted = new ArrayList<>(rows); // a day without rows in the range is List.of()
+      sorted.sort(newestFirst);
+      for (T row : sorted) {
         if (items.size() < limit) {
           items.add(row);
         }
