@@ -3,6 +3,8 @@ package io.smack.common;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
+import com.typesafe.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -81,6 +83,27 @@ public final class CqlSchema {
                 + DDL_TIMEOUT);
       }
       sleep(Duration.ofMillis(500));
+    }
+  }
+
+  /**
+   * {@link #apply} for a part whose setting {@code setting} (its {@code create-schema}) asked for
+   * it: a role that may not change the schema (on a secured cluster, the parts' roles may only read
+   * and write their tables) stops the part with that setting named, as a wrong password does.
+   *
+   * @throws ConfigException.BadValue when Cassandra refused a schema change to the session's role
+   */
+  public static void apply(
+      CqlSession session, String keyspace, String replication, String setting) {
+    try {
+      apply(session, keyspace, replication);
+    } catch (UnauthorizedException e) {
+      throw new ConfigException.BadValue(
+          setting,
+          "Cassandra refused this part's role a schema change ("
+              + e.getMessage()
+              + "): apply the schema as a role that may (the local stack does, as its admin), and"
+              + " set it to false");
     }
   }
 

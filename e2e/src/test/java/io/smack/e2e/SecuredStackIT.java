@@ -3,6 +3,9 @@ package io.smack.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
 import com.typesafe.config.ConfigException;
 import io.smack.common.CassandraSettings;
 import io.smack.common.KafkaSettings;
@@ -11,6 +14,7 @@ import io.smack.localstack.Await;
 import io.smack.localstack.LocalStack;
 import io.smack.localstack.ModuleProcess;
 import io.smack.localstack.Pipeline;
+import io.smack.localstack.Principal;
 import io.smack.localstack.SelfSignedKeystore;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
@@ -29,7 +33,22 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,7 +107,8 @@ class SecuredStackIT {
     }
     List<String> secrets =
         credentials.stringPropertyNames().stream().map(credentials::getProperty).toList();
-    assertThat(secrets).hasSize(3);
+    // the key's, the stack's own users', and one per principal
+    assertThat(secrets).hasSize(2 + Principal.values().length);
 
     // then: no command line shows one, neither while the stack started (Kafka's storage format
     // creates the SCRAM users, keytool the key) nor now
@@ -161,6 +181,140 @@ class SecuredStackIT {
   }
 
   @Test
+  void should_refuse_each_part_what_its_grants_do_not_allow() throws Exception {
+    KafkaSettings kafka = KafkaSettings.from(Settings.load(addresses.environment()));
+    String quotes = kafka.quotesTopic();
+    String keyspace = CassandraSettings.from(Settings.load(addresses.environment())).keyspace();
+
+    // Kafka: the streaming job and the operator may not write quotes (the operator, with no write
+    // anywhere, not even start an idempotent producer), the collector may not read them, nor make
+    // a topic
+    assertThat(send(Principal.INGEST, quotes)).isInstanceOf(AuthorizationException.class);
+    assertThat(send(Principal.OPERATOR, quotes)).isInstanceOf(AuthorizationException.class);
+    assertThat(read(Principal.COLLECTOR, quotes)).isInstanceOf(AuthorizationException.class);
+    assertThat(createTopic(Principal.COLLECTOR, "made-by-the-collector"))
+        .isInstanceOf(AuthorizationException.class);
+    // ... while each does what it is there for
+    assertThat(send(Principal.COLLECTOR, kafka.deadLetterTopic())).isNull();
+    assertThat(read(Principal.OPERATOR, kafka.deadLetterTopic())).isNull();
+    // and the access service has no Kafka user at all
+    Map<String, String> access = addresses.environment(Principal.ACCESS);
+    assertThat(access).doesNotContainKey("KAFKA_USERNAME");
+    Map<String, String> accessOnKafka = new HashMap<>(addresses.environment());
+    accessOnKafka.put("KAFKA_USERNAME", access.get("CASSANDRA_USERNAME"));
+    accessOnKafka.put("KAFKA_PASSWORD", access.get("CASSANDRA_PASSWORD"));
+    assertThatThrownBy(() -> KafkaSettings.from(Settings.load(accessOnKafka)).checkLogin(CHECK))
+        .hasMessageContaining("refused user 'access'");
+
+    // Cassandra: each role writes its own tables and nothing else
+    String quote =
+        "INSERT INTO "
+            + keyspace
+            + ".quotes_by_day (symbol, day, ts, price) VALUES ('GRNT', '2026-01-02', 0, 1.0)";
+    String served =
+        "INSERT INTO " + keyspace + ".served_models (symbol, version) VALUES ('GRNT', 1)";
+    assertThat(cql(Principal.ACCESS, quote)).isInstanceOf(UnauthorizedException.class);
+    assertThat(cql(Principal.TRAINING, quote)).isInstanceOf(UnauthorizedException.class);
+    assertThat(cql(Principal.OPERATOR, quote)).isInstanceOf(UnauthorizedException.class);
+    assertThat(cql(Principal.INGEST, served)).isInstanceOf(UnauthorizedException.class);
+    assertThat(cql(Principal.ACCESS, served)).isInstanceOf(UnauthorizedException.class);
+    assertThat(cql(Principal.INGEST, "DROP TABLE " + keyspace + ".models"))
+        .isInstanceOf(UnauthorizedException.class);
+    assertThat(cql(Principal.TRAINING, "TRUNCATE " + keyspace + ".latest_quote"))
+        .isInstanceOf(UnauthorizedException.class);
+    assertThat(
+            cql(
+                Principal.ACCESS,
+                "CREATE TABLE " + keyspace + ".made_by_access (k int PRIMARY KEY)"))
+        .isInstanceOf(UnauthorizedException.class);
+    // ... while each does what it is there for
+    assertThat(cql(Principal.INGEST, quote)).isNull();
+    assertThat(cql(Principal.TRAINING, served)).isNull();
+    assertThat(cql(Principal.ACCESS, "SELECT * FROM " + keyspace + ".served_models")).isNull();
+    assertThat(
+            cql(
+                Principal.TRAINING,
+                "DELETE FROM " + keyspace + ".served_models WHERE symbol = 'GRNT'"))
+        .isNull();
+    // and the collector has no Cassandra role at all
+    Map<String, String> collector = addresses.environment(Principal.COLLECTOR);
+    assertThat(collector).doesNotContainKey("CASSANDRA_USERNAME");
+    Map<String, String> collectorOnCassandra = new HashMap<>(addresses.environment());
+    collectorOnCassandra.put("CASSANDRA_USERNAME", collector.get("KAFKA_USERNAME"));
+    collectorOnCassandra.put("CASSANDRA_PASSWORD", collector.get("KAFKA_PASSWORD"));
+    assertThatThrownBy(() -> login(collectorOnCassandra))
+        .hasMessageContaining("refused user 'collector'");
+  }
+
+  /** What sending one record as {@code principal} threw, or null. */
+  private static Throwable send(Principal principal, String topic) {
+    Properties properties = kafkaClient(principal);
+    properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
+    properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+    properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer())) {
+      producer.send(new ProducerRecord<>(topic, "GRNT", "from " + principal)).get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (KafkaException e) {
+      return e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What reading {@code topic} from its start as {@code principal} threw, or null. */
+  private static Throwable read(Principal principal, String topic) {
+    Properties properties = kafkaClient(principal);
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    properties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000);
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer())) {
+      consumer.assign(List.of(new TopicPartition(topic, 0)));
+      consumer.seekToBeginning(consumer.assignment());
+      consumer.poll(Duration.ofSeconds(5));
+      return null;
+    } catch (KafkaException e) {
+      return e;
+    }
+  }
+
+  /** What making {@code topic} as {@code principal} threw, or null. */
+  private static Throwable createTopic(Principal principal, String topic) {
+    try (Admin admin = Admin.create(kafkaClient(principal))) {
+      admin
+          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException | TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Properties kafkaClient(Principal principal) {
+    return KafkaSettings.from(Settings.load(addresses.environment(principal))).clientConfig();
+  }
+
+  /** What running {@code statement} as {@code principal} threw, or null. */
+  private static Throwable cql(Principal principal, String statement) {
+    try (CqlSession session =
+        CassandraSettings.from(Settings.load(addresses.environment(principal)))
+            .sessionBuilder()
+            .build()) {
+      session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(30)));
+      return null;
+    } catch (UnauthorizedException e) {
+      return e;
+    }
+  }
+
+  @Test
   void should_carry_quotes_through_every_part_logged_in_over_tls() throws Exception {
     // given every part started as bin/smack up --secure starts them
     Pipeline.Options options =
@@ -198,12 +352,14 @@ class SecuredStackIT {
   @Test
   void should_stop_a_part_at_start_with_one_line_naming_the_setting_it_got_wrong()
       throws Exception {
-    Map<String, String> env = addresses.environment();
+    Map<String, String> access = addresses.environment(Principal.ACCESS);
+    Map<String, String> ingest = addresses.environment(Principal.INGEST);
+    Map<String, String> training = addresses.environment(Principal.TRAINING);
     SelfSignedKeystore stranger = SelfSignedKeystore.create(WORK.resolve("stranger"));
     Path strangers = stranger.writeTruststore(WORK.resolve("stranger").resolve("trust.p12"));
     Map<String, String> otherTruststore =
         with(
-            with(env, "CASSANDRA_TLS_TRUSTSTORE", strangers.toString()),
+            with(access, "CASSANDRA_TLS_TRUSTSTORE", strangers.toString()),
             "CASSANDRA_TLS_TRUSTSTORE_PASSWORD",
             stranger.password());
 
@@ -216,7 +372,7 @@ class SecuredStackIT {
                 "collector",
                 "collector.classpath",
                 "io.smack.collector.CollectorMain",
-                with(env, "KAFKA_PASSWORD", "wrong")),
+                with(addresses.environment(Principal.COLLECTOR), "KAFKA_PASSWORD", "wrong")),
             2,
             "smack.kafka.security.password"));
     parts.put(
@@ -226,7 +382,7 @@ class SecuredStackIT {
                 "access-service",
                 "access.classpath",
                 "io.smack.access.AccessMain",
-                with(env, "CASSANDRA_PASSWORD", "wrong")),
+                with(access, "CASSANDRA_PASSWORD", "wrong")),
             2,
             "smack.cassandra.security.password"));
     parts.put(
@@ -245,16 +401,35 @@ class SecuredStackIT {
             spark(
                 "ingest-streaming",
                 "io.smack.ingest.IngestMain",
-                with(env, "KAFKA_PASSWORD", "wrong")),
+                with(ingest, "KAFKA_PASSWORD", "wrong")),
             2,
             "smack.kafka.security.password"));
+    // a job told to make the schema, whose role may not
+    parts.put(
+        "streaming job, schema",
+        new Expected(
+            spark(
+                "ingest-streaming",
+                "io.smack.ingest.IngestMain",
+                with(ingest, "INGEST_CREATE_SCHEMA", "true")),
+            2,
+            "smack.ingest.create-schema"));
+    parts.put(
+        "training job, schema",
+        new Expected(
+            spark(
+                "model-training",
+                "io.smack.training.TrainingMain",
+                with(training, "TRAINING_CREATE_SCHEMA", "true")),
+            1,
+            "smack.training.create-schema"));
     parts.put(
         "training job",
         new Expected(
             spark(
                 "model-training",
                 "io.smack.training.TrainingMain",
-                with(env, "CASSANDRA_PASSWORD", "wrong")),
+                with(training, "CASSANDRA_PASSWORD", "wrong")),
             1,
             "smack.cassandra.security.password"));
 

@@ -105,12 +105,17 @@ final class IngestJob {
     return conf;
   }
 
-  /** Creates the keyspace and tables that are missing. */
-  static void createSchema(SparkSession spark, CassandraSettings cassandra) {
-    createSchema(
-        CassandraConnector.apply(spark.sparkContext().getConf()),
-        cassandra.keyspace(),
-        cassandra.replication());
+  /**
+   * Creates the keyspace and tables that are missing; a role that may not stops the job naming
+   * {@code setting}, as {@link CqlSchema} says.
+   */
+  static void createSchema(SparkSession spark, CassandraSettings cassandra, String setting) {
+    CassandraConnector.apply(spark.sparkContext().getConf())
+        .withSessionDo(
+            session -> {
+              CqlSchema.apply(session, cassandra.keyspace(), cassandra.replication(), setting);
+              return null;
+            });
   }
 
   /** Creates the keyspace (with the CQL replication map) and the tables that are missing. */

@@ -43,7 +43,12 @@ public final class IngestMain {
         .ifPresent(why -> LOG.warn("Cassandra does not answer yet ({})", why));
     SparkSession spark = SparkSession.builder().config(IngestJob.sparkConf(settings)).getOrCreate();
     if (settings.createSchema()) {
-      IngestJob.createSchema(spark, settings.cassandra());
+      Startup.orExit(
+          "the streaming job",
+          () -> {
+            IngestJob.createSchema(spark, settings.cassandra(), "smack.ingest.create-schema");
+            return null;
+          });
     }
     PrometheusRegistry registry = new PrometheusRegistry();
     int exit = 0;

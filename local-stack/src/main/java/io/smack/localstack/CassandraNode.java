@@ -183,7 +183,18 @@ final class CassandraNode implements AutoCloseable {
     }
   }
 
-  /** On a secured node, makes the pipeline's user (see {@link StackSecurity#setUpCassandra}). */
+  /**
+   * On a secured node, gives each principal its permissions on {@code keyspace} ({@link Grants}).
+   */
+  void grant(String keyspace) {
+    if (security.isPresent()) {
+      try (CqlSession session = session()) {
+        security.get().grantCassandra(session, keyspace);
+      }
+    }
+  }
+
+  /** On a secured node, makes the principals' roles (see {@link StackSecurity#setUpCassandra}). */
   void setUpUsers() {
     if (security.isPresent()) {
       try (CqlSession session = session()) {

@@ -192,6 +192,49 @@ final class KafkaNode implements AutoCloseable {
     }
   }
 
+  /**
+   * On a secured stack: the ACLs of {@link Grants} on the topics, then every principal's SCRAM user
+   * (made, or updated to the stack's password), as the stack's admin; then waits until each
+   * principal logs in to this broker. Both go through the metadata log in that order, so a login
+   * here also means the ACLs are here. Run again at each start: both are idempotent.
+   */
+  void setUpUsers(String quotes, String deadLetters, Duration timeout) {
+    if (security.isEmpty()) {
+      return;
+    }
+    StackSecurity secured = security.get();
+    try (Admin admin = admin()) {
+      admin.createAcls(Grants.kafka(quotes, deadLetters)).all().get(60, TimeUnit.SECONDS);
+      admin.alterUserScramCredentials(secured.kafkaUsers()).all().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new StackStartException("Kafka refused the stack's users or ACLs: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StackStartException("interrupted while making Kafka's users", e);
+    }
+    for (Principal principal : Principal.values()) {
+      if (principal.kafka()) {
+        process.awaitReady(timeout, () -> logsIn(secured, principal));
+      }
+    }
+  }
+
+  private boolean logsIn(StackSecurity secured, Principal principal) {
+    Properties properties = secured.kafkaClient(principal, new Properties());
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address());
+    properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+    properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+    try (Admin admin = Admin.create(properties)) {
+      admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
+      return true;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   @Override
   public void close() {
     process.close();

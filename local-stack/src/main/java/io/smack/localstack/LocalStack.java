@@ -57,9 +57,10 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * A secured stack of its own ({@code bin/smack up --secure}: SCRAM and TLS on Kafka, password
-   * authentication and TLS on Cassandra), on free ports with its data under {@code dir}: for the
-   * tests of the parts' credentials. Its {@link #addresses()} carry the pipeline user's.
+   * A secured stack of its own ({@code bin/smack up --secure}: SCRAM, TLS and ACLs on Kafka,
+   * password authentication, grants and TLS on Cassandra), on free ports with its data under {@code
+   * dir}: for the tests of the parts' credentials and grants. Its {@link #addresses()} carry every
+   * {@link Principal}'s credentials.
    */
   public static LocalStack startSecuredOnFreePorts(Path dir) {
     return start(
@@ -119,6 +120,7 @@ public final class LocalStack implements AutoCloseable {
         node.awaitReady(timeout);
       }
       kafka.get(0).createTopics(settings.topics());
+      kafka.get(0).setUpUsers(settings.quotesTopic(), settings.deadLetterTopic(), timeout);
       LOG.info(
           "Kafka ready at {}, topics {}",
           kafka.get(0).bootstrapServers(),
@@ -133,6 +135,7 @@ public final class LocalStack implements AutoCloseable {
       cassandra.get(0).awaitRing(timeout);
       cassandra.get(0).setUpUsers();
       cassandra.get(0).applySchema(settings.keyspace(), settings.replication());
+      cassandra.get(0).grant(settings.keyspace());
       LOG.info(
           "Cassandra ready at {}, keyspace {} ({})",
           ring.contactPoints(),
@@ -300,8 +303,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * A stack's data is kept as it was made, secured or not: Kafka's users are made with its storage,
-   * so the other kind cannot start on it.
+   * A stack's data is kept as it was made, secured or not: Kafka's own user is made with its
+   * storage, so the other kind cannot start on it.
    *
    * @throws StackStartException naming the folder when the data is of the other kind
    */

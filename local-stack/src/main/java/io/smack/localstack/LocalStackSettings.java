@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,6 +43,16 @@ record LocalStackSettings(
       throw new IllegalArgumentException(
           "smack.local-stack.secure: the secured stack runs one node of each server, not " + nodes);
     }
+  }
+
+  /** The quotes' topic: the first of {@link #topics()}. */
+  String quotesTopic() {
+    return topics.keySet().iterator().next();
+  }
+
+  /** The dead letters' topic: the second of {@link #topics()}. */
+  String deadLetterTopic() {
+    return List.copyOf(topics.keySet()).get(1);
   }
 
   /** Whether this is a cluster: several nodes of each server. */

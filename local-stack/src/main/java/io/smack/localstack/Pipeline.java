@@ -277,6 +277,7 @@ public final class Pipeline implements AutoCloseable {
                       name,
                       options.jvmOptions(),
                       environment(
+                          Principal.ACCESS,
                           instancePorts.size() == 1
                               ? Map.of("HTTP_PORT", String.valueOf(port))
                               // behind HAProxy, which gives the client's address in the header
@@ -297,6 +298,7 @@ public final class Pipeline implements AutoCloseable {
                     "ingest-streaming",
                     "io.smack.ingest.IngestMain",
                     environment(
+                        Principal.INGEST,
                         Map.of(
                             "HTTP_PORT", String.valueOf(ingestPort),
                             "INGEST_CHECKPOINT_DIR", dir.resolve("checkpoints/ingest").toString())),
@@ -353,7 +355,7 @@ public final class Pipeline implements AutoCloseable {
     return sparkJob(
         "model-training",
         "io.smack.training.TrainingMain",
-        environment(Map.of("TRAINING_PROMOTE_WORSE", "true")),
+        environment(Principal.TRAINING, Map.of("TRAINING_PROMOTE_WORSE", "true")),
         log("model-training"));
   }
 
@@ -413,7 +415,7 @@ public final class Pipeline implements AutoCloseable {
         "collector.classpath",
         "io.smack.collector.CollectorMain",
         jvm,
-        environment(env),
+        environment(Principal.COLLECTOR, env),
         log("collector"));
   }
 
@@ -679,12 +681,14 @@ public final class Pipeline implements AutoCloseable {
     LOG.info(
         "  prediction:       curl -s {}/predictions/{}   (after the first training)", base, symbol);
     LOG.info("  models:           curl -s {}/models/{}", base, symbol);
-    if (!addresses.credentials().isEmpty()) {
+    Map<String, String> operator = addresses.environment();
+    if (operator.containsKey("CASSANDRA_USERNAME")) {
       LOG.info(
-          "secured: Kafka on SASL_SSL (SCRAM), Cassandra with passwords and TLS; every part logs"
-              + " in as {}; the truststore and passwords are in {}",
-          addresses.credentials().get("CASSANDRA_USERNAME"),
-          Path.of(addresses.credentials().get("CASSANDRA_TLS_TRUSTSTORE")).getParent());
+          "secured: Kafka on SASL_SSL (SCRAM), Cassandra with passwords and TLS; each part logs in"
+              + " as its own user with only its grants (SECURITY.md), bin/smack shell as {}; the"
+              + " truststore and passwords are in {}",
+          operator.get("CASSANDRA_USERNAME"),
+          Path.of(operator.get("CASSANDRA_TLS_TRUSTSTORE")).getParent());
     }
   }
 
@@ -728,8 +732,9 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-  private Map<String, String> environment(Map<String, String> own) {
-    Map<String, String> env = new HashMap<>(addresses.environment());
+  /** The stack's environment for {@code principal}'s part, the options', then {@code own}. */
+  private Map<String, String> environment(Principal principal, Map<String, String> own) {
+    Map<String, String> env = new HashMap<>(addresses.environment(principal));
     env.putAll(options.environment());
     env.putAll(own);
     return env;

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *   --cluster              three Kafka and three Cassandra nodes (127.0.0.1 to .3), LOCAL_QUORUM,
  *                          a Spark master and two workers the jobs are submitted to, two access
  *                          instances behind HAProxy
- *   --secure               Kafka on SASL_SSL (SCRAM), Cassandra with passwords and TLS, every
- *                          part logged in as the user smack (SECURITY.md)
+ *   --secure               Kafka on SASL_SSL (SCRAM) with ACLs, Cassandra with passwords,
+ *                          grants and TLS, each part logged in as its own user (SECURITY.md)
  *   --free-ports           let the OS pick every port (to run beside another pipeline)
  *   --dir DIR              data, checkpoints and logs (default: smack.local-stack.dir)
  *   --source S             a collector source, again for several: sim (the market simulator),

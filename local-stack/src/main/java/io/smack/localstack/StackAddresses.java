@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -26,8 +27,9 @@ import java.util.stream.Collectors;
  * @param cassandraDatacenter the nodes' data centre, for the driver's load balancing
  * @param cassandraReplicas the keyspace's replicas: 1 on a single node, 3 on the cluster, where the
  *     pipeline reads and writes at {@code LOCAL_QUORUM}
- * @param credentials on a secured stack, the environment variables that log a part in (user,
- *     password, TLS truststore of each server); empty otherwise
+ * @param credentials on a secured stack, the environment variables that log each {@link Principal}
+ *     in (user, password, TLS truststore of each server it uses), each named {@code USER.VARIABLE}
+ *     after the principal's user; empty otherwise
  */
 public record StackAddresses(
     String kafkaBootstrapServers,
@@ -53,11 +55,19 @@ public record StackAddresses(
   private static final String CREDENTIAL = "env.";
 
   /**
-   * The environment variables that point a service of the pipeline at this stack; on a cluster also
-   * its consistency ({@code LOCAL_QUORUM}) and the keyspace's replication, as the Marathon apps set
-   * them; on a secured stack also the credentials.
+   * The environment variables that point a person's tools ({@code bin/smack shell}) at this stack:
+   * {@link #environment(Principal)} of the {@link Principal#OPERATOR}.
    */
   public Map<String, String> environment() {
+    return environment(Principal.OPERATOR);
+  }
+
+  /**
+   * The environment variables that point {@code principal}'s part of the pipeline at this stack; on
+   * a cluster also its consistency ({@code LOCAL_QUORUM}) and the keyspace's replication, as the
+   * Marathon apps set them; on a secured stack also its own credentials.
+   */
+  public Map<String, String> environment(Principal principal) {
     Map<String, String> environment = new TreeMap<>();
     environment.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers);
     environment.put("CASSANDRA_CONTACT_POINTS", cassandraContactPoints);
@@ -68,7 +78,13 @@ public record StackAddresses(
       environment.put(
           "CASSANDRA_REPLICATION_DATA_CENTERS", cassandraDatacenter + ":" + cassandraReplicas);
     }
-    environment.putAll(credentials);
+    String own = principal.user() + ".";
+    credentials.forEach(
+        (name, value) -> {
+          if (name.startsWith(own)) {
+            environment.put(name.substring(own.length()), value);
+          }
+        });
     return Collections.unmodifiableMap(environment);
   }
 
@@ -155,7 +171,7 @@ public record StackAddresses(
         + ", replicas="
         + cassandraReplicas
         + ", credentials="
-        + new java.util.TreeSet<>(credentials.keySet())
+        + new TreeSet<>(credentials.keySet())
         + "]";
   }
 }

@@ -14,11 +14,17 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,25 +35,22 @@ import org.slf4j.LoggerFactory;
  * {@code DIR/security}, with random passwords kept in {@code credentials.properties} (readable by
  * its owner only), so that a restart finds the data's users as it left them.
  *
- * <p>Two users: {@code admin}, the stack's own (Kafka's brokers among themselves and the topics;
- * Cassandra's superuser, {@code cassandra} with its default password replaced), and {@code smack},
- * the pipeline's, which every part logs in as.
+ * <p>The stack's own users, {@code admin} on Kafka (the brokers among themselves, the topics, users
+ * and ACLs) and {@code cassandra} on Cassandra (its superuser, with its default password replaced),
+ * and a user per {@link Principal}, allowed only what {@link Grants} gives it.
  *
  * @param dir the folder of the key, the truststore and the credentials
  * @param keystore the servers' key and certificate
  * @param truststore that certificate alone, for the clients
  * @param adminPassword the stack's own users' password
- * @param userPassword the pipeline's user's password
+ * @param passwords each principal's password
  */
 record StackSecurity(
     Path dir,
     SelfSignedKeystore keystore,
     Path truststore,
     String adminPassword,
-    String userPassword) {
-
-  /** The pipeline's user on Kafka and Cassandra. */
-  static final String USER = "smack";
+    Map<Principal, String> passwords) {
 
   /** The stack's own user on Kafka. */
   static final String KAFKA_ADMIN = "admin";
@@ -60,6 +63,9 @@ record StackSecurity(
   private static final Logger LOG = LoggerFactory.getLogger(StackSecurity.class);
   private static final String CREDENTIALS = "credentials.properties";
   private static final String CASSANDRA_SET_UP = "cassandra-set-up";
+
+  /** Kafka's own default for a SCRAM credential ({@code kafka-configs --add-config}). */
+  private static final int SCRAM_ITERATIONS = 4096;
 
   /** A certificate that expires within this is renewed at the stack's start. */
   static final Duration RENEW_AHEAD = Duration.ofDays(30);
@@ -90,9 +96,21 @@ record StackSecurity(
     } else {
       properties.setProperty("keystore.password", secret());
       properties.setProperty("admin.password", secret());
-      properties.setProperty("user.password", secret());
       SelfSignedKeystore.create(dir, hosts, properties.getProperty("keystore.password"))
           .writeTruststore(dir.resolve("truststore.p12"));
+    }
+    // a stack made before a principal existed gains its password
+    Map<Principal, String> passwords = new EnumMap<>(Principal.class);
+    boolean added = false;
+    for (Principal principal : Principal.values()) {
+      String key = passwordKey(principal);
+      if (properties.getProperty(key) == null) {
+        properties.setProperty(key, secret());
+        added = true;
+      }
+      passwords.put(principal, properties.getProperty(key));
+    }
+    if (added || Files.notExists(credentials)) {
       write(credentials, properties);
     }
     SelfSignedKeystore keystore =
@@ -115,7 +133,12 @@ record StackSecurity(
         keystore,
         dir.resolve("truststore.p12"),
         properties.getProperty("admin.password"),
-        properties.getProperty("user.password"));
+        Map.copyOf(passwords));
+  }
+
+  /** The operator's key is the one the stack's single user had before there were principals. */
+  private static String passwordKey(Principal principal) {
+    return principal == Principal.OPERATOR ? "user.password" : principal.user() + ".password";
   }
 
   private static void ownerOnly(Path dir) {
@@ -134,29 +157,72 @@ record StackSecurity(
   }
 
   /**
-   * The environment variables that log a part of the pipeline in as {@link #USER} over TLS, as a
-   * Marathon app would set them from its secrets.
+   * The environment variables that log each principal in over TLS to the servers it uses, as a
+   * Marathon app would set them from its secrets, named {@code USER.VARIABLE} ({@link
+   * StackAddresses#credentials()}). The jobs that write are told to leave the schema alone: their
+   * users may not change it, so the stack applies it as its admin.
    */
   Map<String, String> clientEnvironment() {
     Map<String, String> environment = new TreeMap<>();
-    for (String server : List.of("KAFKA", "CASSANDRA")) {
-      environment.put(server + "_USERNAME", USER);
-      environment.put(server + "_PASSWORD", userPassword);
-      environment.put(server + "_TLS", "true");
-      environment.put(server + "_TLS_TRUSTSTORE", truststore.toString());
-      environment.put(server + "_TLS_TRUSTSTORE_PASSWORD", keystore.password());
+    for (Principal principal : Principal.values()) {
+      String own = principal.user() + ".";
+      for (String server : servers(principal)) {
+        environment.put(own + server + "_USERNAME", principal.user());
+        environment.put(own + server + "_PASSWORD", passwords.get(principal));
+        environment.put(own + server + "_TLS", "true");
+        environment.put(own + server + "_TLS_TRUSTSTORE", truststore.toString());
+        environment.put(own + server + "_TLS_TRUSTSTORE_PASSWORD", keystore.password());
+      }
+      if (principal.kafka()) {
+        environment.put(own + "KAFKA_SASL_MECHANISM", MECHANISM);
+      }
     }
-    environment.put("KAFKA_SASL_MECHANISM", MECHANISM);
+    environment.put(Principal.INGEST.user() + ".INGEST_CREATE_SCHEMA", "false");
+    environment.put(Principal.TRAINING.user() + ".TRAINING_CREATE_SCHEMA", "false");
     return environment;
   }
 
-  /** The arguments of Kafka's storage format that create both users with the cluster. */
+  private static List<String> servers(Principal principal) {
+    List<String> servers = new ArrayList<>();
+    if (principal.kafka()) {
+      servers.add("KAFKA");
+    }
+    if (principal.cassandra()) {
+      servers.add("CASSANDRA");
+    }
+    return servers;
+  }
+
+  /**
+   * The arguments of Kafka's storage format that create the stack's own user with the cluster (the
+   * brokers log in to each other as it); the principals' users are made once it runs ({@link
+   * #kafkaUsers()}).
+   */
   List<String> scramUsers() {
     return List.of(
-        "--add-scram",
-        MECHANISM + "=[name=" + KAFKA_ADMIN + ",password=" + adminPassword + "]",
-        "--add-scram",
-        MECHANISM + "=[name=" + USER + ",password=" + userPassword + "]");
+        "--add-scram", MECHANISM + "=[name=" + KAFKA_ADMIN + ",password=" + adminPassword + "]");
+  }
+
+  /** Each principal that uses Kafka, as a SCRAM user to make or update. */
+  List<UserScramCredentialAlteration> kafkaUsers() {
+    List<UserScramCredentialAlteration> users = new ArrayList<>();
+    for (Principal principal : Principal.values()) {
+      if (principal.kafka()) {
+        users.add(
+            new UserScramCredentialUpsertion(
+                principal.user(),
+                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS),
+                passwords.get(principal)));
+      }
+    }
+    return users;
+  }
+
+  /**
+   * The properties of a Kafka client logged in as {@code principal}, added to {@code properties}.
+   */
+  Properties kafkaClient(Principal principal, Properties properties) {
+    return kafkaClient(principal.user(), passwords.get(principal), properties);
   }
 
   /**
@@ -180,6 +246,11 @@ record StackSecurity(
         "listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
         "sasl.enabled.mechanisms=" + MECHANISM,
         "sasl.mechanism.inter.broker.protocol=" + MECHANISM,
+        // whatever no ACL allows is refused (Grants); the stack's own user may do anything, and
+        // so may the KRaft controller listener's, which is plaintext and unauthenticated on this
+        // machine's own address (its principal is ANONYMOUS): the brokers register through it
+        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "super.users=User:" + KAFKA_ADMIN + ";User:ANONYMOUS",
         "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
             + "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
             + KAFKA_ADMIN
@@ -196,14 +267,18 @@ record StackSecurity(
 
   /** The properties of the stack's own Kafka clients (admin), added to a client's own. */
   Properties kafkaAdmin(Properties properties) {
+    return kafkaClient(KAFKA_ADMIN, adminPassword, properties);
+  }
+
+  private Properties kafkaClient(String user, String password, Properties properties) {
     properties.put("security.protocol", "SASL_SSL");
     properties.put("sasl.mechanism", MECHANISM);
     properties.put(
         "sasl.jaas.config",
         "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-            + KAFKA_ADMIN
+            + user
             + "\" password=\""
-            + adminPassword
+            + password
             + "\";");
     properties.put("ssl.truststore.location", truststore.toString());
     properties.put("ssl.truststore.password", keystore.password());
@@ -249,28 +324,38 @@ record StackSecurity(
   }
 
   /**
-   * Replaces the superuser's default password with the stack's, and creates the pipeline's user
-   * with every permission on the keyspaces (the parts create their keyspace and tables when they
-   * are missing); nothing to do on a node set up before.
+   * Replaces the superuser's default password with the stack's (once), and makes each principal's
+   * role that is missing (a stack made before it existed gains it); its permissions come with the
+   * keyspace ({@link #grantCassandra}).
    */
   void setUpCassandra(CqlSession admin) {
-    if (Files.exists(dir.resolve(CASSANDRA_SET_UP))) {
-      return;
+    if (Files.notExists(dir.resolve(CASSANDRA_SET_UP))) {
+      admin.execute("ALTER ROLE " + CASSANDRA_ADMIN + " WITH PASSWORD = '" + adminPassword + "'");
+      try {
+        Files.writeString(
+            dir.resolve(CASSANDRA_SET_UP), "the superuser's password is the stack's\n");
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing " + dir.resolve(CASSANDRA_SET_UP) + " failed", e);
+      }
     }
-    admin.execute("ALTER ROLE " + CASSANDRA_ADMIN + " WITH PASSWORD = '" + adminPassword + "'");
-    admin.execute(
-        "CREATE ROLE IF NOT EXISTS "
-            + USER
-            + " WITH PASSWORD = '"
-            + userPassword
-            + "' AND LOGIN = true");
-    admin.execute("GRANT ALL PERMISSIONS ON ALL KEYSPACES TO " + USER);
-    try {
-      Files.writeString(dir.resolve(CASSANDRA_SET_UP), "the superuser's password is the stack's\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing " + dir.resolve(CASSANDRA_SET_UP) + " failed", e);
+    for (Principal principal : Principal.values()) {
+      if (principal.cassandra()) {
+        admin.execute(
+            "CREATE ROLE IF NOT EXISTS "
+                + principal.user()
+                + " WITH PASSWORD = '"
+                + passwords.get(principal)
+                + "' AND LOGIN = true");
+      }
     }
-    LOG.info("Cassandra: password authentication on, user {} ready", USER);
+  }
+
+  /** Gives each principal its permissions on {@code keyspace}'s tables ({@link Grants}). */
+  void grantCassandra(CqlSession admin, String keyspace) {
+    for (String grant : Grants.cassandra(keyspace)) {
+      admin.execute(grant);
+    }
+    LOG.info("Cassandra: password authentication on, a role per part with only its grants");
   }
 
   private static boolean refused(Throwable e) {

@@ -20,7 +20,11 @@ class StackAddressesTest {
             "127.0.0.1:9042",
             "datacenter1",
             1,
-            Map.of("CASSANDRA_USERNAME", "smack", "CASSANDRA_PASSWORD", "s3cr3t"));
+            Map.of(
+                "smack.CASSANDRA_USERNAME", "smack",
+                "smack.CASSANDRA_PASSWORD", "s3cr3t",
+                "access.CASSANDRA_USERNAME", "access",
+                "access.CASSANDRA_PASSWORD", "0th3r"));
     Path file = dir.resolve("ready.properties");
 
     // when
@@ -32,6 +36,34 @@ class StackAddressesTest {
     assertThat(read.environment())
         .containsEntry("CASSANDRA_PASSWORD", "s3cr3t")
         .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+  }
+
+  @Test
+  void should_give_each_principal_its_own_credentials_and_no_one_elses() {
+    // given
+    StackAddresses secured =
+        new StackAddresses(
+            "127.0.0.1:9092",
+            "127.0.0.1:9042",
+            "datacenter1",
+            1,
+            Map.of(
+                "smack.CASSANDRA_USERNAME", "smack",
+                "smack.CASSANDRA_PASSWORD", "s3cr3t",
+                "access.CASSANDRA_USERNAME", "access",
+                "access.CASSANDRA_PASSWORD", "0th3r"));
+
+    // when
+    Map<String, String> access = secured.environment(Principal.ACCESS);
+
+    // then
+    assertThat(access)
+        .containsEntry("CASSANDRA_USERNAME", "access")
+        .containsEntry("CASSANDRA_PASSWORD", "0th3r")
+        .containsEntry("CASSANDRA_CONTACT_POINTS", "127.0.0.1:9042")
+        .doesNotContainValue("s3cr3t")
+        .allSatisfy((name, value) -> assertThat(name).doesNotContain("."));
+    assertThat(secured.environment(Principal.COLLECTOR)).doesNotContainKey("CASSANDRA_PASSWORD");
   }
 
   @Test

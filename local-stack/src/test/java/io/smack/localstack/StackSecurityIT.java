@@ -2,6 +2,8 @@ package io.smack.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.Reader;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -10,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Properties;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,9 +39,43 @@ class StackSecurityIT {
           .isEqualTo("rw-------");
     }
     assertThat(security.toString())
-        .doesNotContain(security.userPassword())
+        .doesNotContain(security.passwords().values())
         .doesNotContain(security.adminPassword())
         .doesNotContain(security.keystore().password());
+    assertThat(Set.copyOf(security.passwords().values()))
+        .as("a password of its own for each principal")
+        .hasSize(Principal.values().length);
+  }
+
+  @Test
+  void should_give_the_principals_of_a_stack_made_before_them_their_passwords(@TempDir Path dir)
+      throws Exception {
+    // given a stack made when every part logged in as one user
+    Path folder = dir.resolve("security");
+    StackSecurity.prepare(folder, HOSTS);
+    Path credentials = folder.resolve("credentials.properties");
+    Properties before = new Properties();
+    try (Reader in = Files.newBufferedReader(credentials)) {
+      before.load(in);
+    }
+    String user = before.getProperty("user.password");
+    before
+        .keySet()
+        .removeIf(
+            key -> !List.of("keystore.password", "admin.password", "user.password").contains(key));
+    try (Writer out = Files.newBufferedWriter(credentials)) {
+      before.store(out, null);
+    }
+
+    // when it starts again
+    StackSecurity again = StackSecurity.prepare(folder, HOSTS);
+
+    // then the operator keeps that user's password, and the others have theirs, kept
+    assertThat(again.passwords())
+        .containsEntry(Principal.OPERATOR, user)
+        .hasSize(Principal.values().length);
+    assertThat(StackSecurity.prepare(folder, HOSTS).passwords()).isEqualTo(again.passwords());
+    assertThat(permissions(credentials)).isEqualTo("rw-------");
   }
 
   @Test
@@ -55,7 +93,7 @@ class StackSecurityIT {
     // then: a new year-long certificate, the same passwords, and a truststore that trusts it
     assertThat(soon).isBefore(Instant.now().plus(Duration.ofDays(21)));
     assertThat(again.keystore().expires()).isAfter(Instant.now().plus(Duration.ofDays(360)));
-    assertThat(again.userPassword()).isEqualTo(first.userPassword());
+    assertThat(again.passwords()).isEqualTo(first.passwords());
     assertThat(again.keystore().password()).isEqualTo(first.keystore().password());
     assertThat(new SelfSignedKeystore(again.truststore(), again.keystore().password()).expires())
         .isEqualTo(again.keystore().expires());

@@ -66,12 +66,20 @@ public final class TrainingMain {
         return UNREACHABLE;
       }
       if (settings.createSchema()) {
-        connector.withSessionDo(
-            session -> {
-              CqlSchema.apply(
-                  session, settings.cassandra().keyspace(), settings.cassandra().replication());
-              return null;
-            });
+        try {
+          connector.withSessionDo(
+              session -> {
+                CqlSchema.apply(
+                    session,
+                    settings.cassandra().keyspace(),
+                    settings.cassandra().replication(),
+                    "smack.training.create-schema");
+                return null;
+              });
+        } catch (ConfigException e) {
+          LOG.error("the training job cannot start: {}", e.getMessage());
+          return FAILED;
+        }
       }
       ModelStore store =
           new ModelStore(
