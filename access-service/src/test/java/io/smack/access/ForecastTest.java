@@ -48,29 +48,8 @@ class ForecastTest {
     for (int k = 0; k < 21; k++) {
       p[k] = newestFirst.get(20 - k).price();
     }
-    double[] x = new double[8];
-    for (int lag = 0; lag < 5; lag++) {
-      x[lag] = Math.log(p[20 - lag] / p[19 - lag]);
-    }
-    x[5] = p[20] / mean(p, 11, 20) - 1;
-    x[6] = p[20] / mean(p, 1, 20) - 1;
-    double[] returns = new double[20];
-    for (int k = 1; k <= 20; k++) {
-      returns[k - 1] = Math.log(p[k] / p[k - 1]);
-    }
-    double m = 0;
-    for (double r : returns) {
-      m += r / 20;
-    }
-    double ss = 0;
-    for (double r : returns) {
-      ss += (r - m) * (r - m);
-    }
-    x[7] = Math.sqrt(ss / 19);
-    double expected = MODEL.intercept();
-    for (int i = 0; i < 8; i++) {
-      expected += MODEL.coefficients().get(i) * (x[i] - MODEL.mean().get(i)) / MODEL.std().get(i);
-    }
+    double[] x = featuresByHand(p);
+    double expected = byHand(MODEL, x);
     assertThat(prediction.predictedReturn()).isCloseTo(expected, within(1e-12));
     assertThat(prediction.predicted()).isCloseTo(p[20] * Math.exp(expected), within(1e-9));
     assertThat(prediction.inputs().values())
@@ -127,6 +106,43 @@ class ForecastTest {
         List.of(t, t.plusSeconds(10), t.plusSeconds(20), t.plusSeconds(3600));
     assertThat(SeriesCalendar.medianStep(oldestFirst)).isEqualTo(Duration.ofSeconds(10));
     assertThat(SeriesCalendar.next(oldestFirst)).isEqualTo(t.plusSeconds(3610));
+  }
+
+  /**
+   * The eight features at the newest of 21 prices (oldest first), worked out here from their
+   * definitions: the last five log returns, the gaps to the 10- and 20-price means, the sample
+   * deviation of the last 20 returns.
+   */
+  static double[] featuresByHand(double[] p) {
+    double[] x = new double[8];
+    for (int lag = 0; lag < 5; lag++) {
+      x[lag] = Math.log(p[20 - lag] / p[19 - lag]);
+    }
+    x[5] = p[20] / mean(p, 11, 20) - 1;
+    x[6] = p[20] / mean(p, 1, 20) - 1;
+    double[] returns = new double[20];
+    for (int k = 1; k <= 20; k++) {
+      returns[k - 1] = Math.log(p[k] / p[k - 1]);
+    }
+    double m = 0;
+    for (double r : returns) {
+      m += r / 20;
+    }
+    double ss = 0;
+    for (double r : returns) {
+      ss += (r - m) * (r - m);
+    }
+    x[7] = Math.sqrt(ss / 19);
+    return x;
+  }
+
+  /** A linear {@code model} applied to the features {@code x} by hand. */
+  static double byHand(PortableModel model, double[] x) {
+    double result = model.intercept();
+    for (int i = 0; i < x.length; i++) {
+      result += model.coefficients().get(i) * (x[i] - model.mean().get(i)) / model.std().get(i);
+    }
+    return result;
   }
 
   private static double mean(double[] p, int from, int to) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,59 @@ class OpenApiTest {
   @AfterAll
   static void stop() {
     AccessRoutesTest.stop();
+  }
+
+  @Test
+  void should_document_the_symbol_pattern_the_service_applies() {
+    // given every {symbol} parameter's documented pattern
+    List<Pattern> documented = new ArrayList<>();
+    spec.get("paths")
+        .forEach(
+            path ->
+                path.get("get")
+                    .get("parameters")
+                    .forEach(
+                        p -> {
+                          if (p.get("name").asText().equals("symbol")) {
+                            documented.add(
+                                Pattern.compile(p.get("schema").get("pattern").asText()));
+                          }
+                        }));
+    assertThat(documented).hasSize((int) symbolEndpoints());
+
+    // then each accepts exactly the symbols the service accepts, over strings of allowed and
+    // refused characters of every length around the limit
+    String allowed = "AZMQ09.^-";
+    String refused = "az _/\u00c4\"";
+    SplittableRandom random = new SplittableRandom(7);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder symbol = new StringBuilder();
+      int length = random.nextInt(19);
+      for (int j = 0; j < length; j++) {
+        // mostly allowed characters, so that every length up to and past the limit is tried
+        String from = random.nextInt(20) == 0 ? refused : allowed;
+        symbol.append(from.charAt(random.nextInt(from.length())));
+      }
+      String text = symbol.toString();
+      for (Pattern pattern : documented) {
+        assertThat(pattern.matcher(text).find())
+            .as("'%s' against %s", text, pattern)
+            .isEqualTo(accepted(text));
+      }
+    }
+  }
+
+  private static boolean accepted(String symbol) {
+    try {
+      RequestParameters.symbol(symbol);
+      return true;
+    } catch (ApiException e) {
+      return false;
+    }
+  }
+
+  private static long symbolEndpoints() {
+    return Arrays.stream(Endpoint.values()).filter(e -> e.template().contains("{symbol}")).count();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.smack.access.TestTables.Written;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.StackAddresses;
+import io.smack.localstack.TestTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,12 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard at {@code /} in headless Chromium against the running service with data, as a
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
 @ExtendWith(LocalStackExtension.class)
 class PageIT {
 
-  private static final Logger LOG = LoggerFactory.getLogger(PageIT.class);
   private static final Instant START = Instant.parse("2026-11-23T14:00:00Z");
   private static final int BARS = 60;
   private static final int PREDICTED = 40;
@@ -156,14 +153,8 @@ class PageIT {
   }
 
   private static String chromiumOrSkip() {
-    Optional<String> chromium = chromium();
-    if (chromium.isEmpty()) {
-      LOG.warn(
-          "SKIPPED: the dashboard test needs Chromium (Debian package chromium);"
-              + " bin/smack test installs it when it runs as root");
-    }
-    Assumptions.assumeTrue(chromium.isPresent(), "Chromium is not installed: page test SKIPPED");
-    return chromium.get();
+    return TestTools.required(
+        "Chromium", chromium(), "Debian package chromium; bin/smack test installs it as root");
   }
 
   /** The marks Vega drew in the group of the named mark: one path per point. */

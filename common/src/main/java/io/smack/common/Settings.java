@@ -85,7 +85,8 @@ public final class Settings {
    * its {@code -D} values to the test JVMs ({@code -Dsmack.stack.file} of {@code bin/smack test},
    * {@code -Dsmack.excluded-groups} of {@code bin/smack chaos}).
    */
-  static final Set<String> NOT_SETTINGS = Set.of("smack.stack", "smack.excluded-groups");
+  static final Set<String> NOT_SETTINGS =
+      Set.of("smack.stack", "smack.excluded-groups", "smack.test");
 
   /** Maps passed on as they are (Spark's settings): any key. */
   static final Set<String> PASS_THROUGH = Set.of("smack.ingest.spark-conf");

@@ -1,7 +1,6 @@
 package io.smack.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.smack.common.CqlSchema;
@@ -11,7 +10,9 @@ import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.ModuleProcess;
 import io.smack.localstack.Ports;
 import io.smack.localstack.StackAddresses;
+import io.smack.localstack.TestTools;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +29,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,12 +49,17 @@ class AccessFailoverIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Path WORK = Path.of("target", "access-failover").toAbsolutePath();
   private static final Duration LOAD = Duration.ofSeconds(20);
+  private static final Pattern LATEST_ANSWERED =
+      Pattern.compile(
+          "^access_requests_total\\{[^}]*route=\"/quotes/\\{symbol}/latest\"[^}]*status=\"200\"[^}]*}"
+              + " ([0-9.eE+]+)$",
+          Pattern.MULTILINE);
 
   @Test
   void should_answer_every_request_through_haproxy_when_an_instance_is_killed(StackAddresses stack)
       throws Exception {
-    assumeTrue(
-        Haproxy.binary().isPresent(), "haproxy is not installed (bin/smack test installs it)");
+    TestTools.required(
+        "HAProxy", Haproxy.binary(), "Debian package haproxy; bin/smack test installs it as root");
     // given: a keyspace with AAPL's latest quote, two instances, HAProxy in front
     String keyspace = "failover_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     try (CqlSession session =
@@ -117,6 +125,9 @@ class AccessFailoverIT {
           clients.add(client);
         }
         Thread.sleep(LOAD.toMillis() / 3);
+        // the instance about to be killed has been serving its share
+        long servedByKilled = answered(http, servers.get(0).getPort());
+        long servedBySurvivor = answered(http, servers.get(1).getPort());
         ProcessHandle.of(instances.get(0).pid()).orElseThrow().destroyForcibly(); // SIGKILL
         killed.set(true);
         Thread.sleep(LOAD.toMillis() * 2 / 3);
@@ -138,6 +149,12 @@ class AccessFailoverIT {
             ok + failed, ok, failed, outcomes, afterKill.get());
         assertThat(failed).as(outcomes.toString()).isZero();
         assertThat(afterKill.get()).isPositive();
+        // both served before the kill (HAProxy balanced them), the survivor every request after
+        assertThat(servedByKilled).as("answered by the killed instance before").isPositive();
+        assertThat(servedBySurvivor).as("answered by the survivor before").isPositive();
+        assertThat(answered(http, servers.get(1).getPort()) - servedBySurvivor)
+            .as("answered by the survivor after")
+            .isGreaterThanOrEqualTo(afterKill.get());
       }
     } finally {
       instances.forEach(ModuleProcess::close);
@@ -145,6 +162,26 @@ class AccessFailoverIT {
   }
 
   /** The status of a GET, or -1 when no answer came (refused, reset, timed out). */
+  /** The latest-quote requests {@code port}'s instance has answered 200, from its metrics. */
+  private static long answered(HttpClient http, int port) {
+    try {
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      Matcher sample = LATEST_ANSWERED.matcher(metrics);
+      return sample.find() ? (long) Double.parseDouble(sample.group(1)) : 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static int status(HttpClient http, String url) {
     try {
       return http.send(

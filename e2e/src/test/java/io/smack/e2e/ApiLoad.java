@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Users asking the access service without pause while a fault is injected: {@code clients} threads
  * each ask for a symbol's latest quote and its newest bars in turn (start it once the symbols have
  * data: a 404 counts as a failure), and every answer is counted by its status ({@code none} when no
- * answer came within the client's own timeout), with the slowest answer's time.
+ * answer came within the client's own timeout), with the slowest answer's time and the clients that
+ * died of anything else.
  */
 final class ApiLoad implements AutoCloseable {
 
@@ -31,6 +32,7 @@ final class ApiLoad implements AutoCloseable {
   private final AtomicLong slowestNanos = new AtomicLong();
   private final AtomicLong slowestFailureNanos = new AtomicLong();
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AtomicLong died = new AtomicLong();
   private final List<Thread> clients = new ArrayList<>();
 
   private ApiLoad() {}
@@ -40,7 +42,17 @@ final class ApiLoad implements AutoCloseable {
     for (int c = 0; c < clients; c++) {
       String symbol = symbols.get(c % symbols.size());
       List<String> paths = List.of("/quotes/" + symbol + "/latest", "/bars/" + symbol + "?limit=5");
-      Thread client = new Thread(() -> load.ask(api, paths), "api-load-" + c);
+      Thread client =
+          new Thread(
+              () -> {
+                try {
+                  load.ask(api, paths);
+                } catch (RuntimeException | Error e) {
+                  load.died.incrementAndGet(); // a user gone is a load that stopped: counted
+                  throw e;
+                }
+              },
+              "api-load-" + c);
       client.setDaemon(true);
       client.start();
       load.clients.add(client);
@@ -75,6 +87,11 @@ final class ApiLoad implements AutoCloseable {
     }
   }
 
+  /** Client threads that ended on an exception of their own: each a part of the load lost. */
+  long died() {
+    return died.get();
+  }
+
   /** Answers so far by status ("200", "503", ..., "none"). */
   Map<String, Long> outcomes() {
     Map<String, Long> counts = new TreeMap<>();
@@ -107,10 +124,11 @@ final class ApiLoad implements AutoCloseable {
     return Duration.ofNanos(slowestFailureNanos.get());
   }
 
-  /** "1234 requests {200=1200, 503=34}, slowest 812 ms". */
+  /** "1234 requests {200=1200, 503=34}, slowest 812 ms, 0 clients died". */
   String summary() {
     return String.format(
-        "%d requests %s, slowest %d ms", total(), outcomes(), slowest().toMillis());
+        "%d requests %s, slowest %d ms, %d clients died",
+        total(), outcomes(), slowest().toMillis(), died());
   }
 
   @Override

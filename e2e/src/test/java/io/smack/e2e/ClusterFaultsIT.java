@@ -84,6 +84,9 @@ class ClusterFaultsIT {
 
   private static final Duration LOAD = Duration.ofSeconds(60);
 
+  /** The leader-kill test's load: two kills, each followed by the wait for every replica. */
+  private static final Duration LEADER_KILL_LOAD = Duration.ofSeconds(150);
+
   /** The access service's request timeout (its default), which bounds a failure's wait. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
@@ -139,12 +142,16 @@ class ClusterFaultsIT {
   @Test
   @Order(1)
   void should_lose_and_double_nothing_when_the_leader_broker_is_killed_twice() throws Exception {
-    KnownLoad load = load("KB", 1);
+    // long enough that the second kill, after the brokers are in sync again, lands mid-load
+    KnownLoad load = KnownLoad.of("KB", RATE, LEADER_KILL_LOAD, Instant.now(), 1);
     String busiest = load.symbols().get(0);
+    Restarts restarts = Restarts.now();
     try (Collector collector = Collector.start(load, "leader-kill")) {
       awaitFlowing(load);
       for (int kill = 1; kill <= 2; kill++) {
-        // when: the broker leading the busiest symbol's partition is killed, and comes back later
+        // when: the broker leading the busiest symbol's partition is killed, and comes back later,
+        // while the collector is still sending
+        assertThat(collector.sending()).as("the collector still sending at kill " + kill).isTrue();
         int leader = leaderOf(busiest);
         cluster.killKafka(leader - 1);
         TimeUnit.SECONDS.sleep(10);
@@ -154,8 +161,10 @@ class ClusterFaultsIT {
       }
       collector.awaitDone();
     }
-    // then
+    // then: nothing lost or doubled, and no part of the pipeline restarted: the collector and the
+    // streaming job go on through the other leaders
     countAndCheck(load, "kill the leader broker x2 at " + RATE + " quotes/s");
+    restarts.assertSince(Map.of("ingest-streaming", 0, "access-service", 0));
   }
 
   @Test
@@ -163,6 +172,7 @@ class ClusterFaultsIT {
   void should_go_on_at_local_quorum_with_a_cassandra_node_killed_and_catch_it_up()
       throws Exception {
     KnownLoad load = load("KC", 2);
+    Restarts restarts = Restarts.now();
     ApiLoad users;
     try (Collector collector = Collector.start(load, "cassandra-kill")) {
       awaitFlowing(load);
@@ -178,6 +188,11 @@ class ClusterFaultsIT {
     // then: every request answered without a 5xx, and the node holds every row by itself (hints)
     Counts counts = countAndCheck(load, "kill a Cassandra node at " + RATE + " quotes/s");
     assertThat(users.failures()).as(users.summary()).isZero();
+    assertThat(users.total()).as("the API load ran").isGreaterThan(100);
+    assertThat(users.died()).as("API clients that died").isZero();
+    assertThat(users.slowest()).as(users.summary()).isLessThan(REQUEST_TIMEOUT.plus(SLACK));
+    // the streaming job goes on at LOCAL_QUORUM: no restart of anything
+    restarts.assertSince(Map.of("ingest-streaming", 0, "access-service", 0));
     Duration catchUp = awaitOnNode(load, 2);
     System.out.printf(
         "  API meanwhile: %s; the killed node held all %d rows at ONE %d s after the counts%n",
@@ -189,6 +204,7 @@ class ClusterFaultsIT {
   void should_answer_or_fail_within_the_timeout_while_a_cassandra_node_is_frozen()
       throws Exception {
     KnownLoad load = load("KF", 3);
+    Restarts restarts = Restarts.now();
     long threadsBefore = procStatus(access().pid(), "Threads");
     long rssBefore = procStatus(access().pid(), "VmRSS");
     ApiLoad users;
@@ -222,9 +238,15 @@ class ClusterFaultsIT {
         threadsAfter,
         rssBefore >> 10,
         rssAfter >> 10);
+    assertThat(users.total()).as("the API load ran").isGreaterThan(100);
+    assertThat(users.died()).as("API clients that died").isZero();
     assertThat(users.count("none")).as("requests with no answer: " + users.summary()).isZero();
     assertThat(users.failures()).as("failures other than 503").isEqualTo(users.count("503"));
-    assertThat(users.slowestFailure()).isLessThan(REQUEST_TIMEOUT.plus(SLACK));
+    // every request, answered or failed, within the request timeout and what a loaded machine adds
+    assertThat(users.slowest()).as(users.summary()).isLessThan(REQUEST_TIMEOUT.plus(SLACK));
+    // the access service never restarts; the streaming job at most once (its bars query may fail
+    // on the frozen node, and it is started again from its checkpoint)
+    restarts.assertAtMost(Map.of("ingest-streaming", 1, "access-service", 0));
     assertThat(threadsFrozen).as("no pile-up of threads").isLessThan(threadsBefore + 20);
     assertThat(counts.stored()).isEqualTo(load.size());
   }
@@ -233,7 +255,7 @@ class ClusterFaultsIT {
   @Order(4)
   void should_refuse_fast_without_a_quorum_and_lose_nothing_once_it_is_back() throws Exception {
     KnownLoad load = load("KQ", 4);
-    int restartsBefore = pipeline.restarts("ingest-streaming");
+    Restarts restarts = Restarts.now();
     ApiLoad withoutQuorum;
     try (Collector collector = Collector.start(load, "quorum-loss")) {
       awaitFlowing(load);
@@ -259,17 +281,50 @@ class ClusterFaultsIT {
             + " time(s)%n",
         withoutQuorum.summary(),
         withoutQuorum.slowestFailure().toMillis(),
-        pipeline.restarts("ingest-streaming") - restartsBefore);
-    assertThat(withoutQuorum.count("503")).as(withoutQuorum.summary()).isPositive();
-    assertThat(withoutQuorum.failures())
-        .as("failures other than 503: " + withoutQuorum.summary())
-        .isEqualTo(withoutQuorum.count("503"));
-    assertThat(withoutQuorum.slowestFailure()).isLessThan(REQUEST_TIMEOUT.plus(SLACK));
+        restarts.since("ingest-streaming"));
+    // every request without a quorum a 503, within the request timeout
+    assertThat(withoutQuorum.total()).as("the API load ran").isGreaterThan(100);
+    assertThat(withoutQuorum.died()).as("API clients that died").isZero();
+    assertThat(withoutQuorum.count("503"))
+        .as(withoutQuorum.summary())
+        .isEqualTo(withoutQuorum.total());
+    assertThat(withoutQuorum.slowest()).isLessThan(REQUEST_TIMEOUT.plus(SLACK));
+    // the streaming job's batch failed: it exited and was started again from its checkpoint, and
+    // the access service went on
+    restarts.assertAtMost(Map.of("ingest-streaming", 1, "access-service", 0));
+    assertThat(restarts.since("ingest-streaming")).as("streaming job restarts").isEqualTo(1);
     assertThat(counts.stored()).isEqualTo(load.size());
   }
 
   private static ModuleProcess access() {
     return pipeline.part("access-service");
+  }
+
+  /** The parts' restart counts at a moment, to hold a fault's restarts against what it allows. */
+  private record Restarts(Map<String, Integer> before) {
+
+    static Restarts now() {
+      Map<String, Integer> before = new HashMap<>();
+      for (String part : List.of("ingest-streaming", "access-service")) {
+        before.put(part, pipeline.restarts(part));
+      }
+      return new Restarts(before);
+    }
+
+    int since(String part) {
+      return pipeline.restarts(part) - before.get(part);
+    }
+
+    void assertSince(Map<String, Integer> expected) {
+      expected.forEach(
+          (part, count) -> assertThat(since(part)).as("restarts of " + part).isEqualTo(count));
+    }
+
+    void assertAtMost(Map<String, Integer> most) {
+      most.forEach(
+          (part, count) ->
+              assertThat(since(part)).as("restarts of " + part).isLessThanOrEqualTo(count));
+    }
   }
 
   /** A load of its own symbols, stamped from now on. */
@@ -563,9 +618,16 @@ class ClusterFaultsIT {
               WORK.resolve("collector-" + name + ".log")));
     }
 
+    /**
+     * Whether it is still replaying: a one-off collector exits once every quote is acknowledged.
+     */
+    boolean sending() {
+      return process.isAlive();
+    }
+
     /** Waits until the replay is done and acknowledged: exit 0. */
     void awaitDone() throws InterruptedException {
-      assertThat(process.awaitExit(LOAD.plus(Duration.ofMinutes(4))))
+      assertThat(process.awaitExit(LEADER_KILL_LOAD.plus(Duration.ofMinutes(4))))
           .as("the collector's exit; its log: " + process.logFile())
           .hasValue(0);
     }

@@ -1,8 +1,13 @@
 package io.smack.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smack.common.CassandraSettings;
+import io.smack.common.Settings;
+import io.smack.common.model.PortableModel;
 import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.ModuleProcess;
@@ -55,6 +60,8 @@ class PipelineIT {
 
   private static Pipeline pipeline;
   private static Api api;
+  private static StackAddresses addresses;
+  private static String keyspace;
 
   record Row(Instant ts, double price) {}
 
@@ -88,6 +95,8 @@ class PipelineIT {
     // own, the two replays and a burst of simulated quotes; the collector exits once Kafka has
     // them (what bin/smack up adds for a one-off run)
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    addresses = stack;
+    keyspace = "e2e_" + suffix;
     Files.createDirectories(WORK);
     Path config = WORK.resolve("pipeline-" + suffix + ".conf");
     Files.writeString(
@@ -202,7 +211,9 @@ class PipelineIT {
     symbols.add("SPX");
     for (String symbol : symbols) {
       JsonNode models = api.json("/models/" + symbol);
-      assertThat(models.get("served").asInt()).as(symbol).isGreaterThanOrEqualTo(1);
+      // one training, every model served locally: version 1
+      assertThat(models.get("served").asInt()).as(symbol).isEqualTo(1);
+      assertThat(models.get("versions")).as(symbol).hasSize(1);
       JsonNode metrics = models.get("versions").get(0).get("metrics");
       assertThat(metrics.get("rmse").asDouble()).as(symbol).isPositive();
       assertThat(metrics.has("baseline_rmse")).isTrue();
@@ -218,12 +229,49 @@ class PipelineIT {
     List<Row> msft = CSV.get("MSFT");
     assertThat(prediction.get("asOf").asText())
         .isEqualTo(Api.instant(msft.get(msft.size() - 1).ts()));
-    assertThat(prediction.get("predicted").asDouble()).isPositive();
-    assertThat(prediction.get("prices")).hasSize(21);
+    // on the file's newest 21 prices
+    List<Double> newest =
+        msft.subList(msft.size() - 21, msft.size()).stream().map(Row::price).toList();
+    List<Double> prices = new ArrayList<>();
+    prediction.get("prices").forEach(p -> prices.add(p.asDouble()));
+    assertThat(prices).containsExactlyElementsOf(newest);
+    double last = newest.get(20);
+    assertThat(prediction.get("lastPrice").asDouble()).isEqualTo(last);
+    // features worked out here from the file: the newest log return, the gap to the 20-price mean
+    JsonNode inputs = prediction.get("inputs");
+    assertThat(inputs.get("ret_1").asDouble())
+        .isCloseTo(Math.log(last / newest.get(19)), within(1e-12));
+    double mean20 = newest.subList(1, 21).stream().mapToDouble(Double::doubleValue).sum() / 20;
+    assertThat(inputs.get("ma_20_gap").asDouble()).isCloseTo(last / mean20 - 1, within(1e-12));
+    // and the stored model's coefficients, read from Cassandra, applied to them by hand
+    PortableModel model = storedModel("MSFT", prediction.get("modelVersion").asInt());
+    double expected = model.intercept();
+    for (int i = 0; i < model.features().size(); i++) {
+      double x = inputs.get(model.features().get(i)).asDouble();
+      expected += model.coefficients().get(i) * (x - model.mean().get(i)) / model.std().get(i);
+    }
+    assertThat(prediction.get("predictedReturn").asDouble()).isCloseTo(expected, within(1e-12));
+    assertThat(prediction.get("predicted").asDouble())
+        .isCloseTo(last * Math.exp(expected), within(1e-9));
     JsonNode errors = api.json("/predictions/MSFT/errors").get("errors");
     assertThat(errors.findValuesAsText("asOf")).contains(prediction.get("asOf").asText());
     assertThat(errors.get(0).get("predicted").asDouble())
         .isEqualTo(prediction.get("predicted").asDouble());
+  }
+
+  private static PortableModel storedModel(String symbol, int version) {
+    try (CqlSession session =
+        CassandraSettings.from(Settings.load(addresses.environment())).sessionBuilder().build()) {
+      com.datastax.oss.driver.api.core.cql.Row row =
+          session
+              .execute(
+                  "SELECT model FROM " + keyspace + ".models WHERE symbol = ? AND version = ?",
+                  symbol,
+                  version)
+              .one();
+      assertThat(row).as("%s v%d in %s.models", symbol, version, keyspace).isNotNull();
+      return PortableModel.fromJson(row.getString("model"));
+    }
   }
 
   @Test

@@ -1,7 +1,6 @@
 package io.smack.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -16,8 +15,8 @@ class HaproxyTest {
   @Test
   void should_write_a_configuration_that_haproxy_itself_accepts(@TempDir Path dir)
       throws Exception {
-    assumeTrue(
-        Haproxy.binary().isPresent(), "haproxy is not installed (bin/smack test installs it)");
+    TestTools.required(
+        "HAProxy", Haproxy.binary(), "Debian package haproxy; bin/smack test installs it as root");
     // given
     Path config = dir.resolve("haproxy.cfg");
     Files.writeString(
