@@ -80,7 +80,13 @@ class ContainersIT {
           Duration.ofMinutes(3),
           Duration.ofSeconds(1));
 
-      // and the Chronos job runs, its container trains and serves a model per symbol
+      // and, once the streaming job has written every symbol's bars (the series the training
+      // reads: a busy machine takes a minute or more for the first), the Chronos job runs, its
+      // container trains and serves a model per symbol
+      Await.until(
+          () -> SYMBOLS.stream().allMatch(symbol -> hasBars(api, symbol)),
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(2));
       int exit = group.run(pipeline.job("smack-model-training"), Duration.ofMinutes(15));
       assertThat(exit).as("the training container's exit; %s", group.events()).isZero();
       LOG.info("training done {} s after the launch", seconds(launched));
@@ -282,6 +288,11 @@ class ContainersIT {
 
   private static int symbols(String api) {
     return status(api + "/symbols") == 200 ? get(api + "/symbols").path("symbols").size() : 0;
+  }
+
+  private static boolean hasBars(String api, String symbol) {
+    String bars = api + "/bars/" + symbol + "?limit=1";
+    return status(bars) == 200 && !get(bars).path("bars").isEmpty();
   }
 
   /** The scored bars of {@code symbol} whose outcome is known or awaited, by a served model. */
