@@ -83,7 +83,8 @@ public final class Settings {
   /**
    * The build's and the tests' own system properties under {@code smack}, not settings: Maven hands
    * its {@code -D} values to the test JVMs ({@code -Dsmack.stack.file} of {@code bin/smack test},
-   * {@code -Dsmack.excluded-groups} of {@code bin/smack chaos}).
+   * {@code -Dsmack.excluded-groups} of {@code bin/smack chaos}, {@code -Dsmack.test.tools} of
+   * both).
    */
   static final Set<String> NOT_SETTINGS =
       Set.of("smack.stack", "smack.excluded-groups", "smack.test");
