@@ -264,7 +264,9 @@ class SecuredStackIT {
     } catch (ExecutionException e) {
       return e.getCause();
     } catch (KafkaException e) {
-      return e;
+      // a producer whose start (InitProducerId) was refused before send() was called fails the
+      // send at once, with the refusal as the cause; refused after, the future fails with it
+      return e.getCause() instanceof AuthorizationException ? e.getCause() : e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
