@@ -3,10 +3,10 @@ package io.smack.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smack.common.SymbolCorpus;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,18 +48,7 @@ class OpenApiTest {
 
     // then each accepts exactly the symbols the service accepts, over strings of allowed and
     // refused characters of every length around the limit
-    String allowed = "AZMQ09.^-";
-    String refused = "az _/\u00c4\"";
-    SplittableRandom random = new SplittableRandom(7);
-    for (int i = 0; i < 20_000; i++) {
-      StringBuilder symbol = new StringBuilder();
-      int length = random.nextInt(19);
-      for (int j = 0; j < length; j++) {
-        // mostly allowed characters, so that every length up to and past the limit is tried
-        String from = random.nextInt(20) == 0 ? refused : allowed;
-        symbol.append(from.charAt(random.nextInt(from.length())));
-      }
-      String text = symbol.toString();
+    for (String text : SymbolCorpus.of(7, 20_000)) {
       for (Pattern pattern : documented) {
         assertThat(pattern.matcher(text).find())
             .as("'%s' against %s", text, pattern)

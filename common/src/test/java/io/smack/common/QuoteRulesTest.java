@@ -7,7 +7,6 @@ import io.smack.common.Rejection.Reason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -19,19 +18,7 @@ class QuoteRulesTest {
   @Test
   void should_accept_exactly_the_symbols_the_documented_pattern_accepts() {
     // given strings of allowed and refused characters, of every length around the limit
-    String allowed = "AZMQ09.^-";
-    String refused = "az _/\u00c4\"";
-    SplittableRandom random = new SplittableRandom(11);
-    for (int i = 0; i < 50_000; i++) {
-      StringBuilder symbol = new StringBuilder();
-      int length = random.nextInt(19);
-      for (int j = 0; j < length; j++) {
-        // mostly allowed characters, so that every length up to and past the limit is tried
-        String from = random.nextInt(20) == 0 ? refused : allowed;
-        symbol.append(from.charAt(random.nextInt(from.length())));
-      }
-      String text = symbol.toString();
-
+    for (String text : SymbolCorpus.of(11, 50_000)) {
       // then the hand-written check and the documented pattern agree
       assertThat(QuoteRules.isSymbol(text))
           .as("'%s'", text)

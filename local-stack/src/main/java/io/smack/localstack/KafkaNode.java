@@ -205,6 +205,8 @@ final class KafkaNode implements AutoCloseable {
     StackSecurity secured = security.get();
     try (Admin admin = admin()) {
       admin.createAcls(Grants.kafka(quotes, deadLetters)).all().get(60, TimeUnit.SECONDS);
+      // upserted at every start, not only made when missing: a password changed in the stack's
+      // credentials file takes effect at the next start (about a second for all of them)
       admin.alterUserScramCredentials(secured.kafkaUsers()).all().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new StackStartException("Kafka refused the stack's users or ACLs: " + e, e);

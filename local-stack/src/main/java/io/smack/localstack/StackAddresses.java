@@ -65,7 +65,8 @@ public record StackAddresses(
   /**
    * The environment variables that point {@code principal}'s part of the pipeline at this stack; on
    * a cluster also its consistency ({@code LOCAL_QUORUM}) and the keyspace's replication, as the
-   * Marathon apps set them; on a secured stack also its own credentials.
+   * Marathon apps set them; on a secured stack also its own credentials, and the jobs that apply
+   * the schema at start told not to ({@link Principal#createSchemaVariable()}).
    */
   public Map<String, String> environment(Principal principal) {
     Map<String, String> environment = new TreeMap<>();
@@ -85,6 +86,10 @@ public record StackAddresses(
             environment.put(name.substring(own.length()), value);
           }
         });
+    if (!credentials.isEmpty()) {
+      // a secured stack's users may not change the schema: the stack applied it as its admin
+      principal.createSchemaVariable().ifPresent(variable -> environment.put(variable, "false"));
+    }
     return Collections.unmodifiableMap(environment);
   }
 

@@ -159,8 +159,7 @@ record StackSecurity(
   /**
    * The environment variables that log each principal in over TLS to the servers it uses, as a
    * Marathon app would set them from its secrets, named {@code USER.VARIABLE} ({@link
-   * StackAddresses#credentials()}). The jobs that write are told to leave the schema alone: their
-   * users may not change it, so the stack applies it as its admin.
+   * StackAddresses#credentials()}).
    */
   Map<String, String> clientEnvironment() {
     Map<String, String> environment = new TreeMap<>();
@@ -177,8 +176,6 @@ record StackSecurity(
         environment.put(own + "KAFKA_SASL_MECHANISM", MECHANISM);
       }
     }
-    environment.put(Principal.INGEST.user() + ".INGEST_CREATE_SCHEMA", "false");
-    environment.put(Principal.TRAINING.user() + ".TRAINING_CREATE_SCHEMA", "false");
     return environment;
   }
 

@@ -23,6 +23,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -224,19 +225,13 @@ class TrainingIT {
             .collectAsList();
     int n = rows.size();
     int firstTest = (int) Math.floor(n * 0.8); // 0-based; the row before it is left out
-    int k = ForecastFeatures.NAMES.size();
-    double[][] normal = new double[k + 1][k + 2]; // [X'X | X'y] with a column of ones first
+    List<double[]> xs = new ArrayList<>();
+    List<Double> ys = new ArrayList<>();
     for (org.apache.spark.sql.Row row : rows.subList(0, firstTest - 1)) {
-      double[] x = withOne(row);
-      double y = row.getDouble(row.fieldIndex(SeriesFeatures.LABEL));
-      for (int i = 0; i <= k; i++) {
-        for (int j = 0; j <= k; j++) {
-          normal[i][j] += x[i] * x[j];
-        }
-        normal[i][k + 1] += x[i] * y;
-      }
+      xs.add(withOne(row));
+      ys.add(row.getDouble(row.fieldIndex(SeriesFeatures.LABEL)));
     }
-    double[] beta = solve(normal);
+    double[] beta = LeastSquares.fit(xs, ys);
     double squares = 0;
     double absolute = 0;
     double naiveSquares = 0;
@@ -244,12 +239,8 @@ class TrainingIT {
     List<org.apache.spark.sql.Row> test = rows.subList(firstTest, n);
     for (org.apache.spark.sql.Row row : test) {
       double[] x = withOne(row);
-      double byHand = 0;
-      for (int i = 0; i <= k; i++) {
-        byHand += beta[i] * x[i];
-      }
-      double[] features = new double[k];
-      System.arraycopy(x, 1, features, 0, k);
+      double byHand = LeastSquares.apply(beta, x);
+      double[] features = Arrays.copyOfRange(x, 1, x.length);
       assertThat(model.predict(features)).isCloseTo(byHand, within(1e-9 + Math.abs(byHand) * 1e-6));
       double price = row.getDouble(row.fieldIndex("price"));
       double next = row.getDouble(row.fieldIndex("next_price"));
@@ -274,37 +265,6 @@ class TrainingIT {
     x[0] = 1;
     for (int f = 0; f < ForecastFeatures.NAMES.size(); f++) {
       x[f + 1] = row.getDouble(row.fieldIndex(ForecastFeatures.NAMES.get(f)));
-    }
-    return x;
-  }
-
-  /** Gaussian elimination with partial pivoting of an augmented matrix [A | b]: A⁻¹b. */
-  private static double[] solve(double[][] augmented) {
-    int n = augmented.length;
-    for (int col = 0; col < n; col++) {
-      int pivot = col;
-      for (int r = col + 1; r < n; r++) {
-        if (Math.abs(augmented[r][col]) > Math.abs(augmented[pivot][col])) {
-          pivot = r;
-        }
-      }
-      double[] swap = augmented[col];
-      augmented[col] = augmented[pivot];
-      augmented[pivot] = swap;
-      for (int r = col + 1; r < n; r++) {
-        double factor = augmented[r][col] / augmented[col][col];
-        for (int c = col; c <= n; c++) {
-          augmented[r][c] -= factor * augmented[col][c];
-        }
-      }
-    }
-    double[] x = new double[n];
-    for (int r = n - 1; r >= 0; r--) {
-      double sum = augmented[r][n];
-      for (int c = r + 1; c < n; c++) {
-        sum -= augmented[r][c] * x[c];
-      }
-      x[r] = sum / augmented[r][r];
     }
     return x;
   }
