@@ -1,5 +1,6 @@
 package io.smack.bench;
 
+import io.smack.localstack.ReadmeFigures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,8 +25,6 @@ final class ReadmeTables {
 
   /** The load the README's sizing example is for. */
   static final Capacity EXAMPLE_LOAD = new Capacity(1_000_000, 20_000);
-
-  private static final String END = "<!-- /figures -->";
 
   /** The top README's table: one line per stage, its main figure against its baseline. */
   private static final List<String> SUMMARY_FIGURES =
@@ -83,14 +82,7 @@ final class ReadmeTables {
 
   /** {@code text} with the lines between {@code table}'s markers replaced by {@code rendered}. */
   static String replace(String text, String table, String rendered) {
-    String start = start(table);
-    int from = text.indexOf(start);
-    int to = text.indexOf(END, from);
-    if (from < 0 || to < 0) {
-      throw new IllegalStateException(
-          "no '" + start + "' … '" + END + "' in the README to render the figures into");
-    }
-    return text.substring(0, from + start.length()) + "\n" + rendered + text.substring(to);
+    return ReadmeFigures.replace(text, start(table), rendered);
   }
 
   /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smack.localstack.ReadmeFigures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -315,24 +316,7 @@ final class Results {
 
     /** The commit checked out, with "+changes" when the work tree differs from it. */
     static String commit() {
-      try {
-        String head = git("rev-parse", "--short=12", "HEAD");
-        String changes = git("status", "--porcelain", "--untracked-files=no");
-        return head.isEmpty() ? "unknown" : changes.isEmpty() ? head : head + "+changes";
-      } catch (IOException e) {
-        return "unknown";
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return "unknown";
-      }
-    }
-
-    private static String git(String... args) throws IOException, InterruptedException {
-      List<String> command = new ArrayList<>(List.of("git"));
-      command.addAll(List.of(args));
-      Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(git.getInputStream().readAllBytes()).strip();
-      return git.waitFor() == 0 ? out : "";
+      return ReadmeFigures.commit();
     }
   }
 }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smack.common.Quote;
 import io.smack.localstack.Await;
+import io.smack.localstack.FaultFigures;
 import io.smack.localstack.LocalStack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.actor.ActorSystem;
@@ -81,5 +83,11 @@ class BrokerRestartIT {
     assertThat(records.stream().map(CollectorIT::decode))
         .containsExactlyInAnyOrderElementsOf(expected);
     assertThat(sim.sent()).isEqualTo(expected.size());
+    FaultFigures.record(
+        "broker-restart",
+        Map.of(
+            "produced", expected.size(),
+            "sentWhenDown", sentWhenDown,
+            "inKafka", records.size()));
   }
 }

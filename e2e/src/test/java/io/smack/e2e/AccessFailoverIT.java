@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.smack.common.CqlSchema;
 import io.smack.localstack.Await;
+import io.smack.localstack.FaultFigures;
 import io.smack.localstack.Haproxy;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.ModuleProcess;
@@ -155,6 +156,9 @@ class AccessFailoverIT {
         assertThat(answered(http, servers.get(1).getPort()) - servedBySurvivor)
             .as("answered by the survivor after")
             .isGreaterThanOrEqualTo(afterKill.get());
+        FaultFigures.record(
+            "access-failover",
+            Map.of("requests", ok + failed, "answered", ok, "afterKill", afterKill.get()));
       }
     } finally {
       instances.forEach(ModuleProcess::close);

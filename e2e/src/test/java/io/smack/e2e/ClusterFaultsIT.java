@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smack.common.Tables;
 import io.smack.common.Topics;
 import io.smack.localstack.Await;
+import io.smack.localstack.FaultFigures;
 import io.smack.localstack.LocalStack;
 import io.smack.localstack.ModuleProcess;
 import io.smack.localstack.Pipeline;
@@ -30,6 +31,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -64,14 +66,14 @@ import org.junit.jupiter.api.TestMethodOrder;
  * injected with real signals on the real processes, and each test ends by counting: produced, in
  * Kafka, stored (read at {@code ALL}), duplicates, lost, and the bars and latest quotes the API
  * serves against the ones worked out from the load apart from the pipeline. Every test prints its
- * counts in one line and fails on any loss or duplicate.
+ * counts in one line and fails on any loss or duplicate; a passing one records them for the
+ * README's fault table ({@link FaultFigures}).
  *
  * <p>The streaming job runs on Spark local here, restarted from its checkpoint whenever it exits,
  * as Marathon restarts it; the faults of Spark's own processes (a worker, the driver, with remote
- * executors) are {@code IngestOnSparkClusterIT}'s. Tagged {@code chaos}: {@code bin/smack chaos}
- * runs it.
+ * executors) are {@code IngestOnSparkClusterIT}'s. {@code bin/smack test} runs one leader kill
+ * under a minute of load; the faults tagged {@code chaos} are {@code bin/smack chaos}'s.
  */
-@Tag("chaos")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultsIT {
 
@@ -140,15 +142,34 @@ class ClusterFaultsIT {
   }
 
   @Test
+  @Order(0)
+  void should_lose_and_double_nothing_when_the_leader_broker_is_killed() throws Exception {
+    // bin/smack test's whole-pipeline fault: the first half of the chaos run's one below
+    killLeaders(KnownLoad.of("KL", RATE, LOAD, Instant.now(), 5), 1);
+  }
+
+  @Test
   @Order(1)
+  @Tag("chaos")
   void should_lose_and_double_nothing_when_the_leader_broker_is_killed_twice() throws Exception {
     // long enough that the second kill, after the brokers are in sync again, lands mid-load
     KnownLoad load = KnownLoad.of("KB", RATE, LEADER_KILL_LOAD, Instant.now(), 1);
+    Map<String, Number> figures = killLeaders(load, 2);
+    figures.put("seconds", LEADER_KILL_LOAD.toSeconds());
+    FaultFigures.record("leader-kill", figures);
+  }
+
+  /**
+   * Kills the broker leading the busiest symbol's partition {@code kills} times under {@code load},
+   * each time restarting it and waiting until every replica is in sync again; checks that nothing
+   * was lost or doubled and nothing restarted.
+   */
+  private static Map<String, Number> killLeaders(KnownLoad load, int kills) throws Exception {
     String busiest = load.symbols().get(0);
     Restarts restarts = Restarts.now();
-    try (Collector collector = Collector.start(load, "leader-kill")) {
+    try (Collector collector = Collector.start(load, "leader-kill-" + kills)) {
       awaitFlowing(load);
-      for (int kill = 1; kill <= 2; kill++) {
+      for (int kill = 1; kill <= kills; kill++) {
         // when: the broker leading the busiest symbol's partition is killed, and comes back later,
         // while the collector is still sending
         assertThat(collector.sending()).as("the collector still sending at kill " + kill).isTrue();
@@ -163,12 +184,15 @@ class ClusterFaultsIT {
     }
     // then: nothing lost or doubled, and no part of the pipeline restarted: the collector and the
     // streaming job go on through the other leaders
-    countAndCheck(load, "kill the leader broker x2 at " + RATE + " quotes/s");
+    Counts counts =
+        countAndCheck(load, "kill the leader broker x" + kills + " at " + RATE + " quotes/s");
     restarts.assertSince(Map.of("ingest-streaming", 0, "access-service", 0));
+    return figures(counts, restarts);
   }
 
   @Test
   @Order(2)
+  @Tag("chaos")
   void should_go_on_at_local_quorum_with_a_cassandra_node_killed_and_catch_it_up()
       throws Exception {
     KnownLoad load = load("KC", 2);
@@ -197,10 +221,14 @@ class ClusterFaultsIT {
     System.out.printf(
         "  API meanwhile: %s; the killed node held all %d rows at ONE %d s after the counts%n",
         users.summary(), counts.stored(), catchUp.toSeconds());
+    Map<String, Number> figures = figures(counts, restarts, users);
+    figures.put("catchUpSeconds", catchUp.toSeconds());
+    FaultFigures.record("cassandra-kill", figures);
   }
 
   @Test
   @Order(3)
+  @Tag("chaos")
   void should_answer_or_fail_within_the_timeout_while_a_cassandra_node_is_frozen()
       throws Exception {
     KnownLoad load = load("KF", 3);
@@ -249,10 +277,16 @@ class ClusterFaultsIT {
     restarts.assertAtMost(Map.of("ingest-streaming", 1, "access-service", 0));
     assertThat(threadsFrozen).as("no pile-up of threads").isLessThan(threadsBefore + 20);
     assertThat(counts.stored()).isEqualTo(load.size());
+    Map<String, Number> figures = figures(counts, restarts, users);
+    figures.put("threadsBefore", threadsBefore);
+    figures.put("threadsFrozen", threadsFrozen);
+    figures.put("threadsAfter", threadsAfter);
+    FaultFigures.record("cassandra-freeze", figures);
   }
 
   @Test
   @Order(4)
+  @Tag("chaos")
   void should_refuse_fast_without_a_quorum_and_lose_nothing_once_it_is_back() throws Exception {
     KnownLoad load = load("KQ", 4);
     Restarts restarts = Restarts.now();
@@ -294,6 +328,33 @@ class ClusterFaultsIT {
     restarts.assertAtMost(Map.of("ingest-streaming", 1, "access-service", 0));
     assertThat(restarts.since("ingest-streaming")).as("streaming job restarts").isEqualTo(1);
     assertThat(counts.stored()).isEqualTo(load.size());
+    FaultFigures.record("quorum-loss", figures(counts, restarts, withoutQuorum));
+  }
+
+  /**
+   * A fault's counts and the parts' restarts since it began, named as the fault table names them.
+   */
+  private static Map<String, Number> figures(Counts counts, Restarts restarts) {
+    Map<String, Number> figures = new LinkedHashMap<>();
+    figures.put("produced", counts.produced());
+    figures.put("inKafka", counts.inKafka());
+    figures.put("doubled", counts.doubledInKafka());
+    figures.put("stored", counts.stored());
+    figures.put("duplicates", counts.duplicates());
+    figures.put("lost", counts.lost());
+    figures.put("ingestRestarts", restarts.since("ingest-streaming"));
+    figures.put("accessRestarts", restarts.since("access-service"));
+    return figures;
+  }
+
+  /** As above, with what the users' requests met. */
+  private static Map<String, Number> figures(Counts counts, Restarts restarts, ApiLoad users) {
+    Map<String, Number> figures = figures(counts, restarts);
+    figures.put("requests", users.total());
+    figures.put("answered", users.count("200"));
+    figures.put("unavailable", users.count("503"));
+    figures.put("slowestSeconds", users.slowest().toMillis() / 1000.0);
+    return figures;
   }
 
   private static ModuleProcess access() {
@@ -591,9 +652,11 @@ class ClusterFaultsIT {
   private static final class Collector implements AutoCloseable {
 
     private final ModuleProcess process;
+    private final Duration length;
 
-    private Collector(ModuleProcess process) {
+    private Collector(ModuleProcess process, Duration length) {
       this.process = process;
+      this.length = length;
     }
 
     static Collector start(KnownLoad load, String name) {
@@ -615,7 +678,8 @@ class ClusterFaultsIT {
                   "-Dsmack.collector.source.stocks.time-format=epoch-millis",
                   "-Dsmack.collector.source.stocks.volume-field=volume"),
               env,
-              WORK.resolve("collector-" + name + ".log")));
+              WORK.resolve("collector-" + name + ".log")),
+          load.duration());
     }
 
     /**
@@ -625,9 +689,9 @@ class ClusterFaultsIT {
       return process.isAlive();
     }
 
-    /** Waits until the replay is done and acknowledged: exit 0. */
+    /** Waits until the replay is done and acknowledged (what is left of it and 4 min): exit 0. */
     void awaitDone() throws InterruptedException {
-      assertThat(process.awaitExit(LEADER_KILL_LOAD.plus(Duration.ofMinutes(4))))
+      assertThat(process.awaitExit(length.plus(Duration.ofMinutes(4))))
           .as("the collector's exit; its log: " + process.logFile())
           .hasValue(0);
     }

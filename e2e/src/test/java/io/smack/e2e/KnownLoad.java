@@ -69,6 +69,11 @@ record KnownLoad(List<String> symbols, List<KnownLoad.Row> rows, int rate) {
     return rows.size();
   }
 
+  /** How long the collector takes to replay it at its own pace. */
+  Duration duration() {
+    return Duration.ofMillis(1000L * size() / rate);
+  }
+
   /** Writes the file the collector replays: symbol,ts,price,volume with ts in epoch millis. */
   Path writeCsv(Path file) {
     try {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smack.localstack.Await;
+import io.smack.localstack.FaultFigures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -130,6 +131,7 @@ class SupervisionIT {
           "killed %s (pid %d) under bin/smack up: restarted as pid %d, quotes flow again%n",
           part, pid, pidOf(part));
     }
+    FaultFigures.record("supervision", Map.of("killed", PARTS.size()));
   }
 
   /** Waits (up to 4 minutes) until AAPL's latest quote is newer than {@code than}. */

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.smack.common.Quote;
 import io.smack.common.Tables;
 import io.smack.localstack.Await;
+import io.smack.localstack.FaultFigures;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.ModuleProcess;
 import io.smack.localstack.Ports;
@@ -114,10 +115,12 @@ class IngestOnSparkClusterIT {
           Duration.ofMinutes(3),
           Duration.ofSeconds(2));
       assertThat(alive(job)).as("the job never stopped").isTrue();
-      assertStoredOnce(
-          world,
-          quotes,
-          "kill spark-worker-1 and its " + killed + " executor(s) mid-batch at 800 quotes/s");
+      FaultFigures.record(
+          "spark-worker-kill",
+          assertStoredOnce(
+              world,
+              quotes,
+              "kill spark-worker-1 and its " + killed + " executor(s) mid-batch at 800 quotes/s"));
     } finally {
       job.close();
     }
@@ -158,15 +161,19 @@ class IngestOnSparkClusterIT {
       OptionalInt exit = last.awaitExit(Duration.ofMinutes(4));
       assertThat(exit).as("the last run ends; see " + last.logFile()).hasValue(0);
     }
-    assertStoredOnce(world, quotes, "kill the driver x3 with remote executors at 800 quotes/s");
+    FaultFigures.record(
+        "driver-kill",
+        assertStoredOnce(
+            world, quotes, "kill the driver x3 with remote executors at 800 quotes/s"));
   }
 
   /**
    * Every produced quote stored once ({@code quotes_by_day}), the bars' quote counts adding up to
    * them (a quote counted twice would show there), bars and latest as the quotes make them; prints
-   * the counts in one line.
+   * the counts in one line and returns them, named as the fault table names them.
    */
-  private static void assertStoredOnce(IngestWorld world, List<Quote> quotes, String fault) {
+  private static Map<String, Number> assertStoredOnce(
+      IngestWorld world, List<Quote> quotes, String fault) {
     List<Row> stored = world.rows(Tables.QUOTES_BY_DAY, "symbol, ts");
     Set<String> storedKeys =
         stored.stream()
@@ -183,6 +190,15 @@ class IngestOnSparkClusterIT {
     assertThat(stored).hasSize(produced.size());
     assertThat(IngestTables.bars(world)).isEqualTo(ExpectedTables.bars(quotes));
     assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(quotes));
+    return Map.of(
+        "produced",
+        produced.size(),
+        "stored",
+        storedKeys.size(),
+        "duplicates",
+        counted - storedKeys.size(),
+        "lost",
+        lost);
   }
 
   private static List<Quote> series(Instant from) {

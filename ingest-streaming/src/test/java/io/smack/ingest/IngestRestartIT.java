@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.smack.common.Quote;
 import io.smack.common.Tables;
 import io.smack.localstack.Await;
+import io.smack.localstack.FaultFigures;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.ModuleProcess;
 import io.smack.localstack.StackAddresses;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -141,14 +143,28 @@ class IngestRestartIT {
     // then: produced = stored, no quote twice in a bar, latest the newest
     assertThat(last.awaitExit(Duration.ofSeconds(240))).as("the last run ends").hasValue(0);
     List<Row> stored = world.rows(Tables.QUOTES_BY_DAY, "symbol, ts");
+    Set<String> storedKeys =
+        stored.stream()
+            .map(r -> r.getString("symbol") + "@" + r.getInstant("ts"))
+            .collect(Collectors.toSet());
     assertThat(stored).hasSize(quotes.size());
-    assertThat(
-            stored.stream()
-                .map(r -> r.getString("symbol") + "@" + r.getInstant("ts"))
-                .collect(Collectors.toSet()))
-        .isEqualTo(ExpectedTables.distinct(quotes).keySet());
+    assertThat(storedKeys).isEqualTo(ExpectedTables.distinct(quotes).keySet());
     assertThat(IngestTables.bars(world)).isEqualTo(ExpectedTables.bars(quotes));
     assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(quotes));
+    // a quote counted twice would show in the bars' counts
+    long counted =
+        IngestTables.bars(world).values().stream().mapToLong(ExpectedTables.Bar::quotes).sum();
+    FaultFigures.record(
+        "ingest-restart",
+        Map.of(
+            "produced",
+            quotes.size(),
+            "stored",
+            storedKeys.size(),
+            "duplicates",
+            counted - storedKeys.size(),
+            "lost",
+            quotes.size() - storedKeys.size()));
   }
 
   /** The job in a JVM of its own, as bin/smack up starts it, logging to target/. */

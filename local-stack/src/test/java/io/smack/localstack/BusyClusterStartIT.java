@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -62,9 +63,11 @@ class BusyClusterStartIT {
             .containsAll(List.of("quotes", "quotes.dlq"));
       }
       assertThat(busy.busy()).as("the load held throughout").isTrue();
+      long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
       System.out.printf(
           "local cluster: started, topics and schema made in %d s with %d cores kept busy%n",
-          Duration.ofNanos(System.nanoTime() - started).toSeconds(), busy.loops());
+          seconds, busy.loops());
+      FaultFigures.record("busy-cluster-start", Map.of("seconds", seconds));
     }
   }
 }
