@@ -213,10 +213,15 @@ class ScoringIT {
       Await.until(
           () -> predictions(cql, bars.minute(299)).get(0).getDouble("naive") == late,
           Duration.ofMinutes(1));
+      // the monitor's row is written after the symbol's predictions (BarScorer): awaited too
+      double remeasured = late - at298.getDouble("predicted");
+      Await.until(
+          () -> monitor(cql).getList("model_errors", Double.class).get(WINDOW - 1) == remeasured,
+          Duration.ofMinutes(1));
       Row again = monitor(cql);
       List<Double> modelErrors = again.getList("model_errors", Double.class);
       assertThat(modelErrors).hasSize(WINDOW);
-      assertThat(modelErrors.get(WINDOW - 1)).isEqualTo(late - at298.getDouble("predicted"));
+      assertThat(modelErrors.get(WINDOW - 1)).isEqualTo(remeasured);
       assertThat(again.getList("naive_errors", Double.class).get(WINDOW - 1))
           .isEqualTo(late - bars.close(298));
       assertThat(again.getList("model_errors", Double.class).subList(0, WINDOW - 1))
