@@ -2,9 +2,7 @@ package io.smack.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.datastax.oss.driver.api.core.cql.Row;
 import io.smack.common.Quote;
-import io.smack.common.Tables;
 import io.smack.localstack.Await;
 import io.smack.localstack.FaultFigures;
 import io.smack.localstack.LocalStackExtension;
@@ -18,11 +16,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -117,7 +113,7 @@ class IngestOnSparkClusterIT {
       assertThat(alive(job)).as("the job never stopped").isTrue();
       FaultFigures.record(
           "spark-worker-kill",
-          assertStoredOnce(
+          IngestTables.assertStoredOnce(
               world,
               quotes,
               "kill spark-worker-1 and its " + killed + " executor(s) mid-batch at 800 quotes/s"));
@@ -163,42 +159,8 @@ class IngestOnSparkClusterIT {
     }
     FaultFigures.record(
         "driver-kill",
-        assertStoredOnce(
+        IngestTables.assertStoredOnce(
             world, quotes, "kill the driver x3 with remote executors at 800 quotes/s"));
-  }
-
-  /**
-   * Every produced quote stored once ({@code quotes_by_day}), the bars' quote counts adding up to
-   * them (a quote counted twice would show there), bars and latest as the quotes make them; prints
-   * the counts in one line and returns them, named as the fault table names them.
-   */
-  private static Map<String, Number> assertStoredOnce(
-      IngestWorld world, List<Quote> quotes, String fault) {
-    List<Row> stored = world.rows(Tables.QUOTES_BY_DAY, "symbol, ts");
-    Set<String> storedKeys =
-        stored.stream()
-            .map(r -> r.getString("symbol") + "@" + r.getInstant("ts"))
-            .collect(Collectors.toSet());
-    Set<String> produced = ExpectedTables.distinct(quotes).keySet();
-    long counted =
-        IngestTables.bars(world).values().stream().mapToLong(ExpectedTables.Bar::quotes).sum();
-    long lost = produced.stream().filter(k -> !storedKeys.contains(k)).count();
-    System.out.printf(
-        "%s: %d produced, %d stored, %d duplicates, %d lost%n",
-        fault, produced.size(), storedKeys.size(), counted - storedKeys.size(), lost);
-    assertThat(storedKeys).isEqualTo(produced);
-    assertThat(stored).hasSize(produced.size());
-    assertThat(IngestTables.bars(world)).isEqualTo(ExpectedTables.bars(quotes));
-    assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(quotes));
-    return Map.of(
-        "produced",
-        produced.size(),
-        "stored",
-        storedKeys.size(),
-        "duplicates",
-        counted - storedKeys.size(),
-        "lost",
-        lost);
   }
 
   private static List<Quote> series(Instant from) {

@@ -15,12 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -142,29 +140,9 @@ class IngestRestartIT {
 
     // then: produced = stored, no quote twice in a bar, latest the newest
     assertThat(last.awaitExit(Duration.ofSeconds(240))).as("the last run ends").hasValue(0);
-    List<Row> stored = world.rows(Tables.QUOTES_BY_DAY, "symbol, ts");
-    Set<String> storedKeys =
-        stored.stream()
-            .map(r -> r.getString("symbol") + "@" + r.getInstant("ts"))
-            .collect(Collectors.toSet());
-    assertThat(stored).hasSize(quotes.size());
-    assertThat(storedKeys).isEqualTo(ExpectedTables.distinct(quotes).keySet());
-    assertThat(IngestTables.bars(world)).isEqualTo(ExpectedTables.bars(quotes));
-    assertThat(IngestTables.latest(world)).isEqualTo(ExpectedTables.latest(quotes));
-    // a quote counted twice would show in the bars' counts
-    long counted =
-        IngestTables.bars(world).values().stream().mapToLong(ExpectedTables.Bar::quotes).sum();
     FaultFigures.record(
         "ingest-restart",
-        Map.of(
-            "produced",
-            quotes.size(),
-            "stored",
-            storedKeys.size(),
-            "duplicates",
-            counted - storedKeys.size(),
-            "lost",
-            quotes.size() - storedKeys.size()));
+        IngestTables.assertStoredOnce(world, quotes, "kill the job x3 under a steady load"));
   }
 
   /** The job in a JVM of its own, as bin/smack up starts it, logging to target/. */
