@@ -280,6 +280,8 @@ final class AccessService {
         quote.ts(),
         Duration.between(quote.ts(), now).toSeconds(),
         model.map(Served::version).orElse(null),
+        model.filter(Served::usable).map(m -> m.model().kind()).orElse(null),
+        model.map(Served::reason).orElse(null),
         model.map(Served::trainedAt).orElse(null),
         model.map(m -> Duration.between(m.trainedAt(), now).toSeconds()).orElse(null),
         monitor

@@ -3,6 +3,9 @@ package io.smack.access;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smack.access.Views.ModelVersion;
 import io.smack.common.Tables;
 import io.smack.common.model.ServedModels.Served;
@@ -20,6 +23,8 @@ final class ModelRepository {
   /** The versions {@code /models/{symbol}} lists at most, newest first. */
   static final int MAX_VERSIONS = 100;
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final CqlSession session;
   private final PreparedStatement versions;
   private final PreparedStatement pointer;
@@ -31,7 +36,7 @@ final class ModelRepository {
     this.versions =
         session.prepare(
             "SELECT version, kind, promoted, trained_at, train_from, train_to, rows, features,"
-                + " metrics FROM "
+                + " metrics, reason, evaluation FROM "
                 + table
                 + " WHERE symbol = ? LIMIT "
                 + MAX_VERSIONS);
@@ -40,7 +45,7 @@ final class ModelRepository {
             "SELECT version FROM " + keyspace + "." + Tables.SERVED_MODELS + " WHERE symbol = ?");
     this.model =
         session.prepare(
-            "SELECT model, trained_at FROM " + table + " WHERE symbol = ? AND version = ?");
+            "SELECT model, trained_at, reason FROM " + table + " WHERE symbol = ? AND version = ?");
   }
 
   /** The newest {@link #MAX_VERSIONS} versions of the symbol; empty when none was trained. */
@@ -75,7 +80,8 @@ final class ModelRepository {
                                             Served.read(
                                                 version.get(),
                                                 row.getString(0),
-                                                row.getInstant(1)))));
+                                                row.getInstant(1),
+                                                row.getString(2)))));
   }
 
   private static ModelVersion version(Row row) {
@@ -88,6 +94,23 @@ final class ModelRepository {
         row.getInstant(5),
         row.getLong(6),
         row.getList(7, String.class),
-        row.getMap(8, String.class, Double.class));
+        row.getMap(8, String.class, Double.class),
+        row.getString(9),
+        evaluation(row.getString(10)));
+  }
+
+  /**
+   * The stored walk-forward table, as JSON to pass on; null when the version has none (trained
+   * before it was stored) or it cannot be read: the rest of the version still shows.
+   */
+  private static JsonNode evaluation(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
   }
 }

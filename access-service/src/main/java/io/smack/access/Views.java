@@ -1,5 +1,6 @@
 package io.smack.access;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -126,7 +127,14 @@ final class Views {
   record ErrorsPage(
       String symbol, Instant from, Instant to, List<PredictionError> errors, String next) {}
 
-  /** One stored model version. */
+  /**
+   * One stored model version.
+   *
+   * @param kind the family that serves in it: naive when no learned family beat naive
+   * @param reason why the training job chose it
+   * @param evaluation the walk-forward table it was chosen by: every family's RMSE and MAE, pooled
+   *     and per fold, against naive's (null for versions trained before it was stored)
+   */
   record ModelVersion(
       int version,
       String kind,
@@ -136,19 +144,23 @@ final class Views {
       Instant trainTo,
       long rows,
       List<String> features,
-      Map<String, Double> metrics) {}
+      Map<String, Double> metrics,
+      String reason,
+      JsonNode evaluation) {}
 
   /**
-   * The promotion rule's figures of a version, from its metrics: promoted when its forecasts on the
-   * held-out tail beat the naive forecast's in both RMSE and MAE (or promoted by hand, or with
-   * promote-worse-than-baseline).
+   * The promotion rule's figures of a version, from its walk-forward metrics: a learned family
+   * serves when its forecasts beat the naive forecast's by the margin in both RMSE and MAE, else
+   * naive does (whose figures are naive's own: no improvement); a version may also be promoted by
+   * hand.
    *
    * @param rmseImprovement 1 − rmse / naive rmse: above 0 beats it
    * @param maeImprovement 1 − mae / naive mae
    */
   record Promotion(String rule, Double rmseImprovement, Double maeImprovement, boolean beatsNaive) {
 
-    static final String RULE = "rmse and mae below the naive forecast's on the held-out tail";
+    static final String RULE =
+        "walk-forward rmse and mae below the naive forecast's by the margin, else naive serves";
 
     static Promotion of(Map<String, Double> metrics) {
       Double rmse = improvement(metrics, "rmse", "baseline_rmse");
@@ -241,6 +253,8 @@ final class Views {
       Instant newestQuote,
       long newestQuoteAgeSeconds,
       Integer servedModel,
+      String servedKind,
+      String servedReason,
       Instant modelTrainedAt,
       Long modelAgeSeconds,
       Long predictionLagSeconds,

@@ -19,9 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class ForecastTest {
 
-  static final PortableModel MODEL =
-      new PortableModel(
-          PortableModel.LINEAR_REGRESSION,
+  static final PortableModel.Linear MODEL =
+      new PortableModel.Linear(
           PortableModel.NEXT_LOG_RETURN,
           ForecastFeatures.NAMES,
           List.of(0.001, 0.0, 0.0, 0.0, 0.0, 0.01, 0.02, 0.03),
@@ -84,7 +83,7 @@ class ForecastTest {
   @Test
   void should_answer_503_naming_why_when_the_served_model_is_one_this_service_cannot_use() {
     // given: version 4 of a kind a newer training job wrote
-    Served trees = Served.read(4, "{\"kind\":\"gradient_boosted_trees\"}", Instant.EPOCH);
+    Served trees = Served.read(4, "{\"kind\":\"transformer\"}", Instant.EPOCH);
 
     // when, then
     assertThatThrownBy(() -> Forecast.predict("IBM", trees, List.of(), Instant.EPOCH))
@@ -96,7 +95,7 @@ class ForecastTest {
             })
         .hasMessage(
             "IBM cannot be predicted: version 4 is not a model this version can use: unknown model"
-                + " kind 'gradient_boosted_trees'");
+                + " kind 'transformer'");
   }
 
   @Test
@@ -137,7 +136,7 @@ class ForecastTest {
   }
 
   /** A linear {@code model} applied to the features {@code x} by hand. */
-  static double byHand(PortableModel model, double[] x) {
+  static double byHand(PortableModel.Linear model, double[] x) {
     double result = model.intercept();
     for (int i = 0; i < x.length; i++) {
       result += model.coefficients().get(i) * (x[i] - model.mean().get(i)) / model.std().get(i);

@@ -39,6 +39,28 @@ class PageIT {
   private static final int PREDICTED = 40;
   private static final int ROLLING = 30;
 
+  private static final String REASON =
+      "linear_regression: the lowest walk-forward rmse of the families beating naive by 0.5 %";
+
+  /** A walk-forward table as the training job stores it: random_forest skipped, drift losing. */
+  private static final String EVALUATION =
+      """
+      {"served": "linear_regression", "reason": "%s", "params": {"reg_param": 0.01},
+       "folds": [{"index": 1, "trainTo": 100, "testFrom": 102, "testTo": 120}],
+       "families": [
+        {"family": "linear_regression", "rmse": 0.9, "mae": 0.7, "rmseVsNaive": -0.1,
+         "maeVsNaive": -0.125, "beatsNaive": true, "folds": [], "skipped": null},
+        {"family": "gradient_boosted_trees", "rmse": 0.95, "mae": 0.78, "rmseVsNaive": -0.05,
+         "maeVsNaive": -0.025, "beatsNaive": true, "folds": [], "skipped": null},
+        {"family": "random_forest", "rmse": null, "mae": null, "rmseVsNaive": null,
+         "maeVsNaive": null, "beatsNaive": false, "folds": [], "skipped": "fold 1: <b>boom</b>"},
+        {"family": "drift", "rmse": 1.01, "mae": 0.81, "rmseVsNaive": 0.01,
+         "maeVsNaive": 0.0125, "beatsNaive": false, "folds": [], "skipped": null},
+        {"family": "naive", "rmse": 1.0, "mae": 0.8, "rmseVsNaive": 0.0,
+         "maeVsNaive": 0.0, "beatsNaive": false, "folds": [], "skipped": null}]}
+      """
+          .formatted(REASON);
+
   private static TestTables tables;
   private static RunningService service;
   private static ApiClient api;
@@ -61,7 +83,7 @@ class PageIT {
       Double next = i + 1 < BARS - 1 ? 100 + Math.sin((i + 1) / 5.0) * 2 : null;
       tables.streamedPrediction("PAGE", START.plusSeconds(60L * i), close + 0.1, close, next, 1);
     }
-    tables.model("PAGE", 1, ForecastTest.MODEL, true);
+    tables.model("PAGE", 1, ForecastTest.MODEL, true, REASON, EVALUATION);
     tables.quote(new Written("BARE", START, 50, 1));
     tables.bar("BARE", START, 50, 1, 1);
     service = RunningService.start(stack, keyspace, Map.of("PREDICTIONS", "stream"));
@@ -104,7 +126,15 @@ class PageIT {
         .contains("1-minute close", "predicted close", "model", "naive (next = last)");
     // the rolling error of the 39 outcomes (over fewer than 30 at first), for each forecast
     assertThat(marks(dom, "rolling_marks")).isEqualTo(2 * (PREDICTED - 1));
-    assertThat(dom).contains("version 1 (linear_regression)").contains("held-out tail");
+    assertThat(dom).contains("version 1 (linear_regression)").contains(REASON);
+    // the walk-forward table: a row per family, the served one marked, stored text as text
+    assertThat(dom)
+        .contains(
+            "<tr data-family=\"linear_regression\" class=\"served\"><td>linear_regression</td><td>0.90000</td><td>-10.00 %</td><td>0.70000</td><td>-12.50 %</td><td>yes</td></tr>")
+        .contains("<td>drift</td><td>1.0100</td><td>+1.00 %</td>")
+        .contains("<td>skipped: fold 1: &lt;b&gt;boom&lt;/b&gt;</td>")
+        .doesNotContain("<b>boom</b>");
+    assertThat(dom.split("<tr data-family=", -1)).hasSize(6);
     assertThat(dom).contains("id=\"verdict\"");
     assertThat(message(dom)).isEmpty();
   }

@@ -27,7 +27,17 @@ class PipelineStatusTest {
   private static final List<SymbolStatus> AAPL =
       List.of(
           new SymbolStatus(
-              "AAPL", Instant.parse("2010-03-01T00:00:00Z"), 0, 1, NOW, 0L, null, null, null));
+              "AAPL",
+              Instant.parse("2010-03-01T00:00:00Z"),
+              0,
+              1,
+              "linear_regression",
+              null,
+              NOW,
+              0L,
+              null,
+              null,
+              null));
 
   @Test
   void should_be_down_before_the_streaming_job_records_a_batch() {
@@ -129,7 +139,17 @@ class PipelineStatusTest {
     List<SymbolStatus> aheadOfTheClock =
         List.of(
             new SymbolStatus(
-                "AAPL", NOW.plusSeconds(82_800), -82_800, 1, NOW, 0L, null, null, null));
+                "AAPL",
+                NOW.plusSeconds(82_800),
+                -82_800,
+                1,
+                null,
+                null,
+                NOW,
+                0L,
+                null,
+                null,
+                null));
     List<Batch> quotes = List.of(batch(5, NOW.minusSeconds(2), 0, 0L));
 
     // when
@@ -164,7 +184,7 @@ class PipelineStatusTest {
   void should_be_degraded_while_a_served_symbol_is_scored_far_behind_its_quotes() {
     // given: batches run, AAPL's newest quote is 10 minutes past its newest scored bar
     List<SymbolStatus> behind =
-        List.of(new SymbolStatus("AAPL", NOW, 0, 3, NOW, 0L, 600L, null, null));
+        List.of(new SymbolStatus("AAPL", NOW, 0, 3, null, null, NOW, 0L, 600L, null, null));
     List<Batch> ran = List.of(batch(9, NOW.minusSeconds(2), 0, 0L));
 
     // when

@@ -71,7 +71,8 @@ final class TestTables implements AutoCloseable {
             "INSERT INTO "
                 + ks
                 + "models (symbol, version, kind, model, features, metrics, trained_at, train_from,"
-                + " train_to, rows, promoted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " train_to, rows, promoted, reason, evaluation)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     prediction =
         session.prepare(
             "INSERT INTO "
@@ -160,6 +161,17 @@ final class TestTables implements AutoCloseable {
   }
 
   void model(String symbol, int version, PortableModel portable, boolean promoted) {
+    model(symbol, version, portable, promoted, null, null);
+  }
+
+  /** A version with the training job's reason and walk-forward table (JSON). */
+  void model(
+      String symbol,
+      int version,
+      PortableModel portable,
+      boolean promoted,
+      String reason,
+      String evaluation) {
     session.execute(
         model.bind(
             symbol,
@@ -172,7 +184,9 @@ final class TestTables implements AutoCloseable {
             Instant.parse("2026-01-01T00:00:00Z"),
             Instant.parse("2026-11-23T00:00:00Z"),
             1000L + version,
-            promoted));
+            promoted,
+            reason,
+            evaluation));
     if (promoted) {
       // as the training job promotes: the pointer names the version
       session.execute(served.bind(symbol, version, Instant.now()));

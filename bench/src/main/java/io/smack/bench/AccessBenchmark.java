@@ -284,8 +284,7 @@ final class AccessBenchmark implements Benchmark {
         session.execute(latest.bind(name, last, i == 0 ? price : 100.0 + i, 1099L));
       }
       PortableModel model =
-          new PortableModel(
-              PortableModel.LINEAR_REGRESSION,
+          new PortableModel.Linear(
               PortableModel.NEXT_LOG_RETURN,
               ForecastFeatures.NAMES,
               Collections.nCopies(ForecastFeatures.NAMES.size(), 0.0),

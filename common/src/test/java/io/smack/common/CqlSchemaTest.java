@@ -26,6 +26,7 @@ class CqlSchemaTest {
             "CREATE TABLE IF NOT EXISTS it_42.symbols",
             "CREATE TABLE IF NOT EXISTS it_42.bars_1m",
             "CREATE TABLE IF NOT EXISTS it_42.models",
+            "ALTER TABLE it_42.models ADD IF NOT EXISTS",
             "CREATE TABLE IF NOT EXISTS it_42.served_models",
             "CREATE TABLE IF NOT EXISTS it_42.predictions",
             "ALTER TABLE it_42.predictions ADD IF NOT EXISTS",

@@ -84,9 +84,7 @@ class RunnableJarsIT {
     try (ImageProcess ingest = sparkJob("ingest-streaming", "smack-ingest", ingestEnv)) {
       assertExit(ingest, 300);
     }
-    Map<String, String> trainingEnv = new HashMap<>(env);
-    trainingEnv.put("TRAINING_PROMOTE_WORSE", "true");
-    try (ImageProcess training = sparkJob("model-training", "smack-training", trainingEnv)) {
+    try (ImageProcess training = sparkJob("model-training", "smack-training", env)) {
       assertExit(training, 300);
     }
 

@@ -42,11 +42,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * forecast, on the real stack: one bar a minute of a known AR(2) process of returns, two models
  * trained on it by the training job, then the same process streamed (every finished bar predicted,
  * with its outcome; the rolling RMSE below the naive one; the job killed with SIGKILL and started
- * again on its checkpoint in the middle of it), then a random walk, on which the models lose to the
- * naive forecast and are demoted one after the other, the predictions following the fallback.
- * Beside it all the while, a symbol whose served model is one this version cannot use (as a newer
- * training job writes it in a rolling upgrade): that symbol goes unscored and says why; the stream
- * never stops for it.
+ * again on its checkpoint in the middle of it), then a random walk, on which the served model loses
+ * to the naive forecast and is demoted, naive serving after it as a version of its own. Beside it
+ * all the while, a symbol whose served model is one this version cannot use (as a newer training
+ * job writes it in a rolling upgrade): that symbol goes unscored and says why; the stream never
+ * stops for it.
  */
 @ExtendWith(LocalStackExtension.class)
 class ScoringIT {
@@ -233,37 +233,43 @@ class ScoringIT {
       // and when: the regime changes to a random walk
       producer.send(bars.quotes(300, 500));
 
-      // then: v2 is demoted to v1, which scores the next bars until it is demoted too
+      // then: v2 is demoted, and the naive forecast serves as a new version, 3, as training falls
+      // back when no family beats naive; naive is never demoted, and scores the walk to its end
       Await.until(
           () -> {
             Row m = monitor(cql);
-            return !m.isNull("demoted_version") && m.getInt("demoted_version") == 1;
+            return !m.isNull("demoted_version") && m.getInt("demoted_version") == 2;
           },
           Duration.ofMinutes(3));
+      Await.until(() -> scoredSince(cql, bars.minute(300)) >= 200, Duration.ofMinutes(3));
       List<Row> afterAr = predictions(cql, bars.minute(299));
       List<Integer> versions = afterAr.stream().map(r -> r.getInt("model_version")).toList();
-      int firstByV1 = versions.indexOf(1);
-      assertThat(firstByV1).as("versions after the AR bars: %s", versions).isPositive();
-      assertThat(versions.subList(0, firstByV1)).containsOnly(2);
-      assertThat(versions.subList(firstByV1, versions.size())).containsOnly(1);
-      // v1's window starts empty: it predicts a whole window's bars before its demotion
-      assertThat(versions.size() - firstByV1).isEqualTo(WINDOW);
+      int firstByNaive = versions.indexOf(3);
+      assertThat(firstByNaive).as("versions after the AR bars: %s", versions).isPositive();
+      assertThat(versions.subList(0, firstByNaive)).containsOnly(2);
+      assertThat(versions.subList(firstByNaive, versions.size())).containsOnly(3);
+      assertThat(afterAr.subList(firstByNaive, afterAr.size()))
+          .allSatisfy(r -> assertThat(r.getDouble("predicted")).isEqualTo(r.getDouble("naive")));
+      assertThat(monitor(cql).getInt("demoted_version")).isEqualTo(2);
       // the access service reads the pointer again within its model-reload-interval (2 s here)
       Await.until(
-          () -> symbolStatus(api.json("/status"), SYMBOL).get("servedModel").isNull(),
+          () -> symbolStatus(api.json("/status"), SYMBOL).get("servedModel").asInt() == 3,
           Duration.ofSeconds(60));
       JsonNode status = api.json("/status");
       JsonNode arx = symbolStatus(status, SYMBOL);
-      assertThat(arx.get("servedModel").isNull()).as(status.toString()).isTrue();
-      assertThat(arx.get("monitor").get("lastDemotion").get("version").asInt()).isEqualTo(1);
+      assertThat(arx.get("servedKind").asText()).as(status.toString()).isEqualTo("naive");
+      assertThat(arx.get("servedReason").asText()).startsWith("naive: version 2 demoted at bar");
+      assertThat(arx.get("monitor").get("lastDemotion").get("version").asInt()).isEqualTo(2);
       assertThat(arx.get("monitor").get("lastDemotion").get("detail").asText())
-          .contains("version 1 demoted")
-          .contains("no version serves now");
-      assertThat(api.json("/models/" + SYMBOL).get("served").isNull()).isTrue();
-      assertThatThrownBy(() -> api.json("/predictions/" + SYMBOL))
-          .hasMessageContaining("404")
-          .hasMessageContaining("no_model")
-          .hasMessageContaining("version 1 demoted");
+          .contains("version 2 demoted")
+          .contains("version 3 (naive) serves now");
+      JsonNode served = api.json("/models/" + SYMBOL);
+      assertThat(served.get("served").asInt()).isEqualTo(3);
+      assertThat(served.get("versions").get(0).get("kind").asText()).isEqualTo("naive");
+      JsonNode fallback = api.json("/predictions/" + SYMBOL);
+      assertThat(fallback.get("modelVersion").asInt()).isEqualTo(3);
+      assertThat(fallback.get("predicted").asDouble())
+          .isEqualTo(fallback.get("lastPrice").asDouble());
       assertThat(allPredictions(cql)).hasSize((int) monitor(cql).getLong("scored"));
       System.out.printf("random walk: %s%n", monitor(cql).getString("demotion"));
 
@@ -278,20 +284,20 @@ class ScoringIT {
       assertThat(newer.getString("model_problem"))
           .isEqualTo(
               "version 1 is not a model this version can use: unknown model kind"
-                  + " 'gradient_boosted_trees'");
+                  + " 'transformer'");
       assertThat(cql.execute("SELECT symbol FROM predictions").all())
           .extracting(r -> r.getString(0))
           .doesNotContain(NEWER);
       JsonNode newerStatus = symbolStatus(api.json("/status"), NEWER);
       assertThat(newerStatus.get("servedModel").asInt()).isEqualTo(1);
-      assertThat(newerStatus.get("modelProblem").asText()).contains("gradient_boosted_trees");
+      assertThat(newerStatus.get("modelProblem").asText()).contains("transformer");
       assertThat(api.json("/status").get("verdict").asText()).isEqualTo("degraded");
       assertThat(api.json("/models/" + NEWER).get("monitor").get("modelProblem").asText())
-          .contains("gradient_boosted_trees");
+          .contains("transformer");
       assertThatThrownBy(() -> api.json("/predictions/" + NEWER))
           .hasMessageContaining("503")
           .hasMessageContaining("unservable_model")
-          .hasMessageContaining("unknown model kind 'gradient_boosted_trees'");
+          .hasMessageContaining("unknown model kind 'transformer'");
     }
   }
 
@@ -372,8 +378,8 @@ class ScoringIT {
             + " train_from, train_to, rows, promoted) VALUES (?, 1, ?, ?, ?, {}, ?, ?, ?, 100,"
             + " true)",
         NEWER,
-        "gradient_boosted_trees",
-        "{\"kind\":\"gradient_boosted_trees\",\"target\":\"next_log_return\",\"trees\":[]}",
+        "transformer",
+        "{\"kind\":\"transformer\",\"target\":\"next_log_return\",\"layers\":[]}",
         List.of("ret_1"),
         trainedAt,
         trainedAt,

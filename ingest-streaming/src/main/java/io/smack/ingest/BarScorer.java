@@ -362,19 +362,20 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
         return served;
       }
       Instant now = Instant.now();
-      ServedModels.Demotion done = models.demote(symbol, made.version(), now);
+      String why =
+          String.format(
+              "version %d demoted at bar %s: %s, margin %.0f %%",
+              made.version(), bar.minute(), worse.get(), 100 * settings.demoteMargin());
+      ServedModels.Demotion done = models.demote(symbol, made.version(), now, "naive: " + why);
       Optional<Served> after = servable(done.now());
       if (done.done()) {
         Integer to = after.map(Served::version).orElse(null);
         demotion =
             String.format(
-                "%s version %d demoted at bar %s: %s, margin %.0f %%; %s",
+                "%s %s; %s",
                 symbol,
-                made.version(),
-                bar.minute(),
-                worse.get(),
-                100 * settings.demoteMargin(),
-                to == null ? "no version serves now" : "version " + to + " serves now");
+                why,
+                to == null ? "no version serves now" : "version " + to + " (naive) serves now");
         LOG.warn(demotion);
         session.execute(bind(statements.demoted, made.version(), to, now, demotion, symbol));
       }

@@ -350,12 +350,12 @@ public final class Pipeline implements AutoCloseable {
    * and then); the caller awaits its exit.
    */
   public ModuleProcess train() {
-    // Locally every model is served, even one that does not beat the naive forecast (none
-    // does on the simulator's random walks), so that predictions show; see model-training.
+    // as everywhere, a learned family serves only where it beats the naive forecast walk-forward;
+    // elsewhere naive does (on the simulator's random walks, everywhere), so predictions show
     return sparkJob(
         "model-training",
         "io.smack.training.TrainingMain",
-        environment(Principal.TRAINING, Map.of("TRAINING_PROMOTE_WORSE", "true")),
+        environment(Principal.TRAINING, Map.of()),
         log("model-training"));
   }
 

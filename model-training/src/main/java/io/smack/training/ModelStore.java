@@ -1,6 +1,5 @@
 package io.smack.training;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -54,34 +53,30 @@ final class ModelStore {
   /** Writes the model as the symbol's next free version, not promoted. */
   private int take(String symbol, Trained trained, Instant trainedAt) {
     return cassandra.withSessionDo(
-        session -> {
-          int version = newest(session, symbol).map(v -> v.version() + 1).orElse(1);
-          while (!session
-              .execute(
-                  SimpleStatement.newInstance(
-                          "INSERT INTO "
-                              + table
-                              + " (symbol, version, kind, model, features, metrics, trained_at,"
-                              + " train_from, train_to, rows, promoted)"
-                              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS",
-                          symbol,
-                          version,
-                          trained.model().kind(),
-                          trained.model().toJson(),
-                          trained.model().features(),
-                          trained.metrics(),
-                          trainedAt,
-                          trained.from(),
-                          trained.to(),
-                          trained.trainRows(),
-                          false)
-                      .setConsistencyLevel(level())
-                      .setSerialConsistencyLevel(ServedModels.serialFor(consistency)))
-              .wasApplied()) {
-            version++; // another run took it
-          }
-          return version;
-        });
+        session ->
+            new ServedModels(session, keyspace, consistency)
+                .take(
+                    symbol,
+                    version ->
+                        SimpleStatement.newInstance(
+                            "INSERT INTO "
+                                + table
+                                + " (symbol, version, kind, model, features, metrics, trained_at,"
+                                + " train_from, train_to, rows, promoted, reason, evaluation)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS",
+                            symbol,
+                            version,
+                            trained.model().kind(),
+                            trained.model().toJson(),
+                            trained.model().features(),
+                            trained.metrics(),
+                            trainedAt,
+                            trained.from(),
+                            trained.to(),
+                            trained.rows(),
+                            false,
+                            trained.reason(),
+                            trained.evaluationJson())));
   }
 
   /** The symbol's versions, newest first. */
@@ -134,20 +129,6 @@ final class ModelStore {
           new ServedModels(session, keyspace, consistency).promote(symbol, version, at);
           return null;
         });
-  }
-
-  private Optional<Version> newest(CqlSession session, String symbol) {
-    Row row =
-        session
-            .execute(
-                SimpleStatement.newInstance(
-                        "SELECT version, promoted, trained_at FROM "
-                            + table
-                            + " WHERE symbol = ? LIMIT 1",
-                        symbol)
-                    .setConsistencyLevel(level()))
-            .one();
-    return Optional.ofNullable(row).map(ModelStore::version);
   }
 
   private DefaultConsistencyLevel level() {

@@ -1,74 +1,145 @@
 package io.smack.training;
 
 import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.sum;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smack.common.model.ForecastFeatures;
 import io.smack.common.model.PortableModel;
+import io.smack.training.Family.Fitted;
+import io.smack.training.WalkForward.Fold;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.spark.ml.Pipeline;
-import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.feature.StandardScaler;
-import org.apache.spark.ml.feature.StandardScalerModel;
 import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.ml.regression.LinearRegression;
-import org.apache.spark.ml.regression.LinearRegressionModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 /**
- * Trains one symbol's model: a time-ordered split (the oldest rows train, the newest are held out),
- * a standardised linear regression of the next log return on the features, and the metrics of its
- * next-price forecasts on the held-out tail beside those of the naive forecast (next = last).
+ * Trains one symbol: every {@link Family} is evaluated walk-forward ({@link WalkForward}: each fold
+ * fitted on the rows before its block, its hyperparameters chosen on the newest of those, and
+ * scored on the block), and the family with the lowest pooled RMSE among those beating the naive
+ * forecast by the margin in both RMSE and MAE is fitted on every row and served; when none does,
+ * naive is served, and the reason says so. Errors are those of next-price forecasts (price ×
+ * e^predicted return against the next price), pooled over every scored row.
  */
 final class Trainer {
 
-  /**
-   * @param testFraction the share of the newest rows held out
-   * @param regParam L2 regularisation of the regression
-   */
-  record Options(double testFraction, double regParam) {}
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * @param spark the fitted Spark pipeline, for comparison with the portable form
-   * @param test the held-out rows with Spark's prediction
-   * @param metrics rmse, mae, baseline_rmse, baseline_mae, improvement (1 - rmse / baseline_rmse),
-   *     mae_improvement (1 - mae / baseline_mae)
+   * @param walkForward the folds
+   * @param validationShare the share of a fold's training rows its grid is chosen on
+   * @param margin how much lower than naive's a family's RMSE and MAE must both be, as a fraction
+   * @param families the candidates judged against naive
+   * @param minScoredRows fewer rows scored over all the folds judge nothing: naive serves
+   */
+  record Options(
+      WalkForward walkForward,
+      double validationShare,
+      double margin,
+      List<Family> families,
+      long minScoredRows) {
+
+    Options {
+      families = List.copyOf(families);
+    }
+  }
+
+  /** Pooled next-price errors over {@code rows} scored rows. */
+  record Errors(double rmse, double mae, long rows) {
+
+    static final Errors NONE = new Errors(Double.NaN, Double.NaN, 0);
+
+    /** These and {@code other}'s rows together. */
+    Errors plus(Errors other) {
+      long n = rows + other.rows;
+      return n == 0
+          ? NONE
+          : new Errors(Math.sqrt((sq(this) + sq(other)) / n), (abs(this) + abs(other)) / n, n);
+    }
+
+    private static double sq(Errors e) {
+      return e.rows == 0 ? 0 : e.rmse * e.rmse * e.rows;
+    }
+
+    private static double abs(Errors e) {
+      return e.rows == 0 ? 0 : e.mae * e.rows;
+    }
+  }
+
+  /** One family's score on one fold, with the hyperparameters it chose there. */
+  record FoldScore(int fold, double rmse, double mae, Map<String, Double> params) {}
+
+  /**
+   * One row of the walk-forward table.
+   *
+   * @param skipped why the family has no score (it failed to fit), else null
+   */
+  record Evaluation(
+      String family,
+      Double rmse,
+      Double mae,
+      Double rmseVsNaive,
+      Double maeVsNaive,
+      boolean beatsNaive,
+      List<FoldScore> folds,
+      String skipped) {}
+
+  /**
+   * The served choice.
+   *
+   * @param served the chosen family fitted on every labelled row (naive: nothing fitted)
+   * @param metrics the served family's walk-forward rmse and mae, naive's as baseline_rmse and
+   *     baseline_mae, improvement (1 - rmse / baseline_rmse), mae_improvement, folds, scored_rows
+   * @param reason why this family serves
+   * @param table every family's walk-forward row, naive's included, in the order judged
+   * @param folds the folds the table was scored on
    */
   record Trained(
-      PortableModel model,
-      PipelineModel spark,
-      Dataset<Row> test,
+      Fitted served,
       Map<String, Double> metrics,
-      long trainRows,
-      long testRows,
+      String reason,
+      List<Evaluation> table,
+      List<Fold> folds,
+      long rows,
       Instant from,
       Instant to) {
 
-    /**
-     * The promotion rule: the model's next-price forecasts beat the naive forecast's on the
-     * held-out tail in both RMSE and MAE. RMSE alone let through models that win on a few large
-     * moves and lose on the typical one (replayed S&amp;P 500 closes: RMSE 0.17 % better, MAE
-     * worse).
-     */
-    boolean beatsBaseline() {
-      return metrics.get("rmse") < metrics.get("baseline_rmse")
-          && metrics.get("mae") < metrics.get("baseline_mae");
+    PortableModel model() {
+      return served.model();
+    }
+
+    /** The walk-forward table as stored with the version. */
+    String evaluationJson() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("served", served.family().kind());
+      json.put("reason", reason);
+      json.put("params", served.params());
+      json.put("folds", folds);
+      json.put("families", table);
+      try {
+        return JSON.writeValueAsString(json);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("an evaluation that cannot be written as JSON", e);
+      }
     }
   }
 
@@ -78,94 +149,237 @@ final class Trainer {
    * @param features one symbol's rows of {@link SeriesFeatures#of} with a label
    */
   static Trained train(Dataset<Row> features, Options options) {
-    Dataset<Row> labelled =
+    Dataset<Row> labelled = labelled(features).cache();
+    try {
+      Row span = labelled.agg(count(lit(1)), min("ts"), max("ts")).first();
+      long rows = span.getLong(0);
+      List<Fold> folds = options.walkForward().over(rows);
+      Instant from = rows == 0 ? Instant.EPOCH : span.getTimestamp(1).toInstant();
+      Instant to = rows == 0 ? Instant.EPOCH : span.getTimestamp(2).toInstant();
+      Fitted naive = Family.NAIVE.fit(labelled, Map.of());
+      if (folds.isEmpty()) {
+        String reason =
+            String.format(
+                "naive: %d labelled rows, too few for one walk-forward fold of at least %d"
+                    + " training rows",
+                rows, options.walkForward().minTrainRows());
+        return new Trained(
+            naive, metrics(Errors.NONE, Errors.NONE, 0), reason, List.of(), folds, rows, from, to);
+      }
+      Errors naiveErrors = Errors.NONE;
+      Map<Family, Errors> pooled = new EnumMap<>(Family.class);
+      Map<Family, List<FoldScore>> scores = new EnumMap<>(Family.class);
+      Map<Family, String> skipped = new EnumMap<>(Family.class);
+      for (Fold fold : folds) {
+        Dataset<Row> block = between(labelled, fold.testFrom(), fold.testTo());
+        Errors naiveFold = errors(naive, block);
+        naiveErrors = naiveErrors.plus(naiveFold);
+        scores
+            .computeIfAbsent(Family.NAIVE, f -> new ArrayList<>())
+            .add(new FoldScore(fold.index(), naiveFold.rmse(), naiveFold.mae(), Map.of()));
+        for (Family family : options.families()) {
+          if (skipped.containsKey(family)) {
+            continue;
+          }
+          try {
+            Fitted fitted = tuned(family, labelled, fold.trainTo(), options.validationShare());
+            Errors errors = errors(fitted, block);
+            pooled.merge(family, errors, Errors::plus);
+            scores
+                .computeIfAbsent(family, f -> new ArrayList<>())
+                .add(new FoldScore(fold.index(), errors.rmse(), errors.mae(), fitted.params()));
+          } catch (RuntimeException e) { // one family failing never fails the others
+            skipped.put(family, "fold " + fold.index() + ": " + e.getMessage());
+            pooled.remove(family);
+          }
+        }
+      }
+      List<Evaluation> table = new ArrayList<>();
+      for (Family family : options.families()) {
+        table.add(evaluation(family, pooled.get(family), naiveErrors, scores, skipped, options));
+      }
+      table.add(evaluation(Family.NAIVE, naiveErrors, naiveErrors, scores, skipped, options));
+      Optional<Evaluation> best =
+          table.stream()
+              .filter(Evaluation::beatsNaive)
+              .min(Comparator.comparingDouble(Evaluation::rmse));
+      String summary = folds.size() + " walk-forward folds, " + naiveErrors.rows() + " rows";
+      if (best.isEmpty() || naiveErrors.rows() < options.minScoredRows()) {
+        String why =
+            best.isEmpty()
+                ? closest(table, options.margin())
+                : String.format(
+                    "%s scored best, but on %d rows, fewer than the %d that judge a family",
+                    best.get().family(), naiveErrors.rows(), options.minScoredRows());
+        return new Trained(
+            naive,
+            metrics(naiveErrors, naiveErrors, folds.size()),
+            "naive: " + why + " (" + summary + ")",
+            table,
+            folds,
+            rows,
+            from,
+            to);
+      }
+      Family family = Family.of(best.get().family());
+      Fitted served = tuned(family, labelled, rows, options.validationShare());
+      String reason =
+          String.format(
+              "%s: the lowest walk-forward rmse of the families beating naive by %.1f %% in both"
+                  + " rmse (%+.2f %%) and mae (%+.2f %%) (%s)",
+              family.kind(),
+              100 * options.margin(),
+              100 * best.get().rmseVsNaive(),
+              100 * best.get().maeVsNaive(),
+              summary);
+      return new Trained(
+          served,
+          metrics(pooled.get(family), naiveErrors, folds.size()),
+          reason,
+          table,
+          folds,
+          rows,
+          from,
+          to);
+    } finally {
+      labelled.unpersist();
+    }
+  }
+
+  /**
+   * The rows with a label, numbered {@code i} 1, 2, … in time order, with the features as one
+   * vector ({@link Family#FEATURES}).
+   */
+  static Dataset<Row> labelled(Dataset<Row> features) {
+    Dataset<Row> rows =
         features
             .where(col(SeriesFeatures.LABEL).isNotNull())
             .withColumn("i", row_number().over(Window.partitionBy("symbol").orderBy("ts")));
-    long rows = labelled.count();
-    long firstTest = (long) Math.floor(rows * (1 - options.testFraction())) + 1;
-    // The last training row's label is the first held-out price's return: leave that row out.
-    Dataset<Row> train = labelled.where(col("i").lt(lit(firstTest - 1)));
-    Dataset<Row> test = labelled.where(col("i").geq(lit(firstTest)));
-
-    PipelineModel fitted = pipeline(options).fit(train);
-    Dataset<Row> predicted = fitted.transform(test).cache();
-    Row span = train.agg(min("ts"), max("ts")).first();
-    return new Trained(
-        portable(fitted),
-        fitted,
-        predicted,
-        metrics(predicted),
-        train.count(),
-        predicted.count(),
-        span.getTimestamp(0).toInstant(),
-        span.getTimestamp(1).toInstant());
+    return new VectorAssembler()
+        .setInputCols(ForecastFeatures.NAMES.toArray(String[]::new))
+        .setOutputCol(Family.FEATURES)
+        .transform(rows);
   }
 
-  private static Pipeline pipeline(Options options) {
-    VectorAssembler assemble =
-        new VectorAssembler()
-            .setInputCols(ForecastFeatures.NAMES.toArray(String[]::new))
-            .setOutputCol("raw");
-    StandardScaler scale =
-        new StandardScaler()
-            .setInputCol("raw")
-            .setOutputCol("features")
-            .setWithMean(true)
-            .setWithStd(true);
-    LinearRegression regression =
-        new LinearRegression()
-            .setFeaturesCol("features")
-            .setLabelCol(SeriesFeatures.LABEL)
-            .setRegParam(options.regParam())
-            .setElasticNetParam(0)
-            // the features are standardised already; the coefficients stay on that scale
-            .setStandardization(false);
-    return new Pipeline().setStages(new PipelineStage[] {assemble, scale, regression});
-  }
-
-  /** The fitted scaler and regression as a {@link PortableModel}. */
-  static PortableModel portable(PipelineModel fitted) {
-    StandardScalerModel scaler = (StandardScalerModel) fitted.stages()[1];
-    LinearRegressionModel regression = (LinearRegressionModel) fitted.stages()[2];
-    return new PortableModel(
-        PortableModel.LINEAR_REGRESSION,
-        PortableModel.NEXT_LOG_RETURN,
-        ForecastFeatures.NAMES,
-        list(scaler.mean().toArray()),
-        list(scaler.std().toArray()),
-        list(regression.coefficients().toArray()),
-        regression.intercept());
-  }
-
-  /** Errors of the next-price forecasts: the model's (price × e^prediction) and the naive one. */
-  private static Map<String, Double> metrics(Dataset<Row> predicted) {
-    Column actual = col("next_price");
-    Column model = col("price").multiply(exp(col("prediction")));
-    Column naive = col("price");
-    Row row =
-        predicted
-            .agg(
-                sqrt(avg(pow(model.minus(actual), 2))),
-                avg(abs(model.minus(actual))),
-                sqrt(avg(pow(naive.minus(actual), 2))),
-                avg(abs(naive.minus(actual))))
-            .first();
-    Map<String, Double> metrics = new TreeMap<>();
-    metrics.put("rmse", row.getDouble(0));
-    metrics.put("mae", row.getDouble(1));
-    metrics.put("baseline_rmse", row.getDouble(2));
-    metrics.put("baseline_mae", row.getDouble(3));
-    metrics.put("improvement", 1 - row.getDouble(0) / row.getDouble(2));
-    metrics.put("mae_improvement", 1 - row.getDouble(1) / row.getDouble(3));
-    return metrics;
-  }
-
-  private static List<Double> list(double[] values) {
-    List<Double> list = new ArrayList<>(values.length);
-    for (double value : values) {
-      list.add(value);
+  /**
+   * The family fitted on rows 1 to {@code trainTo}, with the grid point that scored the lowest RMSE
+   * on the newest {@code validationShare} of them when fitted on the rest (a family that stops
+   * early measures itself on those while fitting). Rows after {@code trainTo} are never read.
+   */
+  static Fitted tuned(Family family, Dataset<Row> labelled, long trainTo, double validationShare) {
+    Dataset<Row> train = labelled.where(col("i").leq(lit(trainTo)));
+    List<Map<String, Double>> grid = family.grid();
+    List<Fold> inner = new WalkForward(1, validationShare, 1).over(trainTo);
+    if ((grid.size() == 1 && !family.stopsEarly()) || inner.isEmpty()) {
+      return family.fit(train, grid.get(0));
     }
-    return list;
+    Fold validation = inner.get(0);
+    Dataset<Row> rest = labelled.where(col("i").leq(lit(validation.trainTo())));
+    Dataset<Row> held = between(labelled, validation.testFrom(), validation.testTo());
+    Fitted best = null;
+    double bestRmse = Double.POSITIVE_INFINITY;
+    for (Map<String, Double> point : grid) {
+      Fitted fitted =
+          family.stopsEarly()
+              ? family.fit(
+                  rest.withColumn(Family.VALIDATION, lit(false))
+                      .unionByName(held.withColumn(Family.VALIDATION, lit(true))),
+                  point)
+              : family.fit(rest, point);
+      double rmse = errors(fitted, held).rmse();
+      if (best == null || rmse < bestRmse) {
+        best = fitted;
+        bestRmse = rmse;
+      }
+    }
+    return family.fit(train, best.params());
+  }
+
+  /** The fitted model's next-price errors on {@code rows}. */
+  static Errors errors(Fitted fitted, Dataset<Row> rows) {
+    Column actual = col("next_price");
+    Column forecast = col("price").multiply(exp(col("prediction")));
+    Row row =
+        fitted
+            .transform()
+            .apply(rows)
+            .agg(
+                sum(pow(forecast.minus(actual), 2)),
+                sum(abs(forecast.minus(actual))),
+                count(lit(1)))
+            .first();
+    long n = row.getLong(2);
+    return n == 0
+        ? Errors.NONE
+        : new Errors(Math.sqrt(row.getDouble(0) / n), row.getDouble(1) / n, n);
+  }
+
+  private static Dataset<Row> between(Dataset<Row> labelled, long from, long to) {
+    return labelled.where(col("i").between(from, to));
+  }
+
+  private static Evaluation evaluation(
+      Family family,
+      Errors errors,
+      Errors naive,
+      Map<Family, List<FoldScore>> scores,
+      Map<Family, String> skipped,
+      Options options) {
+    if (errors == null) {
+      return new Evaluation(
+          family.kind(), null, null, null, null, false, List.of(), skipped.get(family));
+    }
+    double rmseVsNaive = errors.rmse() / naive.rmse() - 1;
+    double maeVsNaive = errors.mae() / naive.mae() - 1;
+    boolean beats =
+        family != Family.NAIVE
+            && errors.rmse() < naive.rmse() * (1 - options.margin())
+            && errors.mae() < naive.mae() * (1 - options.margin());
+    return new Evaluation(
+        family.kind(),
+        finite(errors.rmse()),
+        finite(errors.mae()),
+        finite(rmseVsNaive),
+        finite(maeVsNaive),
+        beats,
+        scores.getOrDefault(family, List.of()),
+        null);
+  }
+
+  /** The value, or null (JSON's none) where it is not a number: a series without any change. */
+  private static Double finite(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
+
+  /** Why no family serves: the one closest to naive, or that none could be scored. */
+  private static String closest(List<Evaluation> table, double margin) {
+    Optional<Evaluation> closest =
+        table.stream()
+            .filter(e -> !e.family().equals(PortableModel.NAIVE))
+            .filter(e -> e.rmseVsNaive() != null && e.maeVsNaive() != null)
+            .min(Comparator.comparingDouble(Evaluation::rmse));
+    return closest
+        .map(
+            e ->
+                String.format(
+                    "no family beat naive by %.1f %% in both rmse and mae; the closest, %s, had"
+                        + " rmse %+.2f %% and mae %+.2f %%",
+                    100 * margin, e.family(), 100 * e.rmseVsNaive(), 100 * e.maeVsNaive()))
+        .orElse("no family could be scored");
+  }
+
+  private static Map<String, Double> metrics(Errors served, Errors naive, int folds) {
+    Map<String, Double> metrics = new TreeMap<>();
+    if (served.rows() > 0 && naive.rmse() > 0 && naive.mae() > 0) {
+      metrics.put("rmse", served.rmse());
+      metrics.put("mae", served.mae());
+      metrics.put("baseline_rmse", naive.rmse());
+      metrics.put("baseline_mae", naive.mae());
+      metrics.put("improvement", 1 - served.rmse() / naive.rmse());
+      metrics.put("mae_improvement", 1 - served.mae() / naive.mae());
+    }
+    metrics.put("folds", (double) folds);
+    metrics.put("scored_rows", (double) naive.rows());
+    return metrics;
   }
 }

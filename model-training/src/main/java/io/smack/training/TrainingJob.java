@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One training run: the series of each symbol in the window, its features, a model per symbol,
- * stored as the symbol's next version. A symbol with too little data is skipped with its reason.
+ * One training run: the series of each symbol in the window, its features, and per symbol the model
+ * {@link Trainer} chooses (naive when no family beats it, or when there are too few rows to judge),
+ * stored as the symbol's next version and served, with the reason and the walk-forward table.
  */
 final class TrainingJob {
 
@@ -29,8 +30,8 @@ final class TrainingJob {
   /**
    * What happened to one symbol.
    *
-   * @param version the stored version, empty when skipped
-   * @param reason why it was skipped, or how the model compares with the naive forecast
+   * @param version the stored version
+   * @param reason why its model serves
    */
   record Outcome(
       String symbol,
@@ -58,47 +59,20 @@ final class TrainingJob {
       return outcomes;
     }
     Dataset<Row> features = SeriesFeatures.of(series).cache();
-    Trainer.Options options = new Trainer.Options(settings.testFraction(), settings.regParam());
+    Trainer.Options options = settings.trainerOptions();
     for (String symbol : symbols) {
-      Dataset<Row> mine = features.where(col("symbol").equalTo(symbol));
-      long labelled = mine.where(col(SeriesFeatures.LABEL).isNotNull()).count();
-      if (labelled < settings.minRows()) {
-        String reason =
-            labelled
-                + " labelled rows, "
-                + settings.minRows()
-                + " needed (smack.training.min-rows; the features take the first 21 prices)";
-        LOG.info("{}: skipped: {}", symbol, reason);
-        outcomes.add(new Outcome(symbol, Optional.empty(), false, Map.of(), reason));
-        continue;
-      }
-      Trained trained = Trainer.train(mine, options);
-      boolean promoted = trained.beatsBaseline() || settings.promoteWorse();
-      int version = store.store(symbol, trained, promoted, now);
-      Map<String, Double> metrics = trained.metrics();
-      String comparison =
-          String.format(
-              "rmse %.6g vs naive %.6g (%+.2f %%), mae %.6g vs naive %.6g (%+.2f %%)",
-              metrics.get("rmse"),
-              metrics.get("baseline_rmse"),
-              100 * metrics.get("improvement"),
-              metrics.get("mae"),
-              metrics.get("baseline_mae"),
-              100 * metrics.get("mae_improvement"));
+      Trained trained = Trainer.train(features.where(col("symbol").equalTo(symbol)), options);
+      int version = store.store(symbol, trained, true, now);
       LOG.info(
-          "{}: version {} {}: {}; trained on {} rows {} .. {}, tested on {}",
+          "{}: version {} serves: {}; trained on {} rows {} .. {}",
           symbol,
           version,
-          promoted
-              ? "promoted"
-              : "stored, not promoted (not better than the naive forecast in both RMSE and MAE)",
-          comparison,
-          trained.trainRows(),
+          trained.reason(),
+          trained.rows(),
           trained.from(),
-          trained.to(),
-          trained.testRows());
-      outcomes.add(new Outcome(symbol, Optional.of(version), promoted, metrics, comparison));
-      trained.test().unpersist();
+          trained.to());
+      outcomes.add(
+          new Outcome(symbol, Optional.of(version), true, trained.metrics(), trained.reason()));
     }
     features.unpersist();
     series.unpersist();

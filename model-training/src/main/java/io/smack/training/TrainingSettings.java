@@ -15,10 +15,13 @@ record TrainingSettings(
     List<String> symbols,
     String series,
     Duration lookback,
+    List<Family> families,
+    int folds,
     double testFraction,
-    double regParam,
+    double validationFraction,
+    double margin,
     long minRows,
-    boolean promoteWorse,
+    long minScoredRows,
     boolean createSchema) {
 
   static final String QUOTES = "quotes";
@@ -26,6 +29,17 @@ record TrainingSettings(
 
   TrainingSettings {
     symbols = List.copyOf(symbols);
+    families = List.copyOf(families);
+  }
+
+  /** The walk-forward options of {@link Trainer}. */
+  Trainer.Options trainerOptions() {
+    return new Trainer.Options(
+        new WalkForward(folds, testFraction, minRows),
+        validationFraction,
+        margin,
+        families,
+        minScoredRows);
   }
 
   static TrainingSettings from(Config config) {
@@ -35,10 +49,15 @@ record TrainingSettings(
       throw new ConfigException.BadValue(
           training.origin(), "smack.training.series", "'" + series + "' is not quotes or bars");
     }
-    double testFraction = training.getDouble("test-fraction");
-    if (!(testFraction > 0 && testFraction < 1)) {
+    int folds = training.getInt("folds");
+    if (folds < 1) {
       throw new ConfigException.BadValue(
-          training.origin(), "smack.training.test-fraction", testFraction + " is not in (0, 1)");
+          training.origin(), "smack.training.folds", folds + " is not 1 or more");
+    }
+    double margin = training.getDouble("margin");
+    if (!(margin >= 0 && margin < 1)) {
+      throw new ConfigException.BadValue(
+          training.origin(), "smack.training.margin", margin + " is not in [0, 1)");
     }
     return new TrainingSettings(
         CassandraSettings.from(config),
@@ -46,11 +65,46 @@ record TrainingSettings(
         symbols(training),
         series,
         training.getDuration("lookback"),
-        testFraction,
-        training.getDouble("reg-param"),
+        families(training),
+        folds,
+        fraction(training, "test-fraction"),
+        fraction(training, "validation-fraction"),
+        margin,
         training.getLong("min-rows"),
-        training.getBoolean("promote-worse-than-baseline"),
+        training.getLong("min-scored-rows"),
         training.getBoolean("create-schema"));
+  }
+
+  private static double fraction(Config training, String key) {
+    double fraction = training.getDouble(key);
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new ConfigException.BadValue(
+          training.origin(), "smack.training." + key, fraction + " is not in (0, 1)");
+    }
+    return fraction;
+  }
+
+  private static List<Family> families(Config training) {
+    List<Family> families = new ArrayList<>();
+    for (String kind : training.getString("families").split(",")) {
+      String trimmed = kind.strip();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      try {
+        Family family = Family.of(trimmed);
+        if (family == Family.NAIVE) {
+          throw new IllegalArgumentException("naive is always a candidate; no need to name it");
+        }
+        families.add(family);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException.BadValue(
+            training.origin(),
+            "smack.training.families",
+            "'" + trimmed + "': " + e.getMessage() + "; the families: " + Family.candidates());
+      }
+    }
+    return families;
   }
 
   private static List<String> symbols(Config training) {

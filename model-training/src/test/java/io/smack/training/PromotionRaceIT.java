@@ -79,7 +79,8 @@ class PromotionRaceIT {
                     cassandra.withSessionDo(
                         session ->
                             new ServedModels(session, keyspace, consistency)
-                                .demote(symbol, await(together, 2), Instant.now())),
+                                .demote(
+                                    symbol, await(together, 2), Instant.now(), "naive: a race")),
                 threads);
         promotion.get(60, TimeUnit.SECONDS);
         demotion.get(60, TimeUnit.SECONDS);
@@ -122,19 +123,22 @@ class PromotionRaceIT {
     int n = ForecastFeatures.NAMES.size();
     List<Double> zeros = Collections.nCopies(n, 0.0);
     return new Trainer.Trained(
-        new PortableModel(
-            PortableModel.LINEAR_REGRESSION,
-            PortableModel.NEXT_LOG_RETURN,
-            ForecastFeatures.NAMES,
-            zeros,
-            Collections.nCopies(n, 1.0),
-            zeros,
-            0),
-        null,
-        null,
+        new Family.Fitted(
+            Family.LINEAR,
+            new PortableModel.Linear(
+                PortableModel.NEXT_LOG_RETURN,
+                ForecastFeatures.NAMES,
+                zeros,
+                Collections.nCopies(n, 1.0),
+                zeros,
+                0),
+            Map.of(),
+            rows -> rows),
         Map.of("rmse", 1.0),
+        "a race",
+        List.of(),
+        List.of(),
         100,
-        10,
         Instant.EPOCH,
         Instant.EPOCH);
   }

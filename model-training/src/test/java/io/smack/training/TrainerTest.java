@@ -1,14 +1,18 @@
 package io.smack.training;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.smack.common.model.ForecastFeatures;
 import io.smack.common.model.PortableModel;
+import io.smack.training.Family.Fitted;
+import io.smack.training.Trainer.Evaluation;
 import io.smack.training.Trainer.Trained;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -17,29 +21,30 @@ import org.junit.jupiter.api.Test;
 
 class TrainerTest {
 
+  private static final int ROWS = 1500;
+  private static final Trainer.Options OPTIONS =
+      new Trainer.Options(new WalkForward(3, 0.3, 40), 0.2, 0.005, Family.candidates(), 20);
+
   private static SparkSession spark;
+  private static double[] autoregressive;
   private static Trained trained;
-  private static final int ROWS = 4000;
 
   @BeforeAll
   static void train() {
     spark = TrainingSparks.local("trainer-test");
     // given: returns with a known linear structure, r(t+1) = 0.4 r(t) - 0.25 r(t-1) + noise
     Random random = new Random(5);
-    double[] prices = new double[ROWS];
-    prices[0] = 100;
+    autoregressive = new double[ROWS];
+    autoregressive[0] = 100;
     double previous = 0;
     double last = 0;
     for (int t = 1; t < ROWS; t++) {
       double next = 0.4 * last - 0.25 * previous + random.nextGaussian() * 0.01;
-      prices[t] = prices[t - 1] * Math.exp(next);
+      autoregressive[t] = autoregressive[t - 1] * Math.exp(next);
       previous = last;
       last = next;
     }
-    trained =
-        Trainer.train(
-            SeriesFeatures.of(TrainingSparks.series(spark, "SYN", prices)),
-            new Trainer.Options(0.2, 0.0));
+    trained = Trainer.train(features(autoregressive), OPTIONS);
   }
 
   @AfterAll
@@ -47,67 +52,173 @@ class TrainerTest {
     spark.stop();
   }
 
+  private static Dataset<Row> features(double[] prices) {
+    return SeriesFeatures.of(TrainingSparks.series(spark, "SYN", prices));
+  }
+
   @Test
-  void should_recover_the_coefficients_of_a_known_linear_series_and_beat_the_naive_forecast() {
-    // then: on the original scale, coefficient / std
-    PortableModel model = trained.model();
-    assertThat(model.coefficients().get(0) / model.std().get(0)).isCloseTo(0.4, within(0.06));
-    assertThat(model.coefficients().get(1) / model.std().get(1)).isCloseTo(-0.25, within(0.06));
-    for (int f = 2; f < ForecastFeatures.LAGS; f++) {
-      assertThat(model.coefficients().get(f) / model.std().get(f)).isCloseTo(0.0, within(0.06));
+  void should_serve_a_learned_family_that_beats_naive_walk_forward_on_an_autoregressive_series() {
+    // then: every candidate scored on the same folds, the served one the best of those beating
+    // naive
+    assertThat(trained.table())
+        .extracting(Evaluation::family)
+        .containsExactly(
+            "linear_regression", "gradient_boosted_trees", "random_forest", "drift", "naive");
+    assertThat(trained.folds()).hasSize(3);
+    String served = trained.model().kind();
+    Evaluation best =
+        trained.table().stream().filter(e -> e.family().equals(served)).findFirst().get();
+    assertThat(best.beatsNaive()).isTrue();
+    assertThat(best.folds()).hasSize(3);
+    for (Evaluation other : trained.table()) {
+      if (other.beatsNaive()) {
+        assertThat(best.rmse()).isLessThanOrEqualTo(other.rmse());
+      }
     }
-    assertThat(trained.beatsBaseline()).isTrue();
-    assertThat(trained.metrics().get("improvement")).isPositive();
-    assertThat(trained.metrics()).containsKeys("rmse", "mae", "baseline_rmse", "baseline_mae");
+    assertThat(trained.reason()).startsWith(served + ": the lowest walk-forward rmse");
+    assertThat(trained.metrics().get("improvement")).isGreaterThan(0.005);
+    assertThat(trained.metrics().get("mae_improvement")).isGreaterThan(0.005);
+    assertThat(trained.evaluationJson()).contains("\"served\":\"" + served + "\"");
   }
 
   @Test
-  void should_promote_only_a_model_better_than_the_naive_forecast_in_both_rmse_and_mae() {
-    assertThat(withMetrics(0.9, 0.9).beatsBaseline()).isTrue();
-    // the replayed S&P 500 case: a little better in RMSE, worse in MAE
-    assertThat(withMetrics(0.9983, 1.01).beatsBaseline()).isFalse();
-    assertThat(withMetrics(1.01, 0.9).beatsBaseline()).isFalse();
-  }
+  void should_recover_the_coefficients_of_the_known_linear_series() {
+    // when: the linear family fitted on every row, its grid point chosen on the newest fifth
+    Dataset<Row> labelled = Trainer.labelled(features(autoregressive));
+    PortableModel.Linear model =
+        (PortableModel.Linear) Trainer.tuned(Family.LINEAR, labelled, ROWS - 21, 0.2).model();
 
-  /** A trained model's metrics alone, rmse and mae as fractions of the naive forecast's 1.0. */
-  private static Trained withMetrics(double rmse, double mae) {
-    return new Trained(
-        trained.model(),
-        trained.spark(),
-        trained.test(),
-        Map.of("rmse", rmse, "mae", mae, "baseline_rmse", 1.0, "baseline_mae", 1.0),
-        1,
-        1,
-        trained.from(),
-        trained.to());
+    // then: on the original scale, coefficient / std
+    assertThat(model.coefficients().get(0) / model.std().get(0)).isCloseTo(0.4, within(0.08));
+    assertThat(model.coefficients().get(1) / model.std().get(1)).isCloseTo(-0.25, within(0.08));
   }
 
   @Test
-  void should_split_by_time_with_the_newest_fifth_held_out() {
-    // then: 4000 prices give 3979 labelled rows; the test set is the newest 20 %
-    long labelled = ROWS - ForecastFeatures.PRICES_NEEDED;
-    assertThat(trained.testRows()).isEqualTo(labelled - (long) Math.floor(labelled * 0.8));
-    assertThat(trained.trainRows()).isEqualTo(labelled - trained.testRows() - 1);
-    Row firstTest = trained.test().orderBy("ts").first();
-    assertThat(firstTest.getTimestamp(firstTest.fieldIndex("ts")).toInstant())
-        .isAfter(trained.to());
-  }
+  void should_serve_naive_with_its_reason_on_a_random_walk() {
+    // given: no structure to learn
+    Random random = new Random(11);
+    double[] walk = new double[600];
+    walk[0] = 50;
+    for (int t = 1; t < walk.length; t++) {
+      walk[t] = walk[t - 1] * Math.exp(random.nextGaussian() * 0.01);
+    }
 
-  @Test
-  void should_predict_with_the_portable_model_what_spark_predicts_on_every_held_out_row() {
-    // given
-    PortableModel portable = PortableModel.fromJson(trained.model().toJson());
-    List<Row> test = trained.test().collectAsList();
+    // when
+    Trained naive = Trainer.train(features(walk), OPTIONS);
 
     // then
-    assertThat(test).hasSizeGreaterThan(700);
-    for (Row row : test) {
-      double[] features = new double[ForecastFeatures.NAMES.size()];
-      for (int f = 0; f < features.length; f++) {
-        features[f] = row.getDouble(row.fieldIndex(ForecastFeatures.NAMES.get(f)));
+    assertThat(naive.model()).isInstanceOf(PortableModel.Naive.class);
+    assertThat(naive.reason())
+        .startsWith("naive: no family beat naive by 0.5 % in both rmse and mae; the closest, ");
+    assertThat(naive.table()).noneMatch(Evaluation::beatsNaive);
+    assertThat(naive.metrics().get("improvement")).isZero();
+  }
+
+  @Test
+  void should_fit_what_a_short_series_allows_and_naive_with_a_reason_when_it_allows_nothing() {
+    // given: 120 prices give 99 labelled rows, cut into blocks of 13 from row 35: the oldest
+    // block would train on 33 rows, too few, and is dropped
+    double[] shortSeries = Arrays.copyOf(autoregressive, 120);
+    Trainer.Options many =
+        new Trainer.Options(new WalkForward(5, 0.7, 40), 0.2, 0.005, List.of(Family.DRIFT), 20);
+
+    // when
+    Trained fewer = Trainer.train(features(shortSeries), many);
+    Trained none = Trainer.train(features(Arrays.copyOf(autoregressive, 60)), many);
+
+    // then
+    assertThat(fewer.folds()).hasSize(4);
+    assertThat(fewer.folds()).allMatch(f -> f.trainTo() >= 40);
+    assertThat(none.folds()).isEmpty();
+    assertThat(none.model()).isInstanceOf(PortableModel.Naive.class);
+    assertThat(none.reason())
+        .isEqualTo(
+            "naive: 39 labelled rows, too few for one walk-forward fold of at least 40 training"
+                + " rows");
+  }
+
+  @Test
+  void should_serve_naive_when_a_family_won_on_too_few_rows_to_judge() {
+    // given: the linear family wins on the autoregressive series, over 441 scored rows
+    Trainer.Options strict =
+        new Trainer.Options(new WalkForward(3, 0.3, 40), 0.2, 0.005, List.of(Family.LINEAR), 500);
+
+    // when
+    Trained unjudged = Trainer.train(features(autoregressive), strict);
+
+    // then
+    assertThat(unjudged.model()).isInstanceOf(PortableModel.Naive.class);
+    assertThat(unjudged.reason())
+        .isEqualTo(
+            "naive: linear_regression scored best, but on 441 rows, fewer than the 500 that judge"
+                + " a family (3 walk-forward folds, 441 rows)");
+  }
+
+  @Test
+  void should_serve_naive_on_a_constant_price_without_failing_any_family() {
+    // given
+    double[] flat = new double[300];
+    Arrays.fill(flat, 20.0);
+
+    // when
+    Trained still = Trainer.train(features(flat), OPTIONS);
+
+    // then: every family scored (all exact), none better than naive's zero error
+    assertThat(still.model()).isInstanceOf(PortableModel.Naive.class);
+    assertThat(still.table()).allMatch(e -> e.skipped() == null && !e.beatsNaive());
+    assertThat(still.evaluationJson()).doesNotContain("NaN");
+  }
+
+  @Test
+  void should_predict_with_each_portable_model_what_spark_predicts_on_every_row() {
+    // given
+    Dataset<Row> labelled = Trainer.labelled(features(autoregressive)).cache();
+    for (Family family : Family.values()) {
+      Fitted fitted = family.fit(labelled.where(col("i").leq(1000)), family.grid().get(0));
+      PortableModel portable = PortableModel.fromJson(fitted.model().toJson());
+      List<Row> rows = fitted.transform().apply(labelled.where(col("i").gt(1000))).collectAsList();
+
+      // then
+      assertThat(rows).as(family.kind()).hasSizeGreaterThan(400);
+      for (Row row : rows) {
+        double spark = row.getDouble(row.fieldIndex("prediction"));
+        assertThat(portable.predict(vector(row)))
+            .as(family.kind())
+            .isCloseTo(spark, within(1e-9 * Math.max(1e-3, Math.abs(spark))));
       }
-      double spark = row.getDouble(row.fieldIndex("prediction"));
-      assertThat(portable.predict(features)).isCloseTo(spark, within(Math.abs(spark) * 1e-9));
     }
+    labelled.unpersist();
+  }
+
+  @Test
+  void should_fit_a_fold_on_rows_before_its_block_only_including_the_features_windows() {
+    // given: every price after the fold's last training row's label replaced by another walk
+    long trainTo = 1000;
+    int firstUnseen = (int) trainTo + ForecastFeatures.PRICES_NEEDED; // row i's label: price i + 20
+    double[] poisoned = autoregressive.clone();
+    Random random = new Random(3);
+    for (int t = firstUnseen; t < poisoned.length; t++) {
+      poisoned[t] = poisoned[t - 1] * Math.exp(random.nextGaussian() * 0.05);
+    }
+    Dataset<Row> clean = Trainer.labelled(features(autoregressive));
+    Dataset<Row> dirty = Trainer.labelled(features(poisoned));
+
+    // then: each family's fold model is the same to the last bit
+    for (Family family : Family.values()) {
+      assertThat(Trainer.tuned(family, dirty, trainTo, 0.2).model())
+          .as(family.kind())
+          .isEqualTo(Trainer.tuned(family, clean, trainTo, 0.2).model());
+    }
+    // and the poisoning did reach the rows after it
+    assertThat(Trainer.tuned(Family.DRIFT, dirty, trainTo + 200, 0.2).model())
+        .isNotEqualTo(Trainer.tuned(Family.DRIFT, clean, trainTo + 200, 0.2).model());
+  }
+
+  private static double[] vector(Row row) {
+    double[] features = new double[ForecastFeatures.NAMES.size()];
+    for (int f = 0; f < features.length; f++) {
+      features[f] = row.getDouble(row.fieldIndex(ForecastFeatures.NAMES.get(f)));
+    }
+    return features;
   }
 }

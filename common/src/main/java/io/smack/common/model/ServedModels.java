@@ -12,6 +12,7 @@ import io.smack.common.Tables;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * The served pointer ({@code served_models}) and the versions' promoted flags ({@code models}), as
@@ -38,19 +39,27 @@ public final class ServedModels {
    *
    * @param model null when unusable
    * @param unusable null when usable
+   * @param reason why the training job chose it; null for a version stored before reasons were
    */
-  public record Served(int version, PortableModel model, Instant trainedAt, String unusable) {
+  public record Served(
+      int version, PortableModel model, Instant trainedAt, String unusable, String reason) {
 
     public Served(int version, PortableModel model, Instant trainedAt) {
-      this(version, model, trainedAt, null);
+      this(version, model, trainedAt, null, null);
     }
 
     /** The stored {@code model} text of a version, read. */
     public static Served read(int version, String json, Instant trainedAt) {
+      return read(version, json, trainedAt, null);
+    }
+
+    /** The stored {@code model} text of a version and its {@code reason}, read. */
+    public static Served read(int version, String json, Instant trainedAt, String reason) {
       try {
-        return new Served(version, PortableModel.fromJson(json), trainedAt);
+        return new Served(version, PortableModel.fromJson(json), trainedAt, null, reason);
       } catch (IllegalArgumentException e) {
-        return new Served(version, null, trainedAt, "version " + version + " is " + e.getMessage());
+        return new Served(
+            version, null, trainedAt, "version " + version + " is " + e.getMessage(), reason);
       }
     }
 
@@ -137,31 +146,75 @@ public final class ServedModels {
   }
 
   /**
-   * Takes {@code version} out of service, if it still serves: its flag off, and the pointer on the
-   * newest promoted version below it, or no pointer.
+   * Stores a model as the symbol's next free version and returns its number: the newest version
+   * plus one, or the next one up when another writer took it first (each try is a lightweight
+   * transaction, so two writers at once never write the same version).
    *
-   * @return what serves now; empty when nothing does, or when {@code version} no longer served (a
-   *     training promoted another meanwhile, before or during this step: that one is left alone and
-   *     returned as {@code served(symbol)} would)
+   * @param insert the {@code INSERT ... IF NOT EXISTS} of the model at a version number
    */
-  public Demotion demote(String symbol, int version, Instant at) {
+  public int take(String symbol, IntFunction<SimpleStatement> insert) {
+    Row newest =
+        session
+            .execute(
+                SimpleStatement.newInstance(
+                        "SELECT version FROM " + models + " WHERE symbol = ? LIMIT 1", symbol)
+                    .setConsistencyLevel(consistency)
+                    .setIdempotent(true))
+            .one();
+    int version = newest == null ? 1 : newest.getInt(0) + 1;
+    while (!session
+        .execute(
+            insert
+                .apply(version)
+                .setConsistencyLevel(consistency)
+                .setSerialConsistencyLevel(serial))
+        .wasApplied()) {
+      version++;
+    }
+    return version;
+  }
+
+  /**
+   * Takes {@code version} out of service, if it still serves, and falls back as training does when
+   * no family beats naive: its flag off, a new version of the naive forecast stored with {@code
+   * reason}, promoted, and the pointer on it. (An older learned version is no fallback: it was
+   * chosen on older rows, and the newest lost to naive on the newest ones.)
+   *
+   * @param reason why naive serves, as {@code /models} and {@code /status} show it
+   * @return what serves now: the naive version; or, when {@code version} no longer served (a
+   *     training promoted another meanwhile, before or during this step), what {@code
+   *     served(symbol)} returns, that one left alone
+   */
+  public Demotion demote(String symbol, int version, Instant at, String reason) {
     if (pointer(symbol, serial).filter(v -> v == version).isEmpty()) {
       return new Demotion(false, served(symbol));
     }
-    Optional<Integer> fallback =
-        read(
-                "SELECT version, promoted FROM " + models + " WHERE symbol = ? AND version < ?",
-                symbol,
-                version)
-            .stream()
-            .filter(row -> row.getBoolean(1))
-            .map(row -> row.getInt(0))
-            .findFirst();
     session.execute(flag(symbol, version, false).setConsistencyLevel(consistency));
-    if (!point(symbol, Optional.of(version), fallback, at)) {
+    PortableModel naive =
+        new PortableModel.Naive(PortableModel.NEXT_LOG_RETURN, ForecastFeatures.NAMES);
+    int fallback =
+        take(
+            symbol,
+            v ->
+                SimpleStatement.newInstance(
+                    "INSERT INTO "
+                        + models
+                        + " (symbol, version, kind, model, features, metrics, trained_at, rows,"
+                        + " promoted, reason) VALUES (?, ?, ?, ?, ?, {}, ?, 0, true, ?)"
+                        + " IF NOT EXISTS",
+                    symbol,
+                    v,
+                    naive.kind(),
+                    naive.toJson(),
+                    naive.features(),
+                    at,
+                    reason));
+    if (!point(symbol, Optional.of(version), Optional.of(fallback), at)) {
+      // a promotion moved the pointer first: the naive version never served
+      session.execute(flag(symbol, fallback, false).setConsistencyLevel(consistency));
       return new Demotion(false, served(symbol));
     }
-    return new Demotion(true, fallback.flatMap(v -> model(symbol, v)));
+    return new Demotion(true, model(symbol, fallback));
   }
 
   /** Moves the pointer from {@code from} to {@code to} (absent: no row) if it still names from. */
@@ -212,12 +265,12 @@ public final class ServedModels {
 
   private Optional<Served> model(String symbol, int version) {
     return read(
-            "SELECT model, trained_at FROM " + models + " WHERE symbol = ? AND version = ?",
+            "SELECT model, trained_at, reason FROM " + models + " WHERE symbol = ? AND version = ?",
             symbol,
             version)
         .stream()
         .findFirst()
-        .map(r -> Served.read(version, r.getString(0), r.getInstant(1)));
+        .map(r -> Served.read(version, r.getString(0), r.getInstant(1), r.getString(2)));
   }
 
   private SimpleStatement flag(String symbol, int version, boolean promoted) {

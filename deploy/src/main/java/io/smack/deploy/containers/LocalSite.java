@@ -60,10 +60,7 @@ public record LocalSite(
     replaced.putIfAbsent("CASSANDRA_REPLICATION_DATA_CENTERS", "");
     replaced.put("SPARK_MASTER", sparkMaster);
     replaced.put("INGEST_CHECKPOINT_DIR", "file://" + CHECKPOINTS + "/ingest");
-    Map<String, Map<String, String>> added =
-        Map.of(
-            "model-training", Map.of("TRAINING_PROMOTE_WORSE", "true"),
-            "collector", Map.of("SIMULATOR_HISTORY", "2h"));
+    Map<String, Map<String, String>> added = Map.of("collector", Map.of("SIMULATOR_HISTORY", "2h"));
     return new LocalSite(replaced, added, sparkMaster, checkpoints, freePorts);
   }
 

@@ -46,7 +46,6 @@ class ChronosJobsTest {
         .containsEntry("SPARK_MASTER", "spark://127.0.0.1:37077")
         .containsEntry("CASSANDRA_CONTACT_POINTS", "127.0.0.1:39042")
         .containsEntry("TRAINING_SERIES", "bars")
-        .containsEntry("TRAINING_PROMOTE_WORSE", "true")
         .doesNotContainKey("MESOS_NATIVE_JAVA_LIBRARY");
     assertThat(run.memoryMb()).isEqualTo(2048);
     assertThat(run.volumes()).isEmpty();

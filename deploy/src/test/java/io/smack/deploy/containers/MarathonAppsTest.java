@@ -119,8 +119,7 @@ class MarathonAppsTest {
 
     // then
     assertThat(collector.instances().get(0).env()).containsEntry("SIMULATOR_HISTORY", "2h");
-    assertThat(access.instances().get(0).env())
-        .doesNotContainKeys("SIMULATOR_HISTORY", "TRAINING_PROMOTE_WORSE");
+    assertThat(access.instances().get(0).env()).doesNotContainKeys("SIMULATOR_HISTORY");
   }
 
   @Test
