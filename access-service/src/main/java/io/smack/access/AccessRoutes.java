@@ -221,6 +221,13 @@ final class AccessRoutes extends AllDirectives {
                     segment(),
                     symbol -> endpoint(Endpoint.BARS, () -> ranged(symbol, service::bars)))),
         pathPrefix(
+            "features",
+            () ->
+                path(
+                    segment(),
+                    symbol ->
+                        endpoint(Endpoint.FEATURES, () -> ranged(symbol, service::features)))),
+        pathPrefix(
             "predictions",
             () ->
                 pathPrefix(

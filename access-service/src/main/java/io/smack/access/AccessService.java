@@ -12,6 +12,8 @@ import io.smack.access.Views.Actual;
 import io.smack.access.Views.BarView;
 import io.smack.access.Views.BarsPage;
 import io.smack.access.Views.ErrorsPage;
+import io.smack.access.Views.FeatureRow;
+import io.smack.access.Views.FeaturesPage;
 import io.smack.access.Views.LatestQuote;
 import io.smack.access.Views.ModelVersion;
 import io.smack.access.Views.Models;
@@ -120,6 +122,40 @@ final class AccessService {
     return page(symbol, range, bars, BarView::minute)
         .thenApply(
             page -> new BarsPage(symbol, range.from(), range.to(), page.items(), page.next()));
+  }
+
+  /**
+   * The feature vectors the model sees, one per price of the prediction series in the range, newest
+   * first: each from the {@link ForecastFeatures#PRICES_NEEDED} prices ending at it, by the code
+   * training and scoring use. A price with fewer before it has no vector (null).
+   */
+  CompletionStage<FeaturesPage> features(String symbol, TimeRange range) {
+    DaySeries<Price> prices = repositories().quotes().prices(series);
+    return page(symbol, range, prices, Price::ts)
+        .thenCompose(
+            page -> {
+              if (page.items().isEmpty()) {
+                return CompletableFuture.completedFuture(
+                    new FeaturesPage(
+                        symbol, range.from(), range.to(), ForecastFeatures.NAMES, List.of(), null));
+              }
+              Instant oldest = page.items().get(page.items().size() - 1).ts();
+              return prices
+                  .newestFirst(
+                      symbol,
+                      RequestParameters.EARLIEST,
+                      oldest,
+                      ForecastFeatures.PRICES_NEEDED - 1)
+                  .thenApply(
+                      before ->
+                          new FeaturesPage(
+                              symbol,
+                              range.from(),
+                              range.to(),
+                              ForecastFeatures.NAMES,
+                              FeatureRow.of(page.items(), before),
+                              page.next()));
+            });
   }
 
   CompletionStage<Models> models(String symbol) {

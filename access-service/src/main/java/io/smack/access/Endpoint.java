@@ -12,6 +12,7 @@ enum Endpoint {
   QUOTES("/quotes/{symbol}", Paging.PARAMETERS, true),
   LATEST_QUOTE("/quotes/{symbol}/latest", List.of(), true),
   BARS("/bars/{symbol}", Paging.PARAMETERS, true),
+  FEATURES("/features/{symbol}", Paging.PARAMETERS, true),
   PREDICTION("/predictions/{symbol}", List.of(), true),
   PREDICTION_ERRORS("/predictions/{symbol}/errors", Paging.PARAMETERS, true),
   MODELS("/models/{symbol}", List.of(), true),

@@ -1,8 +1,12 @@
 package io.smack.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smack.common.model.ForecastFeatures;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -126,6 +130,49 @@ final class Views {
   /** {@code GET /predictions/{symbol}/errors}. */
   record ErrorsPage(
       String symbol, Instant from, Instant to, List<PredictionError> errors, String next) {}
+
+  /**
+   * {@code GET /features/{symbol}}: the feature vectors of a page of the prediction series, newest
+   * first, with their names in the models' order.
+   */
+  record FeaturesPage(
+      String symbol,
+      Instant from,
+      Instant to,
+      List<String> names,
+      List<FeatureRow> features,
+      String next) {}
+
+  /**
+   * One price's feature vector, in the order of {@code names}; null where fewer than {@link
+   * ForecastFeatures#PRICES_NEEDED} prices end at it.
+   */
+  record FeatureRow(Instant ts, double price, List<Double> values) {
+
+    /**
+     * The rows of {@code page} (newest first), each from the prices ending at it: the page's own
+     * and {@code before} (the ones before its oldest, newest first).
+     */
+    static List<FeatureRow> of(List<Forecast.Price> page, List<Forecast.Price> before) {
+      List<Forecast.Price> oldestFirst = new ArrayList<>(page);
+      oldestFirst.addAll(before);
+      Collections.reverse(oldestFirst);
+      double[] prices = oldestFirst.stream().mapToDouble(Forecast.Price::price).toArray();
+      List<FeatureRow> rows = new ArrayList<>(page.size());
+      for (int i = oldestFirst.size() - 1; i >= before.size(); i--) {
+        int from = i - ForecastFeatures.PRICES_NEEDED + 1;
+        List<Double> values = null;
+        if (from >= 0) {
+          values = new ArrayList<>();
+          for (double x : ForecastFeatures.of(Arrays.copyOfRange(prices, from, i + 1))) {
+            values.add(x);
+          }
+        }
+        rows.add(new FeatureRow(oldestFirst.get(i).ts(), prices[i], values));
+      }
+      return rows;
+    }
+  }
 
   /**
    * One stored model version.

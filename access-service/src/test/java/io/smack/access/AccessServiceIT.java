@@ -167,6 +167,36 @@ class AccessServiceIT {
   }
 
   @Test
+  void should_give_the_features_the_model_sees_at_each_price_as_worked_out_by_hand() {
+    // when: the newest three prices, the page after them, and the series' first two
+    JsonNode newest = api.json("/features/AAPL?limit=3");
+    JsonNode older = api.json("/features/AAPL?limit=3&cursor=" + newest.get("next").asText());
+    JsonNode first = api.json("/features/AAPL?to=" + Json.INSTANT.format(AAPL.get(2).ts()));
+
+    // then: newest first, each from the 21 prices ending at it, across the missing day
+    List<String> names = new ArrayList<>();
+    newest.get("names").forEach(n -> names.add(n.asText()));
+    assertThat(names).isEqualTo(ForecastFeatures.NAMES);
+    List<JsonNode> rows = new ArrayList<>();
+    newest.get("features").forEach(rows::add);
+    older.get("features").forEach(rows::add);
+    assertThat(rows).hasSize(6);
+    for (int k = 0; k < rows.size(); k++) {
+      int i = AAPL.size() - 1 - k;
+      double[] prices = AAPL.subList(i - 20, i + 1).stream().mapToDouble(Written::price).toArray();
+      double[] expected = ForecastTest.featuresByHand(prices);
+      JsonNode row = rows.get(k);
+      assertThat(row.get("ts").asText()).isEqualTo(Json.INSTANT.format(AAPL.get(i).ts()));
+      assertThat(row.get("price").asDouble()).isEqualTo(AAPL.get(i).price());
+      for (int f = 0; f < expected.length; f++) {
+        assertThat(row.get("values").get(f).asDouble()).isCloseTo(expected[f], within(1e-12));
+      }
+    }
+    assertThat(first.get("features")).hasSize(2);
+    assertThat(first.get("features").get(0).get("values").isNull()).isTrue();
+  }
+
+  @Test
   void should_predict_with_the_served_model_on_the_newest_prices_and_record_it() {
     // when
     JsonNode prediction = api.json("/predictions/AAPL");
