@@ -32,9 +32,12 @@ import org.apache.spark.ml.linalg.Matrix;
 import org.apache.spark.ml.stat.Correlation;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * What {@code bin/smack shell} gives a jshell session on the live data: a Spark session with the
@@ -179,9 +182,12 @@ public final class Shell {
         bars(symbol[, from, to])         its one-minute bars (minute, open, high, low, close, ...)
                                          from/to: 2008-01-01 or 2008-01-01T12:00:00Z, [from, to)
         returns(series)                  the series with its log return, ret = ln(p / previous p)
+        features(symbol)                 the features the model sees at each price of the
+                                         prediction series (ret_1..ret_5, ma_10_gap, ma_20_gap,
+                                         vol_20), from the 21 prices ending at it
         summary(symbol)                  count, first and last, mean and stddev of its returns
         correlation(symbols...)          the correlation matrix of their returns, bar by bar
-        model(symbol)                    the served model: version, coefficients, metrics
+        model(symbol)                    the served model: version, family, metrics, why it serves
         predict(symbol)                  the next price by the served model, from the newest prices
         chart(path, symbols...)          their closes as an SVG line chart in path; returns path
         """);
@@ -380,19 +386,20 @@ public final class Shell {
     }
   }
 
-  /** The served model of a symbol: its version, the model and its training figures. */
+  /** The served model of a symbol: its version, the model, its training figures and why. */
   public record ServedModel(
       String symbol,
       int version,
       PortableModel model,
       Map<String, Double> metrics,
-      Instant trainedAt) {
+      Instant trainedAt,
+      String reason) {
 
     @Override
     public String toString() {
       return String.format(
-          "%s v%d, %s of %s, trained %s: rmse %.6g (naive %.6g), mae %.6g (naive %.6g);"
-              + " model() has its coefficients",
+          "%s v%d, %s of %s, trained %s: walk-forward rmse %.6g (naive %.6g), mae %.6g (naive"
+              + " %.6g); %s; model() has its parameters",
           symbol,
           version,
           model.kind(),
@@ -401,7 +408,8 @@ public final class Shell {
           metrics.getOrDefault("rmse", Double.NaN),
           metrics.getOrDefault("baseline_rmse", Double.NaN),
           metrics.getOrDefault("mae", Double.NaN),
-          metrics.getOrDefault("baseline_mae", Double.NaN));
+          metrics.getOrDefault("baseline_mae", Double.NaN),
+          reason);
     }
   }
 
@@ -420,7 +428,7 @@ public final class Shell {
     com.datastax.oss.driver.api.core.cql.Row row =
         requireCql()
             .execute(
-                "SELECT model, metrics, trained_at FROM "
+                "SELECT model, metrics, trained_at, reason FROM "
                     + qualified(Tables.MODELS)
                     + " WHERE symbol = ? AND version = ?",
                 symbol,
@@ -434,7 +442,46 @@ public final class Shell {
         version,
         PortableModel.fromJson(row.getString(0)),
         row.getMap(1, String.class, Double.class),
-        row.getInstant(2));
+        row.getInstant(2),
+        row.getString(3));
+  }
+
+  /**
+   * The features the model sees at each price of {@code symbol}'s prediction series ({@code
+   * smack.shell.prediction-series}), oldest first: symbol, the time, the price and a column per
+   * feature, each from the {@link ForecastFeatures#PRICES_NEEDED} prices ending at it, by the code
+   * the training job, the streaming job and the access service's {@code /features} use. The first
+   * 20 prices have none and are left out.
+   */
+  public static Dataset<Row> features(String symbol) {
+    boolean bars = settings.predictionSeries().equals("bars");
+    String time = bars ? "minute" : "ts";
+    String price = bars ? "close" : "price";
+    List<Row> series = (bars ? bars(symbol) : quotes(symbol)).select(time, price).collectAsList();
+    double[] prices = series.stream().mapToDouble(r -> r.getDouble(1)).toArray();
+    StructType schema =
+        new StructType()
+            .add("symbol", DataTypes.StringType)
+            .add(time, DataTypes.TimestampType)
+            .add(price, DataTypes.DoubleType);
+    for (String name : ForecastFeatures.NAMES) {
+      schema = schema.add(name, DataTypes.DoubleType);
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = ForecastFeatures.PRICES_NEEDED - 1; i < prices.length; i++) {
+      double[] x =
+          ForecastFeatures.of(
+              Arrays.copyOfRange(prices, i - ForecastFeatures.PRICES_NEEDED + 1, i + 1));
+      Object[] values = new Object[3 + x.length];
+      values[0] = symbol;
+      values[1] = series.get(i).get(0);
+      values[2] = prices[i];
+      for (int f = 0; f < x.length; f++) {
+        values[3 + f] = x[f];
+      }
+      rows.add(RowFactory.create(values));
+    }
+    return spark().createDataFrame(rows, schema);
   }
 
   /** A prediction of the served model from the newest prices. */

@@ -118,6 +118,10 @@ class ShellIT {
         for (var x : c.symbols()) for (var y : c.symbols()) System.out.println("CORR " + x + " " + y + " " + c.of(x, y))
         System.out.println("CHART " + chart("%s", "AAA", "BBB"))
         System.out.println(summary("AAA"))
+        var f = features("AAA").collectAsList()
+        System.out.println("FEATURES " + f.size())
+        var newest = f.get(f.size() - 1)
+        System.out.println("NEWEST " + newest.getDouble(newest.fieldIndex("ret_1")) + " " + newest.getDouble(newest.fieldIndex("ma_20_gap")))
         /exit
         """
             .formatted(chart);
@@ -151,6 +155,20 @@ class ShellIT {
     }
     assertThat(svg).contains("class=\"legend\"", "class=\"x-tick\"", "class=\"y-tick\"");
     assertThat(output).contains("AAA: 40 quotes, 2026-11-24T14:00:00Z 100.0000");
+    // and the features of every bar with 20 before it, the newest's worked out here
+    double[] a = PRICES.get("AAA");
+    assertThat(output).contains("FEATURES " + (MINUTES - 20));
+    Matcher newest = Pattern.compile("NEWEST (\\S+) (\\S+)").matcher(output);
+    assertThat(newest.find()).as(output).isTrue();
+    double mean20 = 0;
+    for (int i = MINUTES - 20; i < MINUTES; i++) {
+      mean20 += a[i] / 20;
+    }
+    assertThat(Double.parseDouble(newest.group(1)))
+        .isCloseTo(
+            Math.log(a[MINUTES - 1] / a[MINUTES - 2]), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(Double.parseDouble(newest.group(2)))
+        .isCloseTo(a[MINUTES - 1] / mean20 - 1, org.assertj.core.data.Offset.offset(1e-12));
   }
 
   @Test
