@@ -197,6 +197,7 @@ final class AccessRoutes extends AllDirectives {
     return concat(
         path("symbols", () -> endpoint(Endpoint.SYMBOLS, () -> answer(service.symbols()))),
         path("status", () -> endpoint(Endpoint.STATUS, this::status)),
+        path("catalog", () -> endpoint(Endpoint.CATALOG, () -> answer(service.catalog()))),
         pathPrefix(
             "quotes",
             () ->

@@ -71,6 +71,7 @@ final class AccessService {
   private final Series series;
   private final boolean streamedPredictions;
   private final PipelineStatus.Thresholds thresholds;
+  private final String keyspace;
   private final Clock clock;
   private final ActorSystem system;
 
@@ -98,6 +99,7 @@ final class AccessService {
     this.series = settings.predictionSeries();
     this.streamedPredictions = settings.streamedPredictions();
     this.thresholds = settings.status();
+    this.keyspace = settings.cassandra().keyspace();
     this.clock = clock;
     this.system = system;
   }
@@ -156,6 +158,47 @@ final class AccessService {
                               FeatureRow.of(page.items(), before),
                               page.next()));
             });
+  }
+
+  /** Every view and every table behind it: see {@link DataCatalog}. */
+  CompletionStage<Views.Catalog> catalog() {
+    Repositories repositories = repositories();
+    Instant now = clock.instant();
+    CatalogRepository catalog = repositories.catalog();
+    CompletionStage<Map<String, List<Views.CatalogColumn>>> columns = catalog.columns();
+    CompletionStage<Map<String, CatalogRepository.Size>> sizes = catalog.sizes();
+    Map<DataCatalog.Freshness, CompletionStage<Optional<Instant>>> newest =
+        Map.of(
+            DataCatalog.Freshness.QUOTES, newestBatch(repositories, thresholds.query(), now),
+            DataCatalog.Freshness.BARS, newestBatch(repositories, thresholds.barsQuery(), now),
+            DataCatalog.Freshness.TRAINED, catalog.newestTrained(),
+            DataCatalog.Freshness.PROMOTED, catalog.newestPromoted());
+    CompletionStage<Map<DataCatalog.Freshness, Instant>> known =
+        CompletableFuture.completedFuture(new java.util.EnumMap<>(DataCatalog.Freshness.class));
+    for (Map.Entry<DataCatalog.Freshness, CompletionStage<Optional<Instant>>> one :
+        newest.entrySet()) {
+      known =
+          known.thenCombine(
+              one.getValue(),
+              (map, at) -> {
+                at.ifPresent(t -> map.put(one.getKey(), t));
+                return map;
+              });
+    }
+    return columns
+        .thenCombine(sizes, (c, s) -> Map.entry(c, s))
+        .thenCombine(
+            known,
+            (schema, fresh) ->
+                DataCatalog.of(keyspace, now, schema.getKey(), schema.getValue(), fresh));
+  }
+
+  private static CompletionStage<Optional<Instant>> newestBatch(
+      Repositories repositories, String query, Instant now) {
+    return repositories
+        .progress()
+        .newest(query, 1, now)
+        .thenApply(batches -> batches.stream().map(ProgressRepository.Batch::at).findFirst());
   }
 
   CompletionStage<Models> models(String symbol) {
@@ -266,6 +309,7 @@ final class AccessService {
                                       .map(PredictionRepository.Inputs::features)
                                       .orElse(Map.of()),
                                   inputs.map(PredictionRepository.Inputs::prices).orElse(List.of()),
+                                  inputs.map(PredictionRepository.Inputs::from).orElse(null),
                                   inputs.map(PredictionRepository.Inputs::at).orElse(null),
                                   PredictionView.STREAM,
                                   0,

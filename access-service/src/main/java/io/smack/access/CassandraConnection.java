@@ -36,7 +36,8 @@ final class CassandraConnection implements AutoCloseable {
       ModelRepository models,
       PredictionRepository predictions,
       MonitorRepository monitors,
-      ProgressRepository progress) {}
+      ProgressRepository progress,
+      CatalogRepository catalog) {}
 
   private final CassandraSettings cassandra;
   private final ObjectMapper json;
@@ -98,7 +99,8 @@ final class CassandraConnection implements AutoCloseable {
                 new ModelRepository(connected, keyspace),
                 new PredictionRepository(connected, keyspace, days, json, metrics::rowsRead),
                 new MonitorRepository(connected, keyspace),
-                new ProgressRepository(connected, keyspace));
+                new ProgressRepository(connected, keyspace),
+                new CatalogRepository(connected, keyspace));
         LOG.info("Cassandra ready: statements prepared on keyspace {}", keyspace);
       }
       connected.execute(PROBE);

@@ -61,6 +61,7 @@ final class Forecast {
         PortableModel.nextPrice(last.price(), predictedReturn),
         inputs,
         oldestFirst.stream().map(Price::price).toList(),
+        oldestFirst.get(0).ts(),
         now,
         PredictionView.ON_DEMAND,
         0,

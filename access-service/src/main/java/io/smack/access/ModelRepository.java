@@ -36,7 +36,7 @@ final class ModelRepository {
     this.versions =
         session.prepare(
             "SELECT version, kind, promoted, trained_at, train_from, train_to, rows, features,"
-                + " metrics, reason, evaluation FROM "
+                + " metrics, reason, evaluation, lineage FROM "
                 + table
                 + " WHERE symbol = ? LIMIT "
                 + MAX_VERSIONS);
@@ -96,14 +96,15 @@ final class ModelRepository {
         row.getList(7, String.class),
         row.getMap(8, String.class, Double.class),
         row.getString(9),
-        evaluation(row.getString(10)));
+        json(row.getString(10)),
+        json(row.getString(11)));
   }
 
   /**
-   * The stored walk-forward table, as JSON to pass on; null when the version has none (trained
-   * before it was stored) or it cannot be read: the rest of the version still shows.
+   * A stored JSON column (the walk-forward table, the lineage), to pass on; null when the version
+   * has none (trained before it was stored) or it cannot be read: the rest still shows.
    */
-  private static JsonNode evaluation(String text) {
+  private static JsonNode json(String text) {
     if (text == null) {
       return null;
     }

@@ -85,6 +85,7 @@ final class PredictionRepository {
     Map<String, Object> inputs = new LinkedHashMap<>();
     inputs.put("features", prediction.inputs());
     inputs.put("prices", prediction.prices());
+    inputs.put("from", prediction.pricesFrom().toString());
     inputs.put("at", prediction.at().toString());
     try {
       return session
@@ -109,8 +110,12 @@ final class PredictionRepository {
     return recorded;
   }
 
-  /** The inputs and the time of computing of a stored prediction: its {@code inputs} column. */
-  record Inputs(Map<String, Double> features, List<Double> prices, Instant at) {}
+  /**
+   * The inputs and the time of computing of a stored prediction: its {@code inputs} column.
+   *
+   * @param from the time of the oldest input price; null in a row written before it was kept
+   */
+  record Inputs(Map<String, Double> features, List<Double> prices, Instant from, Instant at) {}
 
   /** The stored inputs of the prediction as of {@code asOf}; empty when there is none. */
   CompletionStage<Optional<Inputs>> inputs(String symbol, Instant asOf) {
@@ -128,11 +133,12 @@ final class PredictionRepository {
           .forEachRemaining(f -> features.put(f.getKey(), f.getValue().asDouble()));
       List<Double> prices = new java.util.ArrayList<>();
       node.path("prices").forEach(p -> prices.add(p.asDouble()));
+      Instant from = node.hasNonNull("from") ? Instant.parse(node.get("from").asText()) : null;
       Instant at = node.hasNonNull("at") ? Instant.parse(node.get("at").asText()) : null;
-      return new Inputs(features, prices, at);
+      return new Inputs(features, prices, from, at);
     } catch (com.fasterxml.jackson.core.JsonProcessingException
         | java.time.format.DateTimeParseException e) {
-      return new Inputs(Map.of(), List.of(), null);
+      return new Inputs(Map.of(), List.of(), null, null);
     }
   }
 

@@ -57,6 +57,8 @@ final class Views {
    * @param predicted the next price, lastPrice · e^predictedReturn
    * @param inputs the features, by name, the model was evaluated on
    * @param prices the input prices, oldest first
+   * @param pricesFrom the time of the oldest input price (the newest's is asOf): with the model
+   *     version, what the prediction was computed from; null for one stored before it was kept
    * @param at when the prediction was computed
    * @param source {@link #STREAM} (the newest the streaming job scored) or {@link #ON_DEMAND}
    * @param basisLagSeconds how far its newest input lies behind the symbol's newest quote
@@ -72,6 +74,7 @@ final class Views {
       double predicted,
       Map<String, Double> inputs,
       List<Double> prices,
+      Instant pricesFrom,
       Instant at,
       String source,
       long basisLagSeconds,
@@ -90,6 +93,7 @@ final class Views {
           predicted,
           inputs,
           prices,
+          pricesFrom,
           at,
           source,
           lag,
@@ -181,6 +185,8 @@ final class Views {
    * @param reason why the training job chose it
    * @param evaluation the walk-forward table it was chosen by: every family's RMSE and MAE, pooled
    *     and per fold, against naive's (null for versions trained before it was stored)
+   * @param lineage what it was made from: the data, the code's commit and versions, the
+   *     configuration and its digest (null for versions trained before it was stored)
    */
   record ModelVersion(
       int version,
@@ -193,7 +199,8 @@ final class Views {
       List<String> features,
       Map<String, Double> metrics,
       String reason,
-      JsonNode evaluation) {}
+      JsonNode evaluation,
+      JsonNode lineage) {}
 
   /**
    * The promotion rule's figures of a version, from its walk-forward metrics: a learned family
@@ -307,6 +314,45 @@ final class Views {
       Long predictionLagSeconds,
       String modelProblem,
       Monitor monitor) {}
+
+  /**
+   * {@code GET /catalog}: every view the API serves with the tables behind it, and every table of
+   * the keyspace with its schema, the parts that write it, where its rows come from, how fresh it
+   * is and how big.
+   */
+  record Catalog(String keyspace, Instant at, List<CatalogView> views, List<CatalogTable> tables) {}
+
+  /** One view: its path template, what it answers (openapi.json's summary) and what it reads. */
+  record CatalogView(String path, String summary, boolean authenticated, List<String> tables) {}
+
+  /**
+   * One table.
+   *
+   * @param description the comment above it in the schema
+   * @param writtenBy the parts that write it
+   * @param lineage where its rows come from
+   * @param newestWrite when it was last written, as far as the pipeline records it (the streaming
+   *     job's newest batch for what it writes, the newest training or promotion for the models);
+   *     null before the first
+   * @param partitionsEstimate the node's estimate ({@code system.size_estimates}, refreshed every
+   *     few minutes); null before the first
+   * @param bytesEstimate partitions × their mean size, as estimated
+   * @param views the views that read it
+   */
+  record CatalogTable(
+      String name,
+      String description,
+      List<CatalogColumn> columns,
+      List<String> writtenBy,
+      String lineage,
+      Instant newestWrite,
+      Long newestWriteAgeSeconds,
+      Long partitionsEstimate,
+      Long bytesEstimate,
+      List<String> views) {}
+
+  /** One column: its CQL type and kind (partition_key, clustering, regular, static). */
+  record CatalogColumn(String name, String type, String kind) {}
 
   /** Every error body: a stable code and a sentence naming the problem. */
   record Error(String error, String detail) {}

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -167,6 +168,67 @@ class AccessServiceIT {
   }
 
   @Test
+  void should_list_every_view_and_every_table_behind_it_with_schema_writers_and_freshness() {
+    // when
+    JsonNode catalog = api.json("/catalog");
+
+    // then: every route, with what it reads and its summary from openapi.json
+    assertThat(catalog.get("views").findValuesAsText("path"))
+        .containsExactlyElementsOf(
+            Arrays.stream(Endpoint.values()).map(Endpoint::template).toList());
+    JsonNode bars = view(catalog, "/bars/{symbol}");
+    assertThat(bars.get("summary").asText())
+        .isEqualTo("A page of the symbol's 1-minute bars in a time range");
+    assertThat(bars.get("tables").toString()).isEqualTo("[\"bars_1m\",\"quote_days\"]");
+    // and every table of the schema, its columns as Cassandra has them
+    assertThat(catalog.get("tables").findValuesAsText("name"))
+        .containsExactly(
+            "quotes_by_day",
+            "quote_days",
+            "latest_quote",
+            "symbols",
+            "bars_1m",
+            "models",
+            "served_models",
+            "predictions",
+            "prediction_monitor",
+            "ingest_batches");
+    JsonNode models = table(catalog, "models");
+    assertThat(models.get("columns").get(0).toString())
+        .isEqualTo("{\"name\":\"symbol\",\"type\":\"text\",\"kind\":\"partition_key\"}");
+    assertThat(models.get("columns").get(1).get("name").asText()).isEqualTo("version");
+    assertThat(models.get("columns").get(1).get("kind").asText()).isEqualTo("clustering");
+    assertThat(models.get("columns").findValuesAsText("name")).contains("lineage", "evaluation");
+    assertThat(models.get("description").asText())
+        .startsWith("Trained models, newest version first");
+    assertThat(models.get("writtenBy").get(0).asText()).isEqualTo("model-training");
+    assertThat(models.get("lineage").asText()).contains("walk-forward");
+    assertThat(models.get("views").toString()).contains("/models/{symbol}");
+    // the newest training is this test's, written at a known time
+    assertThat(models.get("newestWrite").asText()).isEqualTo("2026-11-24T03:00:00.000Z");
+    // no streaming job here: no batch, so no freshness for its tables
+    assertThat(table(catalog, "quotes_by_day").get("newestWrite").isNull()).isTrue();
+  }
+
+  private static JsonNode view(JsonNode catalog, String path) {
+    for (JsonNode view : catalog.get("views")) {
+      if (view.get("path").asText().equals(path)) {
+        return view;
+      }
+    }
+    throw new AssertionError(path + " is not in " + catalog);
+  }
+
+  private static JsonNode table(JsonNode catalog, String name) {
+    for (JsonNode table : catalog.get("tables")) {
+      if (table.get("name").asText().equals(name)) {
+        return table;
+      }
+    }
+    throw new AssertionError(name + " is not in " + catalog);
+  }
+
+  @Test
   void should_give_the_features_the_model_sees_at_each_price_as_worked_out_by_hand() {
     // when: the newest three prices, the page after them, and the series' first two
     JsonNode newest = api.json("/features/AAPL?limit=3");
@@ -212,6 +274,8 @@ class AccessServiceIT {
     assertThat(prediction.get("predicted").asDouble())
         .isCloseTo(PortableModel.nextPrice(last.price(), expected), within(1e-9));
     assertThat(prediction.get("asOf").asText()).isEqualTo(Json.INSTANT.format(last.ts()));
+    assertThat(prediction.get("pricesFrom").asText())
+        .isEqualTo(Json.INSTANT.format(inputs.get(0).ts()));
     assertThat(prediction.get("targetTs").asText())
         .isEqualTo(Json.INSTANT.format(last.ts().plusSeconds(600)));
     // and recorded, keyed on its asOf
@@ -224,7 +288,9 @@ class AccessServiceIT {
             last.ts());
     assertThat(recorded).hasSize(1);
     assertThat(recorded.get(0).getDouble(0)).isEqualTo(prediction.get("predicted").asDouble());
-    assertThat(recorded.get(0).getString(2)).contains("\"ret_1\"");
+    assertThat(recorded.get(0).getString(2))
+        .contains("\"ret_1\"")
+        .contains("\"from\":\"" + inputs.get(0).ts() + "\"");
   }
 
   @Test

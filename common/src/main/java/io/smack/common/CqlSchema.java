@@ -10,8 +10,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +37,8 @@ public final class CqlSchema {
   private static final String RESOURCE = "/cql/schema.cql";
   private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
   private static final Pattern COMMENT = Pattern.compile("(?m)^\\s*--.*$");
+  private static final Pattern CREATE_TABLE =
+      Pattern.compile("^CREATE TABLE IF NOT EXISTS \\$\\{keyspace}\\.(\\w+)");
 
   private CqlSchema() {}
 
@@ -55,6 +61,28 @@ public final class CqlSchema {
         .map(statement -> statement.strip().replaceAll("\\s+", " "))
         .filter(statement -> !statement.isEmpty())
         .toList();
+  }
+
+  /**
+   * Each table's description: the comment lines just above its {@code CREATE TABLE} in {@code
+   * cql/schema.cql}, joined, in the file's order (what the catalog shows beside the live schema).
+   */
+  public static Map<String, String> descriptions() {
+    Map<String, String> descriptions = new LinkedHashMap<>();
+    List<String> comment = new ArrayList<>();
+    for (String line : resource().split("\n")) {
+      String stripped = line.strip();
+      Matcher table = CREATE_TABLE.matcher(stripped);
+      if (stripped.startsWith("--")) {
+        comment.add(stripped.substring(2).strip());
+      } else if (table.find()) {
+        descriptions.put(table.group(1), String.join(" ", comment));
+        comment.clear();
+      } else {
+        comment.clear();
+      }
+    }
+    return descriptions;
   }
 
   /**

@@ -59,4 +59,27 @@ class CqlSchemaTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'smack; DROP' is not a lower-case CQL identifier");
   }
+
+  @Test
+  void should_describe_each_table_by_the_comment_above_it() {
+    // when
+    java.util.Map<String, String> descriptions = CqlSchema.descriptions();
+
+    // then
+    assertThat(descriptions.keySet())
+        .containsExactly(
+            "quotes_by_day",
+            "quote_days",
+            "latest_quote",
+            "symbols",
+            "bars_1m",
+            "models",
+            "served_models",
+            "predictions",
+            "prediction_monitor",
+            "ingest_batches");
+    assertThat(descriptions.get("models"))
+        .startsWith("Trained models, newest version first. model is the portable JSON");
+    assertThat(descriptions.values()).allSatisfy(d -> assertThat(d).isNotBlank());
+  }
 }

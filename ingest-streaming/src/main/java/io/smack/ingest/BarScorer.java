@@ -407,6 +407,8 @@ final class BarScorer implements FlatMapFunction<Iterator<Row>, BarScorer.Result
       }
       inputs.put("features", named);
       inputs.put("prices", closes);
+      // with the model version: the bars it was computed from, the first to the last (asOf)
+      inputs.put("from", bars.get(0).minute().toString());
       inputs.put("at", Instant.now().toString());
       session.execute(
           bind(

@@ -38,12 +38,12 @@ final class ModelStore {
   }
 
   /**
-   * Stores the trained model as the symbol's next version.
+   * Stores the trained model as the symbol's next version, with its {@link Lineage} (JSON).
    *
    * @return the version written
    */
-  int store(String symbol, Trained trained, boolean promoted, Instant trainedAt) {
-    int version = take(symbol, trained, trainedAt);
+  int store(String symbol, Trained trained, String lineage, boolean promoted, Instant trainedAt) {
+    int version = take(symbol, trained, lineage, trainedAt);
     if (promoted) {
       promote(symbol, version, trainedAt);
     }
@@ -51,7 +51,7 @@ final class ModelStore {
   }
 
   /** Writes the model as the symbol's next free version, not promoted. */
-  private int take(String symbol, Trained trained, Instant trainedAt) {
+  private int take(String symbol, Trained trained, String lineage, Instant trainedAt) {
     return cassandra.withSessionDo(
         session ->
             new ServedModels(session, keyspace, consistency)
@@ -62,8 +62,9 @@ final class ModelStore {
                             "INSERT INTO "
                                 + table
                                 + " (symbol, version, kind, model, features, metrics, trained_at,"
-                                + " train_from, train_to, rows, promoted, reason, evaluation)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS",
+                                + " train_from, train_to, rows, promoted, reason, evaluation,"
+                                + " lineage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                + " IF NOT EXISTS",
                             symbol,
                             version,
                             trained.model().kind(),
@@ -76,7 +77,8 @@ final class ModelStore {
                             trained.rows(),
                             false,
                             trained.reason(),
-                            trained.evaluationJson())));
+                            trained.evaluationJson(),
+                            lineage)));
   }
 
   /** The symbol's versions, newest first. */

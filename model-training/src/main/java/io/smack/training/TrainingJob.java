@@ -62,7 +62,8 @@ final class TrainingJob {
     Trainer.Options options = settings.trainerOptions();
     for (String symbol : symbols) {
       Trained trained = Trainer.train(features.where(col("symbol").equalTo(symbol)), options);
-      int version = store.store(symbol, trained, true, now);
+      Lineage lineage = Lineage.of(settings, symbol, trained, spark.version());
+      int version = store.store(symbol, trained, lineage.toJson(), true, now);
       LOG.info(
           "{}: version {} serves: {}; trained on {} rows {} .. {}",
           symbol,

@@ -65,9 +65,11 @@ class PromotionRaceIT {
       for (int round = 0; round < ROUNDS; round++) {
         String symbol = "R" + round;
         Instant at = Instant.now();
-        store.store(symbol, trained(), true, at); // v1, served
-        store.store(symbol, trained(), true, at); // v2, served: the monitor is about to demote it
-        store.store(symbol, trained(), false, at); // v3, trained, about to be promoted by hand
+        store.store(symbol, trained(), "{}", true, at); // v1, served
+        store.store(
+            symbol, trained(), "{}", true, at); // v2, served: the monitor is about to demote it
+        store.store(
+            symbol, trained(), "{}", false, at); // v3, trained, about to be promoted by hand
         CyclicBarrier together = new CyclicBarrier(2);
 
         // when: the promotion of v3 and the demotion of v2 at once

@@ -24,10 +24,12 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -108,6 +110,7 @@ class TrainingIT {
     assertThat(models.keySet())
         .containsExactlyInAnyOrder("AAPL", "AMZN", "GOOG", "IBM", "MSFT", "SPIK", "TINY");
     Map<String, String> servedKinds = new TreeMap<>();
+    Set<String> digests = new HashSet<>();
     for (List<Row> versions : models.values()) {
       assertThat(versions).hasSize(1);
       Row v1 = versions.get(0);
@@ -136,6 +139,16 @@ class TrainingIT {
       }
       // and the table's naive and drift rows are what the folds give, worked out here
       assertWalkForwardByHand(symbol, evaluation, metrics);
+      // and what it was made from
+      JsonNode lineage = JSON.readTree(v1.getString("lineage"));
+      assertThat(lineage.at("/data/table").asText()).isEqualTo("quotes_by_day");
+      assertThat(lineage.at("/data/symbols").get(0).asText()).isEqualTo(symbol);
+      assertThat(lineage.at("/data/rows").asLong()).isEqualTo(v1.getLong("rows"));
+      assertThat(lineage.at("/data/to").asText()).isEqualTo(v1.getInstant("train_to").toString());
+      assertThat(lineage.at("/code/commit").asText()).matches("[0-9a-f]{7,40}(-dirty)?");
+      assertThat(lineage.at("/code/spark").asText()).isEqualTo(spark.version());
+      assertThat(lineage.at("/config/values/margin").asDouble()).isEqualTo(0.005);
+      digests.add(lineage.at("/config/digest").asText());
     }
     assertThat(models.get("TINY").get(0).getString("reason"))
         .isEqualTo(
@@ -164,6 +177,13 @@ class TrainingIT {
         .extracting(r -> r.getInt("version") + ":" + r.getBoolean("promoted"))
         .containsExactly("2:false", "1:true");
     assertThat(served()).containsEntry("MSFT", 2).containsEntry("AAPL", 1).hasSize(7);
+    // one configuration for the first run, another (drift alone) for the second
+    assertThat(digests).hasSize(1);
+    assertThat(
+            JSON.readTree(after.get("MSFT").get(0).getString("lineage"))
+                .at("/config/digest")
+                .asText())
+        .isNotIn(digests);
   }
 
   @Test
