@@ -85,12 +85,16 @@ final class Trainer {
     }
   }
 
-  /** One family's score on one fold, with the hyperparameters it chose there. */
-  record FoldScore(int fold, double rmse, double mae, Map<String, Double> params) {}
+  /**
+   * One family's score on one fold, with the hyperparameters it chose there and the seconds its
+   * fits and scoring took.
+   */
+  record FoldScore(int fold, double rmse, double mae, Map<String, Double> params, double seconds) {}
 
   /**
    * One row of the walk-forward table.
    *
+   * @param seconds its fits and scoring over every fold (the served family's final fit apart)
    * @param skipped why the family has no score (it failed to fit), else null
    */
   record Evaluation(
@@ -100,6 +104,7 @@ final class Trainer {
       Double rmseVsNaive,
       Double maeVsNaive,
       boolean beatsNaive,
+      double seconds,
       List<FoldScore> folds,
       String skipped) {}
 
@@ -172,22 +177,28 @@ final class Trainer {
       Map<Family, String> skipped = new EnumMap<>(Family.class);
       for (Fold fold : folds) {
         Dataset<Row> block = between(labelled, fold.testFrom(), fold.testTo());
+        long naiveStart = System.nanoTime();
         Errors naiveFold = errors(naive, block);
         naiveErrors = naiveErrors.plus(naiveFold);
         scores
             .computeIfAbsent(Family.NAIVE, f -> new ArrayList<>())
-            .add(new FoldScore(fold.index(), naiveFold.rmse(), naiveFold.mae(), Map.of()));
+            .add(
+                new FoldScore(
+                    fold.index(), naiveFold.rmse(), naiveFold.mae(), Map.of(), since(naiveStart)));
         for (Family family : options.families()) {
           if (skipped.containsKey(family)) {
             continue;
           }
+          long start = System.nanoTime();
           try {
             Fitted fitted = tuned(family, labelled, fold.trainTo(), options.validationShare());
             Errors errors = errors(fitted, block);
             pooled.merge(family, errors, Errors::plus);
             scores
                 .computeIfAbsent(family, f -> new ArrayList<>())
-                .add(new FoldScore(fold.index(), errors.rmse(), errors.mae(), fitted.params()));
+                .add(
+                    new FoldScore(
+                        fold.index(), errors.rmse(), errors.mae(), fitted.params(), since(start)));
           } catch (RuntimeException e) { // one family failing never fails the others
             skipped.put(family, "fold " + fold.index() + ": " + e.getMessage());
             pooled.remove(family);
@@ -325,9 +336,11 @@ final class Trainer {
       Map<Family, List<FoldScore>> scores,
       Map<Family, String> skipped,
       Options options) {
+    List<FoldScore> folds = scores.getOrDefault(family, List.of());
+    double seconds = folds.stream().mapToDouble(FoldScore::seconds).sum();
     if (errors == null) {
       return new Evaluation(
-          family.kind(), null, null, null, null, false, List.of(), skipped.get(family));
+          family.kind(), null, null, null, null, false, seconds, List.of(), skipped.get(family));
     }
     double rmseVsNaive = errors.rmse() / naive.rmse() - 1;
     double maeVsNaive = errors.mae() / naive.mae() - 1;
@@ -342,8 +355,13 @@ final class Trainer {
         finite(rmseVsNaive),
         finite(maeVsNaive),
         beats,
-        scores.getOrDefault(family, List.of()),
+        seconds,
+        folds,
         null);
+  }
+
+  private static double since(long start) {
+    return (System.nanoTime() - start) / 1e9;
   }
 
   /** The value, or null (JSON's none) where it is not a number: a series without any change. */

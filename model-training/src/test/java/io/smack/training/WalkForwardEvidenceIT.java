@@ -124,20 +124,21 @@ class WalkForwardEvidenceIT {
               seconds.get(one.getKey()),
               t.model().kind(),
               t.reason()));
-      out.append("| family | RMSE | vs naive | MAE | vs naive | beats naive |\n");
-      out.append("|---|---:|---:|---:|---:|---|\n");
+      out.append("| family | RMSE | vs naive | MAE | vs naive | beats naive | fit s |\n");
+      out.append("|---|---:|---:|---:|---:|---|---:|\n");
       for (Evaluation e : t.table()) {
         out.append(
             e.skipped() != null
-                ? String.format("| %s | skipped: %s | | | | |%n", e.family(), e.skipped())
+                ? String.format("| %s | skipped: %s | | | | | |%n", e.family(), e.skipped())
                 : String.format(
-                    "| %s | %s | %s | %s | %s | %s |%n",
+                    "| %s | %s | %s | %s | %s | %s | %.1f |%n",
                     e.family(),
                     figure(e.rmse()),
                     percent(e.rmseVsNaive()),
                     figure(e.mae()),
                     percent(e.maeVsNaive()),
-                    e.beatsNaive() ? "yes" : "no"));
+                    e.beatsNaive() ? "yes" : "no",
+                    e.seconds()));
       }
     }
     return out.toString();
