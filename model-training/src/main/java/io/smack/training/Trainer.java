@@ -117,6 +117,8 @@ final class Trainer {
    * @param reason why this family serves
    * @param table every family's walk-forward row, naive's included, in the order judged
    * @param folds the folds the table was scored on
+   * @param from the first labelled row's time; null when there is none
+   * @param to the last labelled row's time; null when there is none
    */
   record Trained(
       Fitted served,
@@ -159,8 +161,8 @@ final class Trainer {
       Row span = labelled.agg(count(lit(1)), min("ts"), max("ts")).first();
       long rows = span.getLong(0);
       List<Fold> folds = options.walkForward().over(rows);
-      Instant from = rows == 0 ? Instant.EPOCH : span.getTimestamp(1).toInstant();
-      Instant to = rows == 0 ? Instant.EPOCH : span.getTimestamp(2).toInstant();
+      Instant from = rows == 0 ? null : span.getTimestamp(1).toInstant();
+      Instant to = rows == 0 ? null : span.getTimestamp(2).toInstant();
       Fitted naive = Family.NAIVE.fit(labelled, Map.of());
       if (folds.isEmpty()) {
         String reason =

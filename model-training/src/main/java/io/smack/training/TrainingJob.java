@@ -65,13 +65,13 @@ final class TrainingJob {
       Lineage lineage = Lineage.of(settings, symbol, trained, spark.version());
       int version = store.store(symbol, trained, lineage.toJson(), true, now);
       LOG.info(
-          "{}: version {} serves: {}; trained on {} rows {} .. {}",
+          "{}: version {} serves: {}; {}",
           symbol,
           version,
           trained.reason(),
-          trained.rows(),
-          trained.from(),
-          trained.to());
+          trained.rows() == 0
+              ? "no labelled rows"
+              : "trained on " + trained.rows() + " rows " + trained.from() + " .. " + trained.to());
       outcomes.add(
           new Outcome(symbol, Optional.of(version), true, trained.metrics(), trained.reason()));
     }
