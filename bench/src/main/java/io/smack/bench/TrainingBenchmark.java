@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,22 +21,31 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * The training job's time and peak memory on stored quotes (ten symbols, a random walk each, one a
- * second), run as {@code bin/smack train} runs it, in a JVM of its own with a 2 GiB heap, against
- * its start-up: the same job on an empty keyspace (JVM, Spark and the connector's start, the reads
- * that find nothing), alternating. Peak memory is the process's peak resident set (VmHWM), read
- * while it runs.
+ * The training job's time and peak memory per model family, on stored one-minute bars ({@value
+ * #SYMBOLS} symbols, a random walk each), run as {@code bin/smack train} runs it, in a JVM of its
+ * own with a 2 GiB heap: every family together (the default), each family alone ({@code
+ * TRAINING_FAMILIES}), all against the single linear model of the job before there were families
+ * (one fold of linear regression: one time-ordered split, as then, though its grid of three adds
+ * two fits), and the start-up (the same job on an empty keyspace), alternating. Peak memory is the
+ * process's peak resident set (VmHWM), read while it runs.
  */
 final class TrainingBenchmark implements Benchmark {
 
-  private static final int SYMBOLS = 10;
+  private static final int SYMBOLS = 4;
   private static final String REPLICATION = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
+
+  /** The trial of the job before families: linear regression on one split. */
+  private static final String ONE_LINEAR = "linear-one-fold";
+
+  /** The trials of one family each, by its kind. */
+  private static final List<String> FAMILIES =
+      List.of("linear_regression", "gradient_boosted_trees", "random_forest", "drift");
 
   private final int fullRows;
   private final String label;
 
   /**
-   * @param fullRows the stored quotes of a full run (a quarter by default, a tenth quick)
+   * @param fullRows the stored bars of a full run (a quarter by default, a tenth quick)
    */
   TrainingBenchmark(int fullRows) {
     this.fullRows = fullRows;
@@ -51,7 +61,8 @@ final class TrainingBenchmark implements Benchmark {
   public String description() {
     return "the training job on "
         + label
-        + " stored quotes (a quarter by default) against its start-up on none: seconds, rows/s"
+        + " stored bars (a quarter by default): every family, each alone, against the linear"
+        + " model on one split it had before families, and its start-up on none: seconds, rows/s"
         + " after start-up, peak resident memory";
   }
 
@@ -64,25 +75,59 @@ final class TrainingBenchmark implements Benchmark {
       String filled = keyspace(session);
       String empty = keyspace(session);
       fill(session, filled, rows);
-      Paired.Rounds rounds =
+      Paired paired =
           Paired.of(name())
-              .trial("job", before -> train(stack, filled, SYMBOLS, name))
-              .trial("start-up", before -> train(stack, empty, 0, name + ".start-up"))
+              .trial("families", before -> train(stack, filled, SYMBOLS, Map.of(), name))
+              .trial(
+                  ONE_LINEAR,
+                  before ->
+                      train(
+                          stack,
+                          filled,
+                          SYMBOLS,
+                          Map.of("TRAINING_FAMILIES", "linear_regression", "TRAINING_FOLDS", "1"),
+                          name + "." + ONE_LINEAR));
+      for (String family : FAMILIES) {
+        paired.trial(
+            family,
+            before ->
+                train(
+                    stack,
+                    filled,
+                    SYMBOLS,
+                    Map.of("TRAINING_FAMILIES", family),
+                    name + "." + family));
+      }
+      Paired.Rounds rounds =
+          paired
+              .trial("start-up", before -> train(stack, empty, 0, Map.of(), name + ".start-up"))
+              // each run is a JVM of its own: no warm-up to carry over
+              .warmUps(0)
               .rounds(options.rounds())
               .run();
       Figure startUp = rounds.raw(name + ".start-up", "s", "start-up", "seconds");
-      Figure seconds = rounds.against(startUp, name + ".seconds", "job", "seconds");
+      Figure oneLinear =
+          rounds.raw(name + "." + ONE_LINEAR + ".seconds", "s", ONE_LINEAR, "seconds");
+      Figure seconds = rounds.against(oneLinear, name + ".seconds", "families", "seconds");
       double[] work = seconds.value().values();
       double[] idle = startUp.value().values();
       double[] rates = new double[work.length];
       for (int i = 0; i < work.length; i++) {
         rates[i] = rows / Math.max(0.001, work[i] - idle[i]);
       }
-      out.accept(Figure.raw(name + ".stored", "quotes", rows));
+      out.accept(Figure.raw(name + ".stored", "bars", rows));
       out.accept(startUp);
+      out.accept(oneLinear);
       out.accept(seconds);
+      for (String family : FAMILIES) {
+        out.accept(rounds.against(oneLinear, name + "." + family + ".seconds", family, "seconds"));
+      }
       out.accept(Figure.raw(name + ".rows", "rows/s", rates));
-      out.accept(rounds.raw(name + ".peak-rss", "MiB", "job", "peak-rss"));
+      out.accept(rounds.raw(name + ".peak-rss", "MiB", "families", "peak-rss"));
+      out.accept(rounds.raw(name + "." + ONE_LINEAR + ".peak-rss", "MiB", ONE_LINEAR, "peak-rss"));
+      for (String family : FAMILIES) {
+        out.accept(rounds.raw(name + "." + family + ".peak-rss", "MiB", family, "peak-rss"));
+      }
       CqlSchema.execute(session, "DROP KEYSPACE " + filled);
       CqlSchema.execute(session, "DROP KEYSPACE " + empty);
     }
@@ -97,7 +142,8 @@ final class TrainingBenchmark implements Benchmark {
 
   /** One run of the job on {@code keyspace}: seconds from launch to exit, and its peak memory. */
   private static Map<String, Double> train(
-      StackAddresses stack, String keyspace, int symbols, String name) throws Exception {
+      StackAddresses stack, String keyspace, int symbols, Map<String, String> more, String name)
+      throws Exception {
     Path log = Path.of("target", "bench", name + ".log").toAbsolutePath();
     Files.deleteIfExists(log); // the log is appended to: its last line must be this run's
     long start = System.nanoTime();
@@ -108,15 +154,7 @@ final class TrainingBenchmark implements Benchmark {
             "io.smack.training.TrainingMain",
             List.of(),
             "2g",
-            Map.of(
-                "CASSANDRA_CONTACT_POINTS",
-                stack.cassandraHost() + ":" + stack.cassandraPort(),
-                "CASSANDRA_LOCAL_DC",
-                stack.cassandraDatacenter(),
-                "CASSANDRA_KEYSPACE",
-                keyspace,
-                "SPARK_MASTER",
-                "local[*]"),
+            environment(stack, keyspace, more),
             log);
     double peakMib = 0;
     while (job.awaitExit(Duration.ofMillis(200)).isEmpty()) {
@@ -133,13 +171,24 @@ final class TrainingBenchmark implements Benchmark {
     return Map.of("seconds", seconds, "peak-rss", peakMib);
   }
 
-  /** Ten random walks, a quote a second each, as async prepared inserts. */
+  private static Map<String, String> environment(
+      StackAddresses stack, String keyspace, Map<String, String> more) {
+    Map<String, String> env = new HashMap<>(more);
+    env.put("CASSANDRA_CONTACT_POINTS", stack.cassandraHost() + ":" + stack.cassandraPort());
+    env.put("CASSANDRA_LOCAL_DC", stack.cassandraDatacenter());
+    env.put("CASSANDRA_KEYSPACE", keyspace);
+    env.put("SPARK_MASTER", "local[*]");
+    return env;
+  }
+
+  /** A random walk per symbol, a bar a minute each, as async prepared inserts. */
   private static void fill(CqlSession session, String keyspace, int rows) throws Exception {
     PreparedStatement insert =
         session.prepare(
             "INSERT INTO "
                 + keyspace
-                + ".quotes_by_day (symbol, day, ts, price, volume, source) VALUES (?, ?, ?, ?, ?, ?)");
+                + ".bars_1m (symbol, day, minute, open, high, low, close, volume, quotes,"
+                + " close_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
     double[] prices = new double[SYMBOLS];
     Arrays.fill(prices, 100);
@@ -149,15 +198,20 @@ final class TrainingBenchmark implements Benchmark {
         rows,
         i -> {
           int s = i % SYMBOLS;
+          double open = prices[s];
           prices[s] *= Math.exp(random.nextGaussian() * 0.001);
-          Instant ts = start.plusSeconds(i / SYMBOLS);
+          Instant minute = start.plusSeconds(60L * (i / SYMBOLS));
           return insert.bind(
               String.format("T%02d", s),
-              LocalDate.ofInstant(ts, ZoneOffset.UTC),
-              ts,
+              LocalDate.ofInstant(minute, ZoneOffset.UTC),
+              minute,
+              open,
+              Math.max(open, prices[s]),
+              Math.min(open, prices[s]),
               prices[s],
               1L,
-              "bench");
+              1,
+              minute.plusSeconds(59));
         });
   }
 }
