@@ -50,7 +50,9 @@ final class Grants {
   static final List<String> TRAINING_READS =
       List.of(Tables.QUOTES_BY_DAY, Tables.QUOTE_DAYS, Tables.SYMBOLS, Tables.BARS_1M);
 
-  /** The tables the training job writes, and the streaming job reads to score. */
+  /**
+   * The tables the training job writes, and the streaming job reads to score and writes to demote.
+   */
   static final List<String> MODEL_TABLES = List.of(Tables.MODELS, Tables.SERVED_MODELS);
 
   private Grants() {}
@@ -86,6 +88,8 @@ final class Grants {
     }
     for (String table : MODEL_TABLES) {
       grant(statements, "SELECT", keyspace + "." + table, INGEST);
+      // its live monitor demotes a model that loses to naive: a naive version, the pointer on it
+      grant(statements, "MODIFY", keyspace + "." + table, INGEST);
       // a promotion is a lightweight transaction: it reads as it writes
       grant(statements, "SELECT", keyspace + "." + table, TRAINING);
       grant(statements, "MODIFY", keyspace + "." + table, TRAINING);
