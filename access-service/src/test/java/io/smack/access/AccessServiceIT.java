@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smack.access.TestTables.Written;
+import io.smack.common.CqlSchema;
 import io.smack.common.model.ForecastFeatures;
 import io.smack.common.model.PortableModel;
 import io.smack.localstack.Await;
@@ -182,17 +183,7 @@ class AccessServiceIT {
     assertThat(bars.get("tables").toString()).isEqualTo("[\"bars_1m\",\"quote_days\"]");
     // and every table of the schema, its columns as Cassandra has them
     assertThat(catalog.get("tables").findValuesAsText("name"))
-        .containsExactly(
-            "quotes_by_day",
-            "quote_days",
-            "latest_quote",
-            "symbols",
-            "bars_1m",
-            "models",
-            "served_models",
-            "predictions",
-            "prediction_monitor",
-            "ingest_batches");
+        .containsExactlyElementsOf(CqlSchema.descriptions().keySet());
     JsonNode models = table(catalog, "models");
     assertThat(models.get("columns").get(0).toString())
         .isEqualTo("{\"name\":\"symbol\",\"type\":\"text\",\"kind\":\"partition_key\"}");

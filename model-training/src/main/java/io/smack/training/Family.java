@@ -115,15 +115,11 @@ enum Family {
         regressor.setValidationIndicatorCol(VALIDATION);
       }
       GBTRegressionModel model = regressor.fit(train);
-      List<PortableModel.Tree> trees = new ArrayList<>();
-      for (DecisionTreeRegressionModel tree : model.trees()) {
-        trees.add(tree(tree.rootNode()));
-      }
       PortableModel portable =
           new PortableModel.BoostedTrees(
               PortableModel.NEXT_LOG_RETURN,
               ForecastFeatures.NAMES,
-              trees,
+              trees(model.trees()),
               list(model.treeWeights()));
       Map<String, Double> kept = new LinkedHashMap<>(params);
       kept.put("trees", (double) model.getNumTrees()); // what early stopping kept
@@ -149,12 +145,9 @@ enum Family {
               .setFeatureSubsetStrategy("onethird")
               .setSeed(SEED)
               .fit(train);
-      List<PortableModel.Tree> trees = new ArrayList<>();
-      for (DecisionTreeRegressionModel tree : model.trees()) {
-        trees.add(tree(tree.rootNode()));
-      }
       PortableModel portable =
-          new PortableModel.Forest(PortableModel.NEXT_LOG_RETURN, ForecastFeatures.NAMES, trees);
+          new PortableModel.Forest(
+              PortableModel.NEXT_LOG_RETURN, ForecastFeatures.NAMES, trees(model.trees()));
       return new Fitted(this, portable, params, model::transform);
     }
   },
@@ -253,6 +246,14 @@ enum Family {
     params.put(a, x);
     params.put(b, y);
     return params;
+  }
+
+  private static List<PortableModel.Tree> trees(DecisionTreeRegressionModel[] fitted) {
+    List<PortableModel.Tree> trees = new ArrayList<>(fitted.length);
+    for (DecisionTreeRegressionModel tree : fitted) {
+      trees.add(tree(tree.rootNode()));
+    }
+    return trees;
   }
 
   /** Spark's tree, its nodes in pre-order (a child always after its parent). */
