@@ -43,10 +43,10 @@ import org.apache.spark.sql.Row;
  * MLlib's early stopping on the validation rows keeps. Forest: depth 3 or 6 of {@value #MAX_TREES}
  * trees on a third of the features each.
  */
-enum Family {
+enum Family implements Candidate {
   LINEAR(PortableModel.LINEAR_REGRESSION) {
     @Override
-    List<Map<String, Double>> grid() {
+    public List<Map<String, Double>> grid() {
       return List.of(
           params("reg_param", 0, "elastic_net", 0),
           params("reg_param", 0.01, "elastic_net", 0.5),
@@ -54,7 +54,7 @@ enum Family {
     }
 
     @Override
-    Fitted fit(Dataset<Row> train, Map<String, Double> params) {
+    public Fitted fit(Dataset<Row> train, Map<String, Double> params) {
       StandardScaler scale =
           new StandardScaler()
               .setInputCol(FEATURES)
@@ -87,18 +87,18 @@ enum Family {
 
   BOOSTED_TREES(PortableModel.GRADIENT_BOOSTED_TREES) {
     @Override
-    List<Map<String, Double>> grid() {
+    public List<Map<String, Double>> grid() {
       return List.of(
           params("max_depth", 2, "trees", MAX_TREES), params("max_depth", 4, "trees", MAX_TREES));
     }
 
     @Override
-    boolean stopsEarly() {
+    public boolean stopsEarly() {
       return true;
     }
 
     @Override
-    Fitted fit(Dataset<Row> train, Map<String, Double> params) {
+    public Fitted fit(Dataset<Row> train, Map<String, Double> params) {
       GBTRegressor regressor =
           new GBTRegressor()
               .setFeaturesCol(FEATURES)
@@ -129,13 +129,13 @@ enum Family {
 
   RANDOM_FOREST(PortableModel.RANDOM_FOREST) {
     @Override
-    List<Map<String, Double>> grid() {
+    public List<Map<String, Double>> grid() {
       return List.of(
           params("max_depth", 3, "trees", MAX_TREES), params("max_depth", 6, "trees", MAX_TREES));
     }
 
     @Override
-    Fitted fit(Dataset<Row> train, Map<String, Double> params) {
+    public Fitted fit(Dataset<Row> train, Map<String, Double> params) {
       RandomForestRegressionModel model =
           new RandomForestRegressor()
               .setFeaturesCol(FEATURES)
@@ -154,7 +154,7 @@ enum Family {
 
   NAIVE(PortableModel.NAIVE) {
     @Override
-    Fitted fit(Dataset<Row> train, Map<String, Double> params) {
+    public Fitted fit(Dataset<Row> train, Map<String, Double> params) {
       return new Fitted(
           this,
           new PortableModel.Naive(PortableModel.NEXT_LOG_RETURN, ForecastFeatures.NAMES),
@@ -165,7 +165,7 @@ enum Family {
 
   DRIFT(PortableModel.DRIFT) {
     @Override
-    Fitted fit(Dataset<Row> train, Map<String, Double> params) {
+    public Fitted fit(Dataset<Row> train, Map<String, Double> params) {
       double drift = train.agg(avg(col(SeriesFeatures.LABEL))).first().getDouble(0);
       return new Fitted(
           this,
@@ -193,7 +193,7 @@ enum Family {
    * @param transform adds Spark's {@code prediction} column to rows like the training rows
    */
   record Fitted(
-      Family family,
+      Candidate family,
       PortableModel model,
       Map<String, Double> params,
       UnaryOperator<Dataset<Row>> transform) {}
@@ -204,27 +204,23 @@ enum Family {
     this.kind = kind;
   }
 
-  /** The kind of model this family fits ({@link PortableModel#kind}), as stored and shown. */
-  String kind() {
+  @Override
+  public String kind() {
     return kind;
   }
 
-  /** The hyperparameters to choose among: one empty point where there is nothing to tune. */
-  List<Map<String, Double>> grid() {
+  @Override
+  public List<Map<String, Double>> grid() {
     return List.of(Map.of());
   }
 
-  /**
-   * Whether the family measures itself on the {@link #VALIDATION} rows while fitting, so that its
-   * fit on a fold's training rows gets them as such (and its count of trees is then fixed for the
-   * refit).
-   */
-  boolean stopsEarly() {
+  @Override
+  public boolean stopsEarly() {
     return false;
   }
 
-  /** Fits one grid point on {@code train}. */
-  abstract Fitted fit(Dataset<Row> train, Map<String, Double> params);
+  @Override
+  public abstract Fitted fit(Dataset<Row> train, Map<String, Double> params);
 
   /** The learned families and drift: the candidates judged against naive. */
   static List<Family> candidates() {

@@ -20,7 +20,7 @@ import io.smack.training.WalkForward.Fold;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,11 +55,15 @@ final class Trainer {
       WalkForward walkForward,
       double validationShare,
       double margin,
-      List<Family> families,
+      List<? extends Candidate> families,
       long minScoredRows) {
 
     Options {
       families = List.copyOf(families);
+      if (families.contains(Family.NAIVE)) {
+        throw new IllegalArgumentException(
+            "naive is always a candidate; the others are judged by it");
+      }
     }
   }
 
@@ -174,9 +178,9 @@ final class Trainer {
             naive, metrics(Errors.NONE, Errors.NONE, 0), reason, List.of(), folds, rows, from, to);
       }
       Errors naiveErrors = Errors.NONE;
-      Map<Family, Errors> pooled = new EnumMap<>(Family.class);
-      Map<Family, List<FoldScore>> scores = new EnumMap<>(Family.class);
-      Map<Family, String> skipped = new EnumMap<>(Family.class);
+      Map<Candidate, Errors> pooled = new HashMap<>();
+      Map<Candidate, List<FoldScore>> scores = new HashMap<>();
+      Map<Candidate, String> skipped = new HashMap<>();
       for (Fold fold : folds) {
         Dataset<Row> block = between(labelled, fold.testFrom(), fold.testTo());
         long naiveStart = System.nanoTime();
@@ -187,7 +191,7 @@ final class Trainer {
             .add(
                 new FoldScore(
                     fold.index(), naiveFold.rmse(), naiveFold.mae(), Map.of(), since(naiveStart)));
-        for (Family family : options.families()) {
+        for (Candidate family : options.families()) {
           if (skipped.containsKey(family)) {
             continue;
           }
@@ -208,7 +212,7 @@ final class Trainer {
         }
       }
       List<Evaluation> table = new ArrayList<>();
-      for (Family family : options.families()) {
+      for (Candidate family : options.families()) {
         table.add(evaluation(family, pooled.get(family), naiveErrors, scores, skipped, options));
       }
       table.add(evaluation(Family.NAIVE, naiveErrors, naiveErrors, scores, skipped, options));
@@ -234,7 +238,11 @@ final class Trainer {
             from,
             to);
       }
-      Family family = Family.of(best.get().family());
+      Candidate family =
+          options.families().stream()
+              .filter(c -> c.kind().equals(best.get().family()))
+              .findFirst()
+              .orElseThrow();
       Fitted served = tuned(family, labelled, rows, options.validationShare());
       String reason =
           String.format(
@@ -279,7 +287,8 @@ final class Trainer {
    * on the newest {@code validationShare} of them when fitted on the rest (a family that stops
    * early measures itself on those while fitting). Rows after {@code trainTo} are never read.
    */
-  static Fitted tuned(Family family, Dataset<Row> labelled, long trainTo, double validationShare) {
+  static Fitted tuned(
+      Candidate family, Dataset<Row> labelled, long trainTo, double validationShare) {
     Dataset<Row> train = labelled.where(col("i").leq(lit(trainTo)));
     List<Map<String, Double>> grid = family.grid();
     List<Fold> inner = new WalkForward(1, validationShare, 1).over(trainTo);
@@ -332,11 +341,11 @@ final class Trainer {
   }
 
   private static Evaluation evaluation(
-      Family family,
+      Candidate family,
       Errors errors,
       Errors naive,
-      Map<Family, List<FoldScore>> scores,
-      Map<Family, String> skipped,
+      Map<Candidate, List<FoldScore>> scores,
+      Map<Candidate, String> skipped,
       Options options) {
     List<FoldScore> folds = scores.getOrDefault(family, List.of());
     double seconds = folds.stream().mapToDouble(FoldScore::seconds).sum();

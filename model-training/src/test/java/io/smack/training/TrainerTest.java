@@ -11,6 +11,7 @@ import io.smack.training.Trainer.Evaluation;
 import io.smack.training.Trainer.Trained;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -152,6 +153,50 @@ class TrainerTest {
         .isEqualTo(
             "naive: linear_regression scored best, but on 441 rows, fewer than the 500 that judge"
                 + " a family (3 walk-forward folds, 441 rows)");
+  }
+
+  @Test
+  void should_skip_a_family_that_fails_to_fit_with_its_reason_and_judge_the_others() {
+    // given: a candidate whose every fit fails, beside drift
+    Candidate broken =
+        new Candidate() {
+          @Override
+          public String kind() {
+            return "broken";
+          }
+
+          @Override
+          public List<Map<String, Double>> grid() {
+            return List.of(Map.of());
+          }
+
+          @Override
+          public boolean stopsEarly() {
+            return false;
+          }
+
+          @Override
+          public Fitted fit(Dataset<Row> train, Map<String, Double> params) {
+            throw new IllegalStateException("the normal equations are singular");
+          }
+        };
+    Trainer.Options options =
+        new Trainer.Options(
+            new WalkForward(3, 0.3, 40), 0.2, 0.005, List.of(broken, Family.DRIFT), 20);
+
+    // when
+    Trained trained = Trainer.train(features(Arrays.copyOf(autoregressive, 400)), options);
+
+    // then
+    Evaluation failed = trained.table().get(0);
+    assertThat(failed.family()).isEqualTo("broken");
+    assertThat(failed.skipped()).isEqualTo("fold 1: the normal equations are singular");
+    assertThat(failed.rmse()).isNull();
+    assertThat(failed.beatsNaive()).isFalse();
+    assertThat(trained.table().get(1).family()).isEqualTo("drift");
+    assertThat(trained.table().get(1).skipped()).isNull();
+    assertThat(trained.table().get(1).folds()).hasSize(3);
+    assertThat(trained.evaluationJson()).contains("\"skipped\":\"fold 1: the normal equations");
   }
 
   @Test
