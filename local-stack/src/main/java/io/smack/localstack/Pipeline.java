@@ -602,6 +602,9 @@ public final class Pipeline implements AutoCloseable {
                       s.path("symbol").asText()
                           + " v"
                           + s.path("servedModel").asInt()
+                          + (s.path("servedKind").isTextual()
+                              ? " " + s.path("servedKind").asText()
+                              : "")
                           + live(s.path("monitor")));
                 }
               });
