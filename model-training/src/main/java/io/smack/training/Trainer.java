@@ -243,7 +243,22 @@ final class Trainer {
               .filter(c -> c.kind().equals(best.get().family()))
               .findFirst()
               .orElseThrow();
-      Fitted served = tuned(family, labelled, rows, options.validationShare());
+      Fitted served;
+      try {
+        served = tuned(family, labelled, rows, options.validationShare());
+      } catch (RuntimeException e) { // as in a fold: the family's failure is naive's turn
+        return new Trained(
+            naive,
+            metrics(naiveErrors, naiveErrors, folds.size()),
+            String.format(
+                "naive: %s won walk-forward but failed to fit on every row: %s (%s)",
+                family.kind(), e.getMessage(), summary),
+            table,
+            folds,
+            rows,
+            from,
+            to);
+      }
       String reason =
           String.format(
               "%s: the lowest walk-forward rmse of the families beating naive by %.1f %% in both"

@@ -200,6 +200,47 @@ class TrainerTest {
   }
 
   @Test
+  void should_serve_naive_with_the_reason_when_the_winner_fails_to_fit_on_every_row() {
+    // given: the linear family under another name, failing only on all 379 labelled rows
+    Candidate flaky =
+        new Candidate() {
+          @Override
+          public String kind() {
+            return "flaky";
+          }
+
+          @Override
+          public List<Map<String, Double>> grid() {
+            return Family.LINEAR.grid();
+          }
+
+          @Override
+          public boolean stopsEarly() {
+            return false;
+          }
+
+          @Override
+          public Fitted fit(Dataset<Row> train, Map<String, Double> params) {
+            if (train.count() == 379) {
+              throw new IllegalStateException("out of memory");
+            }
+            return Family.LINEAR.fit(train, params);
+          }
+        };
+    Trainer.Options options =
+        new Trainer.Options(new WalkForward(3, 0.3, 40), 0.2, 0.005, List.of(flaky), 20);
+
+    // when
+    Trained trained = Trainer.train(features(Arrays.copyOf(autoregressive, 400)), options);
+
+    // then: it won the folds, and naive serves
+    assertThat(trained.table().get(0).beatsNaive()).isTrue();
+    assertThat(trained.model()).isInstanceOf(PortableModel.Naive.class);
+    assertThat(trained.reason())
+        .startsWith("naive: flaky won walk-forward but failed to fit on every row: out of memory");
+  }
+
+  @Test
   void should_serve_naive_on_a_constant_price_without_failing_any_family() {
     // given
     double[] flat = new double[300];
