@@ -207,7 +207,7 @@ class ScoringIT {
       assertThat(known.get("actual").get("price").asDouble()).isEqualTo(bars.close(299));
       assertThat(known.get("naive").asDouble()).isEqualTo(bars.close(298));
       assertThat(known.get("naiveError").asDouble()).isEqualTo(bars.close(299) - bars.close(298));
-      System.out.printf("AR process, v2 over %d bars: %s%n", WINDOW, live);
+      System.out.printf("AR process, v%d over %d bars: %s%n", trained, WINDOW, live);
 
       // and when: a late quote moves the newest bar's close, after that bar was scored
       double late = bars.close(299) * 1.002;
