@@ -182,9 +182,9 @@ class AccessServiceIT {
         .isEqualTo("A page of the symbol's 1-minute bars in a time range");
     assertThat(bars.get("tables").toString()).isEqualTo("[\"bars_1m\",\"quote_days\"]");
     // and every table of the schema, its columns as Cassandra has them
-    List<String> tables = new ArrayList<>();
-    catalog.get("tables").forEach(t -> tables.add(t.get("name").asText()));
-    assertThat(tables).containsExactlyElementsOf(CqlSchema.descriptions().keySet());
+    List<String> names = new ArrayList<>();
+    catalog.get("tables").forEach(t -> names.add(t.get("name").asText()));
+    assertThat(names).containsExactlyElementsOf(CqlSchema.descriptions().keySet());
     JsonNode models = table(catalog, "models");
     assertThat(models.get("columns").get(0).toString())
         .isEqualTo("{\"name\":\"symbol\",\"type\":\"text\",\"kind\":\"partition_key\"}");
@@ -198,8 +198,21 @@ class AccessServiceIT {
     assertThat(models.get("views").toString()).contains("/models/{symbol}");
     // the newest training is this test's, written at a known time
     assertThat(models.get("newestWrite").asText()).isEqualTo("2026-11-24T03:00:00.000Z");
-    // no streaming job here: no batch, so no freshness for its tables
-    assertThat(table(catalog, "quotes_by_day").get("newestWrite").isNull()).isTrue();
+    // the streaming job's tables: as fresh as its newest batch of the quotes query (the one
+    // another test of this class records, if it ran first; none before)
+    List<Row> batches =
+        tables.rows(
+            "SELECT at FROM " + keyspaceOf() + ".ingest_batches WHERE query = 'ingest' AND day = ?",
+            LocalDate.now(ZoneOffset.UTC));
+    JsonNode quotesWritten = table(catalog, "quotes_by_day").get("newestWrite");
+    if (batches.isEmpty()) {
+      assertThat(quotesWritten.isNull()).as(quotesWritten.toString()).isTrue();
+    } else {
+      assertThat(quotesWritten.asText())
+          .isEqualTo(
+              Json.INSTANT.format(
+                  batches.stream().map(r -> r.getInstant(0)).max(Comparator.naturalOrder()).get()));
+    }
   }
 
   private static JsonNode view(JsonNode catalog, String path) {
