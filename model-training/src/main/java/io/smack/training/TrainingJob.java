@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -60,24 +64,54 @@ final class TrainingJob {
     }
     Dataset<Row> features = SeriesFeatures.of(series).cache();
     Trainer.Options options = settings.trainerOptions();
-    for (String symbol : symbols) {
-      Trained trained = Trainer.train(features.where(col("symbol").equalTo(symbol)), options);
-      Lineage lineage = Lineage.of(settings, symbol, trained, spark.version());
-      int version = store.store(symbol, trained, lineage.toJson(), true, now);
-      LOG.info(
-          "{}: version {} serves: {}; {}",
-          symbol,
-          version,
-          trained.reason(),
-          trained.rows() == 0
-              ? "no labelled rows"
-              : "trained on " + trained.rows() + " rows " + trained.from() + " .. " + trained.to());
-      outcomes.add(
-          new Outcome(symbol, Optional.of(version), true, trained.metrics(), trained.reason()));
+    // Several symbols at once: a fit on a symbol's few thousand rows is mostly the driver's work
+    // (planning, scheduling, growing trees), so one symbol alone leaves the cores idle; Spark runs
+    // the jobs of several threads side by side on the same executors.
+    ExecutorService threads = Executors.newFixedThreadPool(settings.parallelism());
+    try {
+      List<Future<Outcome>> trained = new ArrayList<>();
+      for (String symbol : symbols) {
+        trained.add(
+            threads.submit(() -> train(spark, settings, store, now, features, options, symbol)));
+      }
+      for (Future<Outcome> outcome : trained) {
+        outcomes.add(outcome.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while training", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException failure
+          ? failure
+          : new IllegalStateException(e.getCause());
+    } finally {
+      threads.shutdownNow();
+      features.unpersist();
+      series.unpersist();
     }
-    features.unpersist();
-    series.unpersist();
     return outcomes;
+  }
+
+  private static Outcome train(
+      SparkSession spark,
+      TrainingSettings settings,
+      ModelStore store,
+      Instant now,
+      Dataset<Row> features,
+      Trainer.Options options,
+      String symbol) {
+    Trained trained = Trainer.train(features.where(col("symbol").equalTo(symbol)), options);
+    Lineage lineage = Lineage.of(settings, symbol, trained, spark.version());
+    int version = store.store(symbol, trained, lineage.toJson(), true, now);
+    LOG.info(
+        "{}: version {} serves: {}; {}",
+        symbol,
+        version,
+        trained.reason(),
+        trained.rows() == 0
+            ? "no labelled rows"
+            : "trained on " + trained.rows() + " rows " + trained.from() + " .. " + trained.to());
+    return new Outcome(symbol, Optional.of(version), true, trained.metrics(), trained.reason());
   }
 
   /** symbol, ts, price of the configured series in the window, of the configured symbols. */

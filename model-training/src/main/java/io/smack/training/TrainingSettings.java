@@ -22,6 +22,7 @@ record TrainingSettings(
     double margin,
     long minRows,
     long minScoredRows,
+    int parallelism,
     boolean createSchema) {
 
   static final String QUOTES = "quotes";
@@ -72,7 +73,17 @@ record TrainingSettings(
         margin,
         training.getLong("min-rows"),
         training.getLong("min-scored-rows"),
+        parallelism(training),
         training.getBoolean("create-schema"));
+  }
+
+  private static int parallelism(Config training) {
+    int parallelism = training.getInt("parallelism");
+    if (parallelism < 1) {
+      throw new ConfigException.BadValue(
+          training.origin(), "smack.training.parallelism", parallelism + " is not 1 or more");
+    }
+    return parallelism;
   }
 
   private static double fraction(Config training, String key) {
