@@ -31,6 +31,7 @@ import io.smack.common.model.ServedModels.Served;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,12 @@ final class AccessService {
    */
   private final SymbolCache<Status> statusCache;
 
+  /**
+   * The last {@code /catalog}, kept as long as a status verdict: it reads every row of the models
+   * tables (a row per version and symbol) and the schema, which a page polling it need not repeat.
+   */
+  private final SymbolCache<Views.Catalog> catalogCache;
+
   private final int maxSymbols;
   private final Series series;
   private final boolean streamedPredictions;
@@ -94,6 +101,7 @@ final class AccessService {
         SymbolCache.of("served-model", settings.modelReloadInterval(), size, ticker, metrics);
     this.latest = SymbolCache.of("latest-quote", settings.latestCacheTtl(), size, ticker, metrics);
     this.statusCache = SymbolCache.of("status", settings.statusCacheTtl(), 1, ticker, metrics);
+    this.catalogCache = SymbolCache.of("catalog", settings.statusCacheTtl(), 1, ticker, metrics);
     this.lastRecorded = Caffeine.newBuilder().maximumSize(size).build();
     this.maxSymbols = settings.maxSymbols();
     this.series = settings.predictionSeries();
@@ -163,6 +171,10 @@ final class AccessService {
   /** Every view and every table behind it: see {@link DataCatalog}. */
   CompletionStage<Views.Catalog> catalog() {
     Repositories repositories = repositories();
+    return catalogCache.get("catalog", key -> readCatalog(repositories));
+  }
+
+  private CompletionStage<Views.Catalog> readCatalog(Repositories repositories) {
     Instant now = clock.instant();
     CatalogRepository catalog = repositories.catalog();
     CompletionStage<Map<String, List<Views.CatalogColumn>>> columns = catalog.columns();
@@ -174,7 +186,7 @@ final class AccessService {
             DataCatalog.Freshness.TRAINED, catalog.newestTrained(),
             DataCatalog.Freshness.PROMOTED, catalog.newestPromoted());
     CompletionStage<Map<DataCatalog.Freshness, Instant>> known =
-        CompletableFuture.completedFuture(new java.util.EnumMap<>(DataCatalog.Freshness.class));
+        CompletableFuture.completedFuture(new EnumMap<>(DataCatalog.Freshness.class));
     for (Map.Entry<DataCatalog.Freshness, CompletionStage<Optional<Instant>>> one :
         newest.entrySet()) {
       known =

@@ -1,9 +1,9 @@
 package io.smack.access;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.Statement;
 import io.smack.access.Views.CatalogColumn;
 import io.smack.common.Tables;
 import java.time.Instant;
@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -123,18 +122,7 @@ final class CatalogRepository {
     };
   }
 
-  private CompletionStage<List<Row>> all(
-      com.datastax.oss.driver.api.core.cql.Statement<?> statement) {
-    List<Row> rows = new ArrayList<>();
-    return session
-        .executeAsync(statement.setIdempotent(true))
-        .thenCompose(first -> collect(first, rows));
-  }
-
-  private static CompletionStage<List<Row>> collect(AsyncResultSet page, List<Row> rows) {
-    page.currentPage().forEach(rows::add);
-    return page.hasMorePages()
-        ? page.fetchNextPage().thenCompose(next -> collect(next, rows))
-        : CompletableFuture.completedFuture(rows);
+  private CompletionStage<List<Row>> all(Statement<?> statement) {
+    return DaySeries.all(session.executeAsync(statement.setIdempotent(true)), row -> row);
   }
 }

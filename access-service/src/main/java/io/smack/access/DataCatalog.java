@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -151,7 +152,7 @@ final class DataCatalog {
   private static Map<String, String> summaries() {
     try (InputStream in = DataCatalog.class.getResourceAsStream("/openapi.json")) {
       JsonNode paths = new ObjectMapper().readTree(in).get("paths");
-      Map<String, String> out = new java.util.HashMap<>();
+      Map<String, String> out = new HashMap<>();
       paths
           .fields()
           .forEachRemaining(p -> out.put(p.getKey(), p.getValue().at("/get/summary").asText(null)));

@@ -3,6 +3,7 @@ package io.smack.training;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smack.common.Tables;
+import io.smack.common.model.ForecastFeatures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ record Lineage(Lineage.Data data, Lineage.Code code, Lineage.Config config) {
     values.put("margin", settings.margin());
     values.put("min_rows", settings.minRows());
     values.put("min_scored_rows", settings.minScoredRows());
-    values.put("features", io.smack.common.model.ForecastFeatures.NAMES);
+    values.put("features", ForecastFeatures.NAMES);
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256")
