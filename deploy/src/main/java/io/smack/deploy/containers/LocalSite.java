@@ -13,9 +13,8 @@ import java.util.function.IntSupplier;
  * points and their data centre, the consistency and replication that match the number of nodes, the
  * Spark master (a standalone master in a container stands in for Mesos), the checkpoint URL (a
  * folder of this machine mounted at the same path in the driver and the workers, for HDFS) — and
- * the libmesos volume and its variable are dropped (there is no Mesos agent here). Two settings of
- * the local run are added, as {@code bin/smack up} adds them: every trained model is served (the
- * simulator's random walks never beat the naive forecast), and a new keyspace gets two hours of
+ * the libmesos volume and its variable are dropped (there is no Mesos agent here). One setting of
+ * the local run is added, as {@code bin/smack up} adds it: a new keyspace gets two hours of
  * simulated history, so that the first training has bars.
  *
  * <p>Every container runs on the host's network: the local stack's servers listen on loopback
