@@ -107,7 +107,12 @@ final class CassandraNode implements AutoCloseable {
    * security} is there; does not wait for it.
    */
   static CassandraNode start(
-      Path home, Ring ring, int node, String heap, Optional<StackSecurity> security) {
+      Path home,
+      Ring ring,
+      int node,
+      String heap,
+      List<String> moreJvmOptions,
+      Optional<StackSecurity> security) {
     Path config = home.resolve("cassandra.yaml");
     Path logback = home.resolve("logback.xml");
     String yaml = yaml(home, ring, node);
@@ -133,6 +138,7 @@ final class CassandraNode implements AutoCloseable {
             // gossip with any peers": on a busy machine the seed can take many seconds to answer.
             "-Dcassandra.ring_delay_ms=" + (ring.nodes() == 1 ? 0 : RING_DELAY.toMillis()),
             "-Dcassandra.superuser_setup_delay_ms=0"));
+    jvm.addAll(moreJvmOptions);
     ServerProcess process =
         ServerProcess.start(
             ring.nodes() == 1 ? "Cassandra" : "Cassandra node " + (node + 1),

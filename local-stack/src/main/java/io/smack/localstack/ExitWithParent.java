@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -16,9 +19,17 @@ import java.util.concurrent.TimeUnit;
  * end of input and exits the JVM, running the server's own shutdown hooks, so that no server
  * outlives the stack that started it.
  *
- * <p>Usage: {@code java -cp ... io.smack.localstack.ExitWithParent <main class> [args...]}
+ * <p>Usage: {@code java [-Dsmack.cgroup=FOLDER] -cp ... io.smack.localstack.ExitWithParent <main
+ * class> [args...]}: with {@code smack.cgroup}, the process first joins that cgroup ({@link
+ * NetworkFaults}).
  */
 public final class ExitWithParent {
+
+  /**
+   * A cgroup (v2) folder this process joins before the main class runs, so that every socket it
+   * opens is told apart by a {@link NetworkFaults} rule.
+   */
+  static final String CGROUP_PROPERTY = "smack.cgroup";
 
   private static final long HALT_AFTER_SECONDS = 30;
 
@@ -27,6 +38,16 @@ public final class ExitWithParent {
   public static void main(String[] args) throws Throwable {
     if (args.length == 0) {
       throw new IllegalArgumentException("usage: ExitWithParent <main class> [args...]");
+    }
+    String cgroup = System.getProperty(CGROUP_PROPERTY);
+    if (cgroup != null) {
+      // before the main class opens any socket: a socket's cgroup is the one it was made in
+      Path folder = Path.of(cgroup);
+      Files.createDirectories(folder);
+      Files.writeString(
+          folder.resolve("cgroup.procs"),
+          String.valueOf(ProcessHandle.current().pid()),
+          StandardCharsets.US_ASCII);
     }
     Thread watch = new Thread(() -> exitAtEndOf(System.in), "exit-with-parent");
     watch.setDaemon(true);

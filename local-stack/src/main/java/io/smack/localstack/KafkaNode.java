@@ -85,6 +85,7 @@ final class KafkaNode implements AutoCloseable {
       Quorum quorum,
       int node,
       String heap,
+      List<String> moreJvmOptions,
       String clusterId,
       Duration timeout,
       Optional<StackSecurity> security) {
@@ -94,7 +95,9 @@ final class KafkaNode implements AutoCloseable {
     writeConfig(config, data, quorum, node, security);
     writeLog4j(log4j);
     List<String> jvm =
-        List.of("-Xms" + heap, "-Xmx" + heap, "-Dlog4j.configuration=" + log4j.toUri());
+        new ArrayList<>(
+            List.of("-Xms" + heap, "-Xmx" + heap, "-Dlog4j.configuration=" + log4j.toUri()));
+    jvm.addAll(moreJvmOptions);
     if (!Files.exists(data.resolve("meta.properties"))) {
       List<String> format =
           new ArrayList<>(List.of("format", "-t", clusterId, "-c", config.toString()));

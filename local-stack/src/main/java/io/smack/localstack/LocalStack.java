@@ -77,6 +77,19 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
+   * A cluster of its own as above, each server in a cgroup of its own ({@code kafka-1} to {@code
+   * kafka-3}, {@code cassandra-1} to {@code cassandra-3}), for the network fault tests: {@code
+   * faults} cuts and slows the links between them and to them.
+   */
+  public static LocalStack startClusterOnFreePorts(Path dir, NetworkFaults faults) {
+    return start(
+        LocalStackMain.settings(new String[] {"--cluster"})
+            .withFreePorts()
+            .withDir(dir)
+            .withNetworkFaults(faults));
+  }
+
+  /**
    * Starts the servers, waits until each answers, creates the topics and applies the schema. A
    * cluster starts its Kafka nodes together (they elect a controller among themselves), its first
    * Cassandra node (the seed) beside them, then the other Cassandra nodes once the seed answers,
@@ -164,6 +177,26 @@ public final class LocalStack implements AutoCloseable {
   /** How many nodes of each server the stack runs. */
   public int nodes() {
     return settings.nodes();
+  }
+
+  /** The loopback address node {@code node} (0-based) of each server listens on. */
+  public static String host(int node) {
+    return Ports.host(node);
+  }
+
+  /** The ports each Kafka node listens on at its address: clients and brokers, the controller. */
+  public int[] kafkaPorts() {
+    return new int[] {quorum.port(), quorum.controllerPort()};
+  }
+
+  /** The port each Cassandra node answers CQL on at its address. */
+  public int cassandraPort() {
+    return ring.port();
+  }
+
+  /** The port each Cassandra node talks to the others on (gossip, writes, streaming). */
+  public int cassandraStoragePort() {
+    return ring.storagePort();
   }
 
   /** Stops the Kafka broker, as a crash or a rolling restart would, keeping its data. */
@@ -288,6 +321,7 @@ public final class LocalStack implements AutoCloseable {
         quorum,
         node,
         settings.kafkaHeap(),
+        settings.networkFaultOptions("kafka-" + (node + 1)),
         clusterId,
         settings.startTimeout(),
         security);
@@ -299,7 +333,12 @@ public final class LocalStack implements AutoCloseable {
       int node,
       Optional<StackSecurity> security) {
     return CassandraNode.start(
-        home(settings, "cassandra", node), ring, node, settings.cassandraHeap(), security);
+        home(settings, "cassandra", node),
+        ring,
+        node,
+        settings.cassandraHeap(),
+        settings.networkFaultOptions("cassandra-" + (node + 1)),
+        security);
   }
 
   /**

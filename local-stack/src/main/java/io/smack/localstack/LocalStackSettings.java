@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How to run the local stack ({@code smack.local-stack}) and what to create in it: the topics of
@@ -28,7 +29,8 @@ record LocalStackSettings(
     Map<String, Integer> topics,
     String keyspace,
     String replication,
-    boolean secure) {
+    boolean secure,
+    Optional<NetworkFaults> networkFaults) {
 
   /** How many nodes of each server {@code bin/smack up --cluster} runs. */
   static final int CLUSTER_NODES = 3;
@@ -82,7 +84,8 @@ record LocalStackSettings(
         topics,
         cassandra.keyspace(),
         cluster ? clusterReplication(nodes) : cassandra.replication(),
-        stack.getBoolean("secure"));
+        stack.getBoolean("secure"),
+        Optional.empty());
   }
 
   /** A replica on each node, at most three, in the one data centre of the local ring. */
@@ -104,6 +107,33 @@ record LocalStackSettings(
    */
   LocalStackSettings withSecurity() {
     return copy(dir, kafkaPort, kafkaControllerPort, cassandraPort, cassandraStoragePort, true);
+  }
+
+  /**
+   * The same stack, each server joining a cgroup of its own as it starts ({@code kafka-1}, {@code
+   * cassandra-1}, …), so that {@code faults} can cut its links.
+   */
+  LocalStackSettings withNetworkFaults(NetworkFaults faults) {
+    return new LocalStackSettings(
+        dir,
+        nodes,
+        kafkaPort,
+        kafkaControllerPort,
+        kafkaHeap,
+        cassandraPort,
+        cassandraStoragePort,
+        cassandraHeap,
+        startTimeout,
+        topics,
+        keyspace,
+        replication,
+        secure,
+        Optional.of(faults));
+  }
+
+  /** The JVM options that place {@code server} (e.g. {@code kafka-1}) where faults can cut it. */
+  List<String> networkFaultOptions(String server) {
+    return networkFaults.map(f -> List.of(f.jvmOption(server))).orElse(List.of());
   }
 
   LocalStackSettings withDir(Path newDir) {
@@ -137,6 +167,7 @@ record LocalStackSettings(
         topics,
         keyspace,
         replication,
-        newSecure);
+        newSecure,
+        networkFaults);
   }
 }

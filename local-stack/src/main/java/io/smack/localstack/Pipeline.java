@@ -62,6 +62,8 @@ public final class Pipeline implements AutoCloseable {
    * @param config the {@code --config} file, given to every part as {@code -Dconfig.file}
    * @param environment settings for every part, over the stack's addresses (e.g. a keyspace)
    * @param collectorEnvironment the collector's own settings, over {@code sources}'
+   * @param networkFaults where each part joins a cgroup of its own, named as the part is ({@code
+   *     access-service}, {@code ingest-streaming}, {@code collector}), for the network fault tests
    */
   public record Options(
       boolean freePorts,
@@ -71,7 +73,8 @@ public final class Pipeline implements AutoCloseable {
       Optional<Path> readyFile,
       Map<String, String> environment,
       Map<String, String> collectorEnvironment,
-      CollectorRun collector) {
+      CollectorRun collector,
+      Optional<NetworkFaults> networkFaults) {
 
     public Options {
       sources = List.copyOf(sources);
@@ -88,7 +91,8 @@ public final class Pipeline implements AutoCloseable {
           Optional.empty(),
           Map.of(),
           Map.of(),
-          CollectorRun.ENDLESS);
+          CollectorRun.ENDLESS,
+          Optional.empty());
     }
 
     public Options withFreePorts() {
@@ -131,6 +135,11 @@ public final class Pipeline implements AutoCloseable {
           });
     }
 
+    /** Each part joins a cgroup of its own as it starts, so that {@code faults} can cut it. */
+    public Options withNetworkFaults(NetworkFaults faults) {
+      return with(o -> o.networkFaults = Optional.of(faults));
+    }
+
     /** These options with {@code change} made to a copy of their values. */
     private Options with(Consumer<Values> change) {
       Values values = new Values(this);
@@ -148,6 +157,7 @@ public final class Pipeline implements AutoCloseable {
       Map<String, String> environment;
       Map<String, String> collectorEnvironment;
       CollectorRun collector;
+      Optional<NetworkFaults> networkFaults;
 
       Values(Options options) {
         freePorts = options.freePorts;
@@ -158,6 +168,7 @@ public final class Pipeline implements AutoCloseable {
         environment = options.environment;
         collectorEnvironment = options.collectorEnvironment;
         collector = options.collector;
+        networkFaults = options.networkFaults;
       }
 
       Options options() {
@@ -169,13 +180,17 @@ public final class Pipeline implements AutoCloseable {
             readyFile,
             environment,
             collectorEnvironment,
-            collector);
+            collector,
+            networkFaults);
       }
     }
 
-    /** The JVM options every part gets: the configuration file. */
-    List<String> jvmOptions() {
-      return config.map(file -> List.of("-Dconfig.file=" + file)).orElse(List.of());
+    /** The JVM options of {@code part}: the configuration file, and its cgroup under faults. */
+    List<String> jvmOptions(String part) {
+      List<String> options = new ArrayList<>();
+      config.ifPresent(file -> options.add("-Dconfig.file=" + file));
+      networkFaults.ifPresent(faults -> options.add(faults.jvmOption(part)));
+      return options;
     }
   }
 
@@ -275,7 +290,7 @@ public final class Pipeline implements AutoCloseable {
                   ModuleProcess.accessService(
                       root,
                       name,
-                      options.jvmOptions(),
+                      options.jvmOptions(name),
                       environment(
                           Principal.ACCESS,
                           instancePorts.size() == 1
@@ -407,7 +422,7 @@ public final class Pipeline implements AutoCloseable {
     Map<String, String> env = collectorEnvironment();
     env.putAll(options.collectorEnvironment());
     env.putAll(own);
-    List<String> jvm = new ArrayList<>(options.jvmOptions());
+    List<String> jvm = new ArrayList<>(options.jvmOptions("collector"));
     options.sources().forEach(source -> jvm.addAll(source.jvmOptions()));
     return ModuleProcess.service(
         root,
@@ -515,9 +530,9 @@ public final class Pipeline implements AutoCloseable {
       String module, String mainClass, Map<String, String> environment, Path log) {
     return spark == null
         ? ModuleProcess.sparkJob(
-            root, module, mainClass, List.of(), options.jvmOptions(), environment, log)
+            root, module, mainClass, List.of(), options.jvmOptions(module), environment, log)
         : ModuleProcess.sparkSubmit(
-            root, module, mainClass, spark, options.jvmOptions(), environment, log);
+            root, module, mainClass, spark, options.jvmOptions(module), environment, log);
   }
 
   /**

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Future;
@@ -192,7 +193,8 @@ class LocalStackIT {
               Map.of("quotes", 1),
               "smack",
               "{}",
-              false);
+              false,
+              Optional.empty());
       long javaProcessesBefore = javaChildren();
 
       // when / then
