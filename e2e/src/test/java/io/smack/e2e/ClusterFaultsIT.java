@@ -16,9 +16,11 @@ import io.smack.localstack.Await;
 import io.smack.localstack.FaultFigures;
 import io.smack.localstack.LocalStack;
 import io.smack.localstack.ModuleProcess;
+import io.smack.localstack.NetworkFaults;
 import io.smack.localstack.Pipeline;
 import io.smack.localstack.Ports;
 import io.smack.localstack.StackAddresses;
+import io.smack.localstack.TestTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -34,6 +36,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -95,6 +98,13 @@ class ClusterFaultsIT {
   /** What a loaded 2-core machine may add to a request's own time. */
   private static final Duration SLACK = Duration.ofSeconds(4);
 
+  /** How long each network fault cuts or slows its link. */
+  private static final Duration CUT = Duration.ofSeconds(30);
+
+  /** Null where this machine cannot cut links (not root, no iptables, no cgroup v2). */
+  private static NetworkFaults links;
+
+  private static String linksMissing;
   private static LocalStack cluster;
   private static StackAddresses stack;
   private static CqlSession cql;
@@ -105,7 +115,15 @@ class ClusterFaultsIT {
   static void start() throws IOException {
     TestFolders.deleteRecursively(WORK);
     long started = System.nanoTime();
-    cluster = LocalStack.startClusterOnFreePorts(WORK.resolve("cluster"));
+    try {
+      links = NetworkFaults.open("cluster-faults");
+    } catch (IllegalStateException e) {
+      linksMissing = e.getMessage();
+    }
+    cluster =
+        links == null
+            ? LocalStack.startClusterOnFreePorts(WORK.resolve("cluster"))
+            : LocalStack.startClusterOnFreePorts(WORK.resolve("cluster"), links);
     System.out.printf(
         "local cluster started in %d s%n",
         Duration.ofNanos(System.nanoTime() - started).toSeconds());
@@ -115,21 +133,23 @@ class ClusterFaultsIT {
     // the streaming job (on Spark local) and the access service as bin/smack up starts them, each
     // restarted when it exits, as Marathon restarts it: a batch that failed runs again on the
     // checkpoint; the collectors are each test's own
+    Pipeline.Options options =
+        Pipeline.Options.defaults()
+            .withFreePorts()
+            .withCollector(Pipeline.CollectorRun.NONE, Map.of());
     pipeline =
         Pipeline.start(
             ROOT,
             stack,
             WORK.resolve("pipeline"),
-            Pipeline.Options.defaults()
-                .withFreePorts()
-                .withCollector(Pipeline.CollectorRun.NONE, Map.of()));
+            links == null ? options : options.withNetworkFaults(links));
     pipeline.supervise();
     api = new Api(pipeline.accessUrl(""));
   }
 
   @AfterAll
   static void stop() {
-    Stream.of(pipeline, cql, cluster)
+    Stream.of(pipeline, cql, cluster, links)
         .filter(java.util.Objects::nonNull)
         .forEach(
             c -> {
@@ -139,6 +159,10 @@ class ClusterFaultsIT {
                 System.out.println("closing " + c + " failed: " + e);
               }
             });
+    if (links != null) {
+      // no rule, chain or cgroup left on the machine
+      assertThat(links.leftBehind()).as("network faults left behind").isFalse();
+    }
   }
 
   @Test
@@ -329,6 +353,211 @@ class ClusterFaultsIT {
     assertThat(restarts.since("ingest-streaming")).as("streaming job restarts").isEqualTo(1);
     assertThat(counts.stored()).isEqualTo(load.size());
     FaultFigures.record("quorum-loss", figures(counts, restarts, withoutQuorum));
+  }
+
+  @Test
+  @Order(5)
+  @Tag("chaos")
+  void should_lose_and_double_nothing_when_the_leader_broker_is_cut_off_from_the_others()
+      throws Exception {
+    NetworkFaults cut = links();
+    KnownLoad load = load("KP", 5);
+    Restarts restarts = Restarts.now();
+    int leader;
+    try (Collector collector = Collector.start(load, "broker-partition")) {
+      awaitFlowing(load);
+      // when: the broker leading the busiest symbol's partition loses its links to the other two,
+      // both ways (replication and the controllers' quorum), for 30 s; clients still reach it
+      leader = leaderOf(load.symbols().get(0));
+      try {
+        for (int other = 1; other <= cluster.nodes(); other++) {
+          if (other != leader) {
+            cut.drop(kafka(leader), LocalStack.host(other - 1), cluster.kafkaPorts());
+            cut.drop(kafka(other), LocalStack.host(leader - 1), cluster.kafkaPorts());
+          }
+        }
+        TimeUnit.SECONDS.sleep(CUT.toSeconds());
+        assertThat(collector.sending()).as("the collector sending through the cut").isTrue();
+      } finally {
+        cut.heal();
+      }
+      Await.until(ClusterFaultsIT::allInSync, Duration.ofMinutes(3), Duration.ofSeconds(1));
+      collector.awaitDone();
+    }
+    // then: the partition moved the leadership; no acknowledged quote lost, none doubled
+    Counts counts =
+        countAndCheck(
+            load, "partition broker " + leader + " from the others " + CUT.toSeconds() + " s");
+    System.out.printf(
+        "  the busiest partition's leader after the heal: broker %d; the streaming job restarted"
+            + " %d time(s)%n",
+        leaderOf(load.symbols().get(0)), restarts.since("ingest-streaming"));
+    restarts.assertAtMost(Map.of("ingest-streaming", 1, "access-service", 0));
+    FaultFigures.record("broker-partition", figures(counts, restarts));
+  }
+
+  @Test
+  @Order(6)
+  @Tag("chaos")
+  void should_keep_every_row_on_every_replica_when_a_cassandra_node_is_cut_off_from_the_ring()
+      throws Exception {
+    NetworkFaults cut = links();
+    KnownLoad load = load("KR", 6);
+    Restarts restarts = Restarts.now();
+    ApiLoad users;
+    int node = 3;
+    try (Collector collector = Collector.start(load, "ring-partition")) {
+      awaitFlowing(load);
+      users = ApiLoad.start(api, load.symbols(), 4);
+      try (users) {
+        // when: the third node loses its links to the other two (gossip, writes, both ways) for
+        // 30 s; clients still reach it, and it still coordinates what they send it
+        try {
+          for (int other = 1; other <= cluster.nodes(); other++) {
+            if (other != node) {
+              int storage = cluster.cassandraStoragePort();
+              cut.drop(cassandra(node), LocalStack.host(other - 1), storage);
+              cut.drop(cassandra(other), LocalStack.host(node - 1), storage);
+            }
+          }
+          TimeUnit.SECONDS.sleep(CUT.toSeconds());
+        } finally {
+          cut.heal();
+        }
+        collector.awaitDone();
+      }
+    }
+    // then: what went through the cut node failed cleanly or was retried elsewhere, nothing was
+    // lost, and the node catches up by itself (hints) until it holds every row alone
+    Counts counts =
+        countAndCheck(
+            load, "partition Cassandra node " + node + " from the ring " + CUT.toSeconds() + " s");
+    Duration catchUp = awaitOnNode(load, node - 1);
+    System.out.printf(
+        "  API meanwhile: %s, slowest failure %d ms; the streaming job restarted %d time(s); node"
+            + " %d held all %d rows at ONE %d s after the counts%n",
+        users.summary(),
+        users.slowestFailure().toMillis(),
+        restarts.since("ingest-streaming"),
+        node,
+        counts.stored(),
+        catchUp.toSeconds());
+    assertUsersServedOrRefused(users);
+    restarts.assertAtMost(Map.of("ingest-streaming", 1, "access-service", 0));
+    Map<String, Number> figures = figures(counts, restarts, users);
+    figures.put("catchUpSeconds", catchUp.toSeconds());
+    FaultFigures.record("ring-partition", figures);
+  }
+
+  @Test
+  @Order(7)
+  @Tag("chaos")
+  void should_resume_from_its_checkpoint_when_the_streaming_job_is_cut_off_from_a_broker()
+      throws Exception {
+    NetworkFaults cut = links();
+    KnownLoad load = load("KS", 7);
+    Restarts restarts = Restarts.now();
+    int broker;
+    try (Collector collector = Collector.start(load, "job-partition")) {
+      awaitFlowing(load);
+      // when: the streaming job (driver and executors: one JVM on Spark local) loses its link to
+      // the broker leading the busiest symbol's partition for 30 s
+      broker = leaderOf(load.symbols().get(0));
+      try {
+        cut.drop("ingest-streaming", LocalStack.host(broker - 1), cluster.kafkaPorts());
+        TimeUnit.SECONDS.sleep(CUT.toSeconds());
+      } finally {
+        cut.heal();
+      }
+      collector.awaitDone();
+    }
+    // then: the job waited or failed its batch and went on from its checkpoint; nothing lost
+    Counts counts =
+        countAndCheck(
+            load,
+            "partition the streaming job from broker " + broker + " " + CUT.toSeconds() + " s");
+    System.out.printf(
+        "  the streaming job restarted %d time(s)%n", restarts.since("ingest-streaming"));
+    restarts.assertAtMost(Map.of("ingest-streaming", 1, "access-service", 0));
+    FaultFigures.record("job-partition", figures(counts, restarts));
+  }
+
+  @Test
+  @Order(8)
+  @Tag("chaos")
+  void should_answer_or_refuse_within_the_timeout_when_the_api_is_cut_off_from_two_nodes()
+      throws Exception {
+    NetworkFaults cut = links();
+    KnownLoad load = load("KA", 8);
+    Restarts restarts = Restarts.now();
+    ApiLoad users;
+    ApiLoad healed;
+    try (Collector collector = Collector.start(load, "api-partition")) {
+      awaitFlowing(load);
+      users = ApiLoad.start(api, load.symbols(), 4);
+      try (users) {
+        // when: the access service loses its links to the second and third Cassandra nodes for
+        // 30 s (the first still answers it, and still reaches the others itself)
+        try {
+          for (int node = 2; node <= cluster.nodes(); node++) {
+            cut.drop("access-service", LocalStack.host(node - 1), cluster.cassandraPort());
+          }
+          TimeUnit.SECONDS.sleep(CUT.toSeconds());
+        } finally {
+          cut.heal();
+        }
+      }
+      // and the users go on asking after the heal
+      healed = ApiLoad.start(api, load.symbols(), 4);
+      try (healed) {
+        TimeUnit.SECONDS.sleep(10);
+      }
+      collector.awaitDone();
+    }
+    Counts counts =
+        countAndCheck(
+            load,
+            "partition the access service from 2 of 3 Cassandra nodes " + CUT.toSeconds() + " s");
+    System.out.printf(
+        "  API during the cut: %s, slowest failure %d ms; in the 10 s after the heal: %s%n",
+        users.summary(), users.slowestFailure().toMillis(), healed.summary());
+    // then: every request answered or refused (503) within the request timeout, never a hang
+    assertUsersServedOrRefused(users);
+    // and every one answered after the heal
+    assertThat(healed.failures()).as(healed.summary()).isZero();
+    assertThat(healed.total()).as("the API load ran after the heal").isGreaterThan(20);
+    restarts.assertSince(Map.of("ingest-streaming", 0, "access-service", 0));
+    FaultFigures.record("api-partition", figures(counts, restarts, users));
+  }
+
+  /**
+   * Every user's request got an answer: a success or a 503, none later than the request timeout
+   * (and what a loaded machine adds), and no user died.
+   */
+  private static void assertUsersServedOrRefused(ApiLoad users) {
+    assertThat(users.total()).as("the API load ran").isGreaterThan(100);
+    assertThat(users.died()).as("API clients that died").isZero();
+    assertThat(users.count("none")).as("requests with no answer: " + users.summary()).isZero();
+    assertThat(users.failures()).as("failures other than 503").isEqualTo(users.count("503"));
+    assertThat(users.slowest()).as(users.summary()).isLessThan(REQUEST_TIMEOUT.plus(SLACK));
+  }
+
+  /** The links of the cluster's processes, or a skip (a failure in bin/smack test) naming why. */
+  private static NetworkFaults links() {
+    return TestTools.required(
+        "a way to cut links (" + linksMissing + ")",
+        Optional.ofNullable(links),
+        "run as root, with iptables and a cgroup v2 hierarchy");
+  }
+
+  /** The cgroup of Kafka node {@code node} (1-based, as Kafka numbers them). */
+  private static String kafka(int node) {
+    return "kafka-" + node;
+  }
+
+  /** The cgroup of Cassandra node {@code node} (1-based). */
+  private static String cassandra(int node) {
+    return "cassandra-" + node;
   }
 
   /**
