@@ -19,17 +19,18 @@ import java.util.concurrent.TimeUnit;
  * end of input and exits the JVM, running the server's own shutdown hooks, so that no server
  * outlives the stack that started it.
  *
- * <p>Usage: {@code java [-Dsmack.cgroup=FOLDER] -cp ... io.smack.localstack.ExitWithParent <main
- * class> [args...]}: with {@code smack.cgroup}, the process first joins that cgroup ({@link
- * NetworkFaults}).
+ * <p>Usage: {@code java [-Dlocalstack.cgroup=FOLDER] -cp ... io.smack.localstack.ExitWithParent
+ * <main class> [args...]}: with {@code localstack.cgroup}, the process first joins that cgroup
+ * ({@link NetworkFaults}).
  */
 public final class ExitWithParent {
 
   /**
    * A cgroup (v2) folder this process joins before the main class runs, so that every socket it
-   * opens is told apart by a {@link NetworkFaults} rule.
+   * opens is told apart by a {@link NetworkFaults} rule. Not under {@code smack.}: the parts refuse
+   * a system property there that is not one of their settings.
    */
-  static final String CGROUP_PROPERTY = "smack.cgroup";
+  static final String CGROUP_PROPERTY = "localstack.cgroup";
 
   private static final long HALT_AFTER_SECONDS = 30;
 

@@ -79,7 +79,7 @@ public final class NetworkFaults implements AutoCloseable {
 
   /**
    * The JVM option that has a process of the stack join the cgroup {@code process} (letters, digits
-   * and dashes) when it starts: {@code -Dsmack.cgroup=…}.
+   * and dashes) when it starts: {@code -Dlocalstack.cgroup=…}.
    */
   public String jvmOption(String process) {
     return "-D" + ExitWithParent.CGROUP_PROPERTY + "=" + cgroup(process);
