@@ -21,6 +21,8 @@ import java.util.Set;
  * @param httpHost interface to bind
  * @param httpPort port to bind
  * @param requestTimeout the longest a request waits for Cassandra
+ * @param speculativeDelay how long a read waits for its node before another replica is asked as
+ *     well; zero: never
  * @param reconnectMaxDelay longest wait between two attempts to reach Cassandra
  * @param readinessInterval how often readiness checks Cassandra
  * @param defaultLimit rows per page when {@code ?limit=} is not given
@@ -47,6 +49,7 @@ record AccessSettings(
     String httpHost,
     int httpPort,
     Duration requestTimeout,
+    Duration speculativeDelay,
     Duration reconnectMaxDelay,
     Duration readinessInterval,
     int defaultLimit,
@@ -99,6 +102,7 @@ record AccessSettings(
         access.getString("http.host"),
         access.getInt("http.port"),
         positive(access, "request-timeout"),
+        speculativeDelay(access),
         positive(access, "reconnect-max-delay"),
         positive(access, "readiness-interval"),
         defaultLimit,
@@ -191,6 +195,18 @@ record AccessSettings(
     return value;
   }
 
+  /** Zero (off), or below the request timeout: a later one could never fire. */
+  private static Duration speculativeDelay(Config access) {
+    Duration delay = notNegative(access, "speculative-delay");
+    Duration timeout = access.getDuration("request-timeout");
+    if (delay.compareTo(timeout) >= 0) {
+      throw new ConfigException.BadValue(
+          "smack.access.speculative-delay",
+          delay + " is not below request-timeout (" + timeout + "); 0 turns it off");
+    }
+    return delay;
+  }
+
   private static Duration notNegative(Config access, String key) {
     Duration duration = access.getDuration(key);
     if (duration.isNegative()) {
@@ -228,6 +244,8 @@ record AccessSettings(
         + httpPort
         + ", requestTimeout="
         + requestTimeout
+        + ", speculativeDelay="
+        + speculativeDelay
         + ", authTokens="
         + authTokens.size()
         + ", tls="

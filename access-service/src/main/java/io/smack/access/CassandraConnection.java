@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -123,7 +124,7 @@ final class CassandraConnection implements AutoCloseable {
   private static CqlSessionBuilder session(AccessSettings settings) {
     CassandraSettings cassandra = settings.cassandra();
     Duration timeout = settings.requestTimeout();
-    DriverConfigLoader config =
+    ProgrammaticDriverConfigLoaderBuilder config =
         DriverConfigLoader.programmaticBuilder()
             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, timeout)
             .withString(DefaultDriverOption.REQUEST_CONSISTENCY, cassandra.consistency())
@@ -137,8 +138,24 @@ final class CassandraConnection implements AutoCloseable {
             .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, settings.reconnectMaxDelay())
             .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, timeout)
             .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, timeout)
-            .build();
-    return cassandra.sessionBuilder().withConfigLoader(config);
+            // A node whose link went silent (a partition drops packets; nothing resets the
+            // connection) is found by a heartbeat without an answer: every 5 s rather than the
+            // driver's 30 s, so that its requests go to the other replicas within seconds.
+            .withDuration(DefaultDriverOption.HEARTBEAT_INTERVAL, Duration.ofSeconds(5))
+            .withDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT, timeout);
+    Duration speculativeDelay = settings.speculativeDelay();
+    if (!speculativeDelay.isZero()) {
+      // the driver's own speculative execution: a read slower than the delay is also sent to the
+      // next replica of the query plan, and the first answer wins
+      config =
+          config
+              .withString(
+                  DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS,
+                  "ConstantSpeculativeExecutionPolicy")
+              .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 2)
+              .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, speculativeDelay);
+    }
+    return cassandra.sessionBuilder().withConfigLoader(config.build());
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.smack.common.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,6 +168,18 @@ class AccessRoutesTest {
         .isInstanceOf(ConfigException.BadValue.class)
         .hasMessageContaining("smack.access.auth-tokens-file")
         .hasMessageContaining("/nonexistent/tokens");
+  }
+
+  @Test
+  void should_refuse_a_speculative_delay_that_could_never_fire_before_the_timeout() {
+    assertThatThrownBy(
+            () ->
+                settings(Map.of("ACCESS_SPECULATIVE_DELAY", "2s", "ACCESS_REQUEST_TIMEOUT", "2s")))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("smack.access.speculative-delay")
+        .hasMessageContaining("request-timeout");
+    assertThat(settings(Map.of("ACCESS_SPECULATIVE_DELAY", "0")).speculativeDelay()).isZero();
+    assertThat(settings(Map.of()).speculativeDelay()).isEqualTo(Duration.ofMillis(200));
   }
 
   @Test

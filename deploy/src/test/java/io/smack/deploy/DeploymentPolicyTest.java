@@ -5,6 +5,7 @@ import static io.smack.deploy.Definitions.marathonApp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smack.localstack.Haproxy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,20 @@ class DeploymentPolicyTest {
     // a rolling upgrade that never goes below the serving capacity
     assertThat(access.get("upgradeStrategy").get("minimumHealthCapacity").asDouble()).isEqualTo(1);
     assertThat(access.get("upgradeStrategy").get("maximumOverCapacity").asDouble()).isPositive();
+  }
+
+  @Test
+  void should_give_marathon_lb_the_slow_client_limits_of_the_local_cluster_haproxy() {
+    JsonNode labels = marathonApp("access-service").get("labels");
+
+    // marathon-lb fills its templates with Python's str.format: {{ }} are literal braces
+    String frontend =
+        labels.get("HAPROXY_0_FRONTEND_HEAD").asText().replace("{{", "{").replace("}}", "}");
+
+    // the lines SlowClientsIT holds against slowloris, behind the service port's frontend
+    assertThat(frontend.lines())
+        .startsWith("", "frontend {backend}", "  bind {bindAddr}:{servicePort}{sslCertOptions}")
+        .containsSubsequence(Haproxy.SLOW_CLIENT_LIMITS);
   }
 
   @Test

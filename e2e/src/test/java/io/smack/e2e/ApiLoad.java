@@ -1,6 +1,8 @@
 package io.smack.e2e;
 
+import io.smack.localstack.SlowClients;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,11 +36,26 @@ final class ApiLoad implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicLong died = new AtomicLong();
   private final List<Thread> clients = new ArrayList<>();
+  private final boolean newConnections;
 
-  private ApiLoad() {}
+  private ApiLoad(boolean newConnections) {
+    this.newConnections = newConnections;
+  }
 
   static ApiLoad start(Api api, List<String> symbols, int clients) {
-    ApiLoad load = new ApiLoad();
+    return start(api, symbols, clients, false);
+  }
+
+  /**
+   * As {@link #start}, each request on a connection of its own (as new users' requests come): what
+   * meets a balancer's connection limits, which a connection kept alive from before passes by.
+   */
+  static ApiLoad startOnNewConnections(Api api, List<String> symbols, int clients) {
+    return start(api, symbols, clients, true);
+  }
+
+  private static ApiLoad start(Api api, List<String> symbols, int clients, boolean fresh) {
+    ApiLoad load = new ApiLoad(fresh);
     for (int c = 0; c < clients; c++) {
       String symbol = symbols.get(c % symbols.size());
       List<String> paths = List.of("/quotes/" + symbol + "/latest", "/bars/" + symbol + "?limit=5");
@@ -64,19 +81,29 @@ final class ApiLoad implements AutoCloseable {
     for (int i = 0; running.get(); i++) {
       String outcome;
       long began = System.nanoTime();
-      try {
-        int status =
-            http.send(
-                    HttpRequest.newBuilder(URI.create(api.url(paths.get(i % paths.size()))))
-                        .timeout(CLIENT_TIMEOUT)
-                        .build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode();
-        outcome = String.valueOf(status);
-      } catch (IOException e) {
-        outcome = "none";
-      } catch (InterruptedException e) {
-        return;
+      String path = paths.get(i % paths.size());
+      if (newConnections) {
+        URI uri = URI.create(api.url(path));
+        outcome =
+            SlowClients.statusOnNewConnection(
+                new InetSocketAddress(uri.getHost(), uri.getPort()),
+                uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()),
+                CLIENT_TIMEOUT);
+      } else {
+        try {
+          int status =
+              http.send(
+                      HttpRequest.newBuilder(URI.create(api.url(path)))
+                          .timeout(CLIENT_TIMEOUT)
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode();
+          outcome = String.valueOf(status);
+        } catch (IOException e) {
+          outcome = "none";
+        } catch (InterruptedException e) {
+          return;
+        }
       }
       long took = System.nanoTime() - began;
       slowestNanos.accumulateAndGet(took, Math::max);

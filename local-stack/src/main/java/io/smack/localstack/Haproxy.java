@@ -16,13 +16,30 @@ import java.util.concurrent.TimeUnit;
  * an HTTP service, as marathon-lb balances the access service: round robin, an HTTP health check on
  * {@code /health/ready} every second, and a request that meets a dead instance (refused, reset, no
  * answer) sent again to another one ({@code retry-on all-retryable-errors}, {@code option
- * redispatch}) — safe, as the API's requests are reads.
+ * redispatch}) — safe, as the API's requests are reads; and limits that keep slow clients from
+ * holding the front end ({@link #SLOW_CLIENT_LIMITS}).
  *
  * <p>Uses the JDK only.
  */
 public final class Haproxy implements AutoCloseable, Supervisor.Running {
 
   private static final List<Path> PLACES = List.of(Path.of("/usr/sbin/haproxy"));
+
+  /**
+   * What keeps slow clients (slowloris: headers sent a byte a second) from taking the balancer from
+   * the others, as the front end's lines: a request's headers must arrive whole within 5 s (else
+   * 408 and the connection closed; Pekko HTTP answers in 2 s, so a real client's headers take a
+   * fraction of that), at most 2 000 connections at once, and at most 100 of them from one address
+   * (a stick table counts each address's connections; the 101st is closed as it comes). The deploy
+   * files give marathon-lb the same lines ({@code HAPROXY_0_FRONTEND_HEAD}).
+   */
+  public static final List<String> SLOW_CLIENT_LIMITS =
+      List.of(
+          "  timeout http-request 5s",
+          "  maxconn 2000",
+          "  stick-table type ip size 100k expire 30s store conn_cur",
+          "  tcp-request connection track-sc0 src",
+          "  tcp-request connection reject if { sc_conn_cur(0) gt 100 }");
 
   private final Process process;
   private final int port;
@@ -109,6 +126,7 @@ public final class Haproxy implements AutoCloseable, Supervisor.Running {
     lines.add("  retry-on all-retryable-errors");
     lines.add("frontend api");
     lines.add("  bind 127.0.0.1:" + port);
+    lines.addAll(SLOW_CLIENT_LIMITS);
     // the client's address for the access service's rate limit (ACCESS_TRUST_FORWARDED_FOR), as
     // marathon-lb's HTTP frontends give it
     lines.add("  option forwardfor");

@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * #heal()} empties it, {@link #close()} removes it, the jump and the cgroups; a JVM that ends
  * without closing heals at its shutdown, and {@link #open(String)} removes what an earlier run that
  * was killed left behind. Needs root, {@code iptables} and a cgroup v2 hierarchy.
+ *
+ * <p>A slow link ({@link #slow}) is shaped by {@code tc} on the loopback device: an HTB queue whose
+ * default class passes everything at 10 Gbit/s, and a narrow class per slowed link that {@code u32}
+ * filters send its packets to by address and port (this kernel has no {@code netem}, and its {@code
+ * fw} classifier is missing, so marks cannot choose the class). Healing removes the queue.
  */
 public final class NetworkFaults implements AutoCloseable {
 
@@ -37,11 +42,15 @@ public final class NetworkFaults implements AutoCloseable {
   private static final String CHAIN_PREFIX = "SMACK-";
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
+  /** The handle of the loopback's queue while a link is slowed: ours to remove, no one else's. */
+  private static final String QDISC = "5a:";
+
   private final String chain;
   private final Path mount;
   private final Path root;
   private final Thread healAtExit;
   private final List<String> rules = new ArrayList<>();
+  private int slowLinks;
 
   private NetworkFaults(String chain, Path mount, Path root) {
     this.chain = chain;
@@ -116,6 +125,103 @@ public final class NetworkFaults implements AutoCloseable {
     }
   }
 
+  /**
+   * Slows the link of {@code host:port} both ways, for every process: its packets share {@code
+   * rate} (as {@code tc} writes rates: {@code 1mbit}, {@code 512kbit}) and lose a random share
+   * ({@code lossProbability}, 0 to 1; 0: none), TCP retransmitting what is lost. A slow, lossy link
+   * to a server, as a bad switch port or a congested path makes it.
+   */
+  public void slow(String host, int port, String rate, double lossProbability) {
+    if (!(lossProbability >= 0 && lossProbability < 1)) {
+      throw new IllegalArgumentException(lossProbability + " is not in [0, 1)");
+    }
+    if (slowLinks == 0) {
+      tc("qdisc", "add", "dev", "lo", "root", "handle", QDISC, "htb", "default", "1");
+      tc(
+          "class",
+          "add",
+          "dev",
+          "lo",
+          "parent",
+          QDISC,
+          "classid",
+          QDISC + "1",
+          "htb",
+          "rate",
+          "10gbit",
+          "quantum",
+          "200000");
+    }
+    slowLinks++;
+    String narrow = QDISC + (slowLinks + 1);
+    tc(
+        "class", "add", "dev", "lo", "parent", QDISC, "classid", narrow, "htb", "rate", rate,
+        "quantum", "1514");
+    String address = host + "/32";
+    String number = String.valueOf(port);
+    tc(
+        "filter",
+        "add",
+        "dev",
+        "lo",
+        "parent",
+        QDISC,
+        "protocol",
+        "ip",
+        "prio",
+        "1",
+        "u32",
+        "match",
+        "ip",
+        "dst",
+        address,
+        "match",
+        "ip",
+        "dport",
+        number,
+        "0xffff",
+        "flowid",
+        narrow);
+    tc(
+        "filter",
+        "add",
+        "dev",
+        "lo",
+        "parent",
+        QDISC,
+        "protocol",
+        "ip",
+        "prio",
+        "1",
+        "u32",
+        "match",
+        "ip",
+        "src",
+        address,
+        "match",
+        "ip",
+        "sport",
+        number,
+        "0xffff",
+        "flowid",
+        narrow);
+    LOG.info("network fault: {}:{} shaped to {}", host, port, rate);
+    if (lossProbability > 0) {
+      String[] lose = {
+        "-m",
+        "statistic",
+        "--mode",
+        "random",
+        "--probability",
+        String.valueOf(lossProbability),
+        "-j",
+        "DROP"
+      };
+      addRule(List.of("-p", "tcp", "-d", host, "--dport", number), lose);
+      addRule(List.of("-p", "tcp", "-s", host, "--sport", number), lose);
+    }
+  }
+
   /** The rules in force, as {@code iptables -S} prints them, for a test's report. */
   public List<String> rules() {
     return List.copyOf(rules);
@@ -124,6 +230,10 @@ public final class NetworkFaults implements AutoCloseable {
   /** Removes every rule: each link carries packets again (TCP resends what was dropped). */
   public void heal() {
     iptables("-F", chain);
+    if (slowLinks > 0) {
+      tc("qdisc", "del", "dev", "lo", "root", "handle", QDISC);
+      slowLinks = 0;
+    }
     if (!rules.isEmpty()) {
       LOG.info("healed: {} rule(s) removed", rules.size());
     }
@@ -135,7 +245,9 @@ public final class NetworkFaults implements AutoCloseable {
    * a test checks at its end).
    */
   public boolean leftBehind() {
-    return iptablesRules().stream().anyMatch(line -> line.contains(chain)) || Files.exists(root);
+    return iptablesRules().stream().anyMatch(line -> line.contains(chain))
+        || Files.exists(root)
+        || shaping();
   }
 
   /** Heals, removes the chain and its jump, and the cgroups (their processes moved to the root). */
@@ -150,21 +262,24 @@ public final class NetworkFaults implements AutoCloseable {
   }
 
   private void add(String from, String host, int port, String... action) {
-    List<String> rule =
-        new ArrayList<>(
-            List.of(
-                "-A",
-                chain,
-                "-p",
-                "tcp",
-                "-d",
-                host,
-                "--dport",
-                String.valueOf(port),
-                "-m",
-                "cgroup",
-                "--path",
-                mount.relativize(cgroup(from)).toString()));
+    addRule(
+        List.of(
+            "-p",
+            "tcp",
+            "-d",
+            host,
+            "--dport",
+            String.valueOf(port),
+            "-m",
+            "cgroup",
+            "--path",
+            mount.relativize(cgroup(from)).toString()),
+        action);
+  }
+
+  private void addRule(List<String> match, String... action) {
+    List<String> rule = new ArrayList<>(List.of("-A", chain));
+    rule.addAll(match);
     rule.addAll(List.of(action));
     iptables(rule.toArray(String[]::new));
     rules.add(String.join(" ", rule));
@@ -196,6 +311,14 @@ public final class NetworkFaults implements AutoCloseable {
       quietly("-X", chain);
     }
     rules.clear();
+    if (shaping()) {
+      try {
+        tc("qdisc", "del", "dev", "lo", "root", "handle", QDISC);
+      } catch (IllegalStateException e) {
+        LOG.warn("{}", e.getMessage());
+      }
+    }
+    slowLinks = 0;
     if (Files.isDirectory(root)) {
       try (Stream<Path> cgroups = Files.list(root)) {
         for (Path cgroup : cgroups.filter(Files::isDirectory).toList()) {
@@ -223,10 +346,30 @@ public final class NetworkFaults implements AutoCloseable {
     return List.of(iptables("-S").split("\n"));
   }
 
+  /** Whether the loopback's queue is this class's (a link is slowed, or was left slowed). */
+  private static boolean shaping() {
+    try {
+      return tc("qdisc", "show", "dev", "lo").contains("htb " + QDISC);
+    } catch (IllegalStateException noTc) {
+      return false; // without tc nothing can have been shaped
+    }
+  }
+
   /** Runs {@code iptables ARGS} (waiting for the table's lock); its output. */
   private static String iptables(String... args) {
     List<String> command = new ArrayList<>(List.of("iptables", "-w", "10"));
     command.addAll(List.of(args));
+    return run(command, "iptables (Debian package iptables)");
+  }
+
+  /** Runs {@code tc ARGS}; its output. */
+  private static String tc(String... args) {
+    List<String> command = new ArrayList<>(List.of("tc"));
+    command.addAll(List.of(args));
+    return run(command, "tc (Debian package iproute2)");
+  }
+
+  private static String run(List<String> command, String tool) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -241,7 +384,7 @@ public final class NetworkFaults implements AutoCloseable {
       return output;
     } catch (IOException e) {
       throw new IllegalStateException(
-          "network faults need iptables (Debian package iptables) and root: " + e.getMessage(), e);
+          "network faults need " + tool + " and root: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted: " + String.join(" ", command), e);

@@ -41,6 +41,7 @@ class HaproxyTest {
     assertThat(Files.readString(config))
         .contains("uri /health/ready ver HTTP/1.1 hdr Host", "retry-on all-retryable-errors")
         .contains("option forwardfor")
+        .contains(Haproxy.SLOW_CLIENT_LIMITS)
         .contains("server access-1 127.0.0.1:18081 check", "server access-2 127.0.0.1:18082 check");
   }
 }

@@ -3,6 +3,7 @@ package io.smack.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,6 +64,56 @@ class NetworkFaultsIT {
     }
     // then: closed, nothing of it is left on the machine
     assertThat(faults.leftBehind()).as("a rule, the chain or a cgroup left behind").isFalse();
+  }
+
+  @Test
+  void should_slow_only_the_named_link_and_leave_no_queue_behind() throws Exception {
+    // given two listeners on the second loopback address
+    NetworkFaults faults = open();
+    try (ServerSocket slowPort = listen();
+        ServerSocket otherPort = listen();
+        faults) {
+      // when: the first one's link is narrowed to 1 Mbit/s, losing a twentieth of its packets
+      faults.slow(LocalStack.host(1), slowPort.getLocalPort(), "1mbit", 0.05);
+
+      // then: 256 KiB take it at least 2 s (1 Mbit/s lets 2 Mbit through in 2 s: anything faster
+      // went past the queue), and the other link carries them in a fraction of that
+      Duration slow = transfer(slowPort);
+      Duration fast = transfer(otherPort);
+      System.out.printf(
+          "256 KiB: %d ms on the slowed link, %d ms on another%n",
+          slow.toMillis(), fast.toMillis());
+      assertThat(slow).as("the slowed link").isGreaterThanOrEqualTo(Duration.ofMillis(1_500));
+      assertThat(fast).as("another link").isLessThan(slow.dividedBy(3));
+      assertThat(faults.rules()).hasSize(2).allMatch(rule -> rule.contains("statistic"));
+
+      // and when healed, the slowed link is fast again
+      faults.heal();
+      assertThat(transfer(slowPort)).as("healed").isLessThan(slow.dividedBy(3));
+    }
+    assertThat(faults.leftBehind()).as("a rule, the chain, a cgroup or a queue").isFalse();
+  }
+
+  /** How long 256 KiB take from a client's first byte to the listener's last. */
+  private static Duration transfer(ServerSocket to) throws Exception {
+    byte[] payload = new byte[256 * 1024];
+    CompletableFuture<Long> received =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (Socket accepted = to.accept()) {
+                accepted.getInputStream().readAllBytes();
+                return System.nanoTime();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    long began;
+    try (Socket socket = new Socket()) {
+      socket.connect(to.getLocalSocketAddress(), 10_000);
+      began = System.nanoTime();
+      socket.getOutputStream().write(payload);
+    }
+    return Duration.ofNanos(received.get(60, TimeUnit.SECONDS) - began);
   }
 
   private static NetworkFaults open() {
