@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,6 +35,7 @@ final class ApiLoad implements AutoCloseable {
   private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
   private final AtomicLong slowestNanos = new AtomicLong();
   private final AtomicLong slowestFailureNanos = new AtomicLong();
+  private final Queue<Long> tookNanos = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicLong died = new AtomicLong();
   private final List<Thread> clients = new ArrayList<>();
@@ -107,6 +110,7 @@ final class ApiLoad implements AutoCloseable {
       }
       long took = System.nanoTime() - began;
       slowestNanos.accumulateAndGet(took, Math::max);
+      tookNanos.add(took);
       if (!outcome.startsWith("2")) {
         slowestFailureNanos.accumulateAndGet(took, Math::max);
       }
@@ -146,16 +150,25 @@ final class ApiLoad implements AutoCloseable {
     return Duration.ofNanos(slowestNanos.get());
   }
 
+  /** The 99th percentile of every request's time, answered or not (nearest rank). */
+  Duration p99() {
+    long[] sorted = tookNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+    if (sorted.length == 0) {
+      return Duration.ZERO;
+    }
+    return Duration.ofNanos(sorted[(int) Math.ceil(0.99 * sorted.length) - 1]);
+  }
+
   /** The slowest answer that was not a success: how long a failure made a user wait. */
   Duration slowestFailure() {
     return Duration.ofNanos(slowestFailureNanos.get());
   }
 
-  /** "1234 requests {200=1200, 503=34}, slowest 812 ms, 0 clients died". */
+  /** "1234 requests {200=1200, 503=34}, p99 95 ms, slowest 812 ms, 0 clients died". */
   String summary() {
     return String.format(
-        "%d requests %s, slowest %d ms, %d clients died",
-        total(), outcomes(), slowest().toMillis(), died());
+        "%d requests %s, p99 %d ms, slowest %d ms, %d clients died",
+        total(), outcomes(), p99().toMillis(), slowest().toMillis(), died());
   }
 
   @Override

@@ -14,16 +14,19 @@ import io.smack.common.Tables;
 import io.smack.common.Topics;
 import io.smack.localstack.Await;
 import io.smack.localstack.FaultFigures;
+import io.smack.localstack.Haproxy;
 import io.smack.localstack.LocalStack;
 import io.smack.localstack.ModuleProcess;
 import io.smack.localstack.NetworkFaults;
 import io.smack.localstack.Pipeline;
 import io.smack.localstack.Ports;
+import io.smack.localstack.SlowClients;
 import io.smack.localstack.StackAddresses;
 import io.smack.localstack.TestTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +103,12 @@ class ClusterFaultsIT {
 
   /** How long each network fault cuts or slows its link. */
   private static final Duration CUT = Duration.ofSeconds(30);
+
+  /** The slow link's bandwidth: below what the streaming job writes through one node. */
+  private static final String SLOW_LINK_RATE = "256kbit";
+
+  /** More than HAProxy's front end holds (2 000): without a per-address limit they take it all. */
+  private static final int SLOW_CONNECTIONS = 2_500;
 
   /** Null where this machine cannot cut links (not root, no iptables, no cgroup v2). */
   private static NetworkFaults links;
@@ -530,6 +539,115 @@ class ClusterFaultsIT {
     FaultFigures.record("api-partition", figures(counts, restarts, users));
   }
 
+  @Test
+  @Order(9)
+  @Tag("chaos")
+  void should_answer_within_the_timeout_over_a_slow_lossy_link_to_a_cassandra_node()
+      throws Exception {
+    NetworkFaults slow = links();
+    KnownLoad load = load("KW", 9);
+    Restarts restarts = Restarts.now();
+    ApiLoad users;
+    try (Collector collector = Collector.start(load, "slow-link")) {
+      awaitFlowing(load);
+      users = ApiLoad.start(api, load.symbols(), 4);
+      try (users) {
+        // when: the third node's link to its clients (the API, the streaming job, the collector's
+        // checks) narrows to 256 kbit/s and loses a twentieth of its packets, for 30 s; its links
+        // to the other nodes stay as they were
+        try {
+          slow.slow(LocalStack.host(2), cluster.cassandraPort(), SLOW_LINK_RATE, 0.05);
+          TimeUnit.SECONDS.sleep(CUT.toSeconds());
+        } finally {
+          slow.heal();
+        }
+      }
+      collector.awaitDone();
+    }
+    Counts counts =
+        countAndCheck(
+            load,
+            "slow link to Cassandra node 3 ("
+                + SLOW_LINK_RATE
+                + ", 5 % loss) "
+                + CUT.toSeconds()
+                + " s");
+    System.out.printf("  API over the slow link: %s%n", users.summary());
+    // then: every request answered, 99 in 100 well within the timeout: the driver sent what the
+    // slow node did not answer in 200 ms to another replica (without that, 7 of 2 203 requests
+    // got a 503 and the slowest took 3 s)
+    assertUsersServedOrRefused(users);
+    assertThat(users.failures()).as(users.summary()).isZero();
+    assertThat(users.p99()).as(users.summary()).isLessThan(REQUEST_TIMEOUT);
+    restarts.assertSince(Map.of("ingest-streaming", 0, "access-service", 0));
+    FaultFigures.record("slow-link", figures(counts, restarts, users));
+  }
+
+  @Test
+  @Order(10)
+  @Tag("chaos")
+  void should_serve_users_while_slow_clients_hold_more_connections_than_haproxy() throws Exception {
+    TestTools.required(
+        "HAProxy", Haproxy.binary(), "Debian package haproxy; bin/smack chaos installs it as root");
+    KnownLoad load = load("KC", 10);
+    Restarts restarts = Restarts.now();
+    ApiLoad users;
+    SlowClients attack;
+    // HAProxy as marathon-lb runs it in front of the access service: the one entry point
+    URI instance = URI.create(pipeline.accessUrl(""));
+    try (Collector collector = Collector.start(load, "slow-clients");
+        Haproxy haproxy =
+            Haproxy.start(
+                WORK.resolve("haproxy"),
+                Ports.free(),
+                List.of(new InetSocketAddress(instance.getHost(), instance.getPort())))) {
+      Api balanced = new Api(haproxy.url());
+      awaitFlowing(load);
+      InetSocketAddress entry = new InetSocketAddress("127.0.0.1", haproxy.port());
+      // HAProxy serves once its first check of the instance passed
+      Await.until(
+          () ->
+              SlowClients.statusOnNewConnection(entry, "/health/ready", Duration.ofSeconds(5))
+                  .equals("200"),
+          Duration.ofSeconds(60),
+          Duration.ofMillis(500));
+      // when: one address opens more connections than HAProxy's front end holds, each sending
+      // its headers a byte a second (slowloris), for 30 s
+      try (SlowClients slow = SlowClients.start("127.0.0.9", entry, SLOW_CONNECTIONS)) {
+        attack = slow;
+        Await.until(
+            () -> slow.tried() >= SLOW_CONNECTIONS, Duration.ofSeconds(60), Duration.ofMillis(200));
+        // and users ask meanwhile, each request on a connection of its own
+        users = ApiLoad.startOnNewConnections(balanced, load.symbols(), 4);
+        try (users) {
+          TimeUnit.SECONDS.sleep(CUT.toSeconds());
+        }
+      }
+      collector.awaitDone();
+    }
+    Counts counts =
+        countAndCheck(
+            load,
+            "slowloris: "
+                + SLOW_CONNECTIONS
+                + " slow connections through HAProxy "
+                + CUT.toSeconds()
+                + " s");
+    System.out.printf("  %s; the users: %s%n", attack.summary(), users.summary());
+    // then: not one user's request failed
+    assertThat(users.failures()).as(users.summary()).isZero();
+    assertThat(users.total()).as("the API load ran").isGreaterThan(100);
+    // and HAProxy refused the attacker's connections over its share and cut off the slow ones
+    assertThat(attack.refused()).as(attack.summary()).isGreaterThan(SLOW_CONNECTIONS / 2);
+    assertThat(attack.timedOut()).as(attack.summary()).isPositive();
+    restarts.assertSince(Map.of("ingest-streaming", 0, "access-service", 0));
+    Map<String, Number> figures = figures(counts, restarts, users);
+    figures.put("slowConnections", SLOW_CONNECTIONS);
+    figures.put("refused", attack.refused());
+    figures.put("timedOut", attack.timedOut());
+    FaultFigures.record("slow-clients", figures);
+  }
+
   /**
    * Every user's request got an answer: a success or a 503, none later than the request timeout
    * (and what a loaded machine adds), and no user died.
@@ -583,6 +701,7 @@ class ClusterFaultsIT {
     figures.put("answered", users.count("200"));
     figures.put("unavailable", users.count("503"));
     figures.put("slowestSeconds", users.slowest().toMillis() / 1000.0);
+    figures.put("p99Millis", users.p99().toMillis());
     return figures;
   }
 

@@ -90,6 +90,56 @@ public final class FaultTable {
                   + " batch failed, it exited and was started again from its checkpoint:"
                   + " {ingestRestarts} time(s) (asserted: 1)"),
           new Row(
+              "broker-partition",
+              "the leader broker of the busiest partition cut off from the other two (iptables,"
+                  + " both ways) for 30 s, then healed; clients still reach it",
+              "ClusterFaultsIT",
+              COUNTS
+                  + "; the streaming job restarted {ingestRestarts} time(s) (asserted: at most"
+                  + " 1), the access service {accessRestarts}"),
+          new Row(
+              "ring-partition",
+              "a Cassandra node cut off from the other two (gossip and writes, both ways) for"
+                  + " 30 s under ingest and API load; clients still reach it",
+              "ClusterFaultsIT",
+              COUNTS
+                  + "; {requests} API requests: {answered} answered 200, {unavailable} 503, none"
+                  + " unanswered, the slowest in {slowestSeconds} s; the streaming job restarted"
+                  + " {ingestRestarts} time(s) (asserted: at most 1); the cut node alone held"
+                  + " every row {catchUpSeconds} s after the counts (hints)"),
+          new Row(
+              "job-partition",
+              "the streaming job cut off from the broker leading the busiest partition for 30 s",
+              "ClusterFaultsIT",
+              COUNTS + "; the job restarted {ingestRestarts} time(s) (asserted: at most 1)"),
+          new Row(
+              "api-partition",
+              "the access service cut off from two of the three Cassandra nodes for 30 s",
+              "ClusterFaultsIT",
+              COUNTS
+                  + "; {requests} API requests during the cut: {answered} answered 200,"
+                  + " {unavailable} 503, none unanswered, the slowest in {slowestSeconds} s (the"
+                  + " request timeout is 2 s); every request answered after the heal"),
+          new Row(
+              "slow-link",
+              "a slow, lossy link to one Cassandra node: its clients' traffic narrowed to 256"
+                  + " kbit/s (tc) and 5 % of its packets dropped (iptables) for 30 s",
+              "ClusterFaultsIT",
+              COUNTS
+                  + "; {requests} API requests: {answered} answered 200 (asserted: all), p99"
+                  + " {p99Millis} ms, the slowest in {slowestSeconds} s: the driver's speculative"
+                  + " execution asks a second replica after 200 ms"),
+          new Row(
+              "slow-clients",
+              "slowloris through HAProxy: {slowConnections} connections from one address, each"
+                  + " sending its headers a byte a second, for 30 s",
+              "ClusterFaultsIT",
+              COUNTS
+                  + "; {requests} users' requests, each on a new connection: {answered} answered"
+                  + " 200 (asserted: all), p99 {p99Millis} ms; HAProxy refused {refused} of the"
+                  + " attacker's connections (100 per address) and cut {timedOut} off after 5 s"
+                  + " (408)"),
+          new Row(
               "spark-worker-kill",
               "a Spark worker and its executor killed mid-batch",
               "IngestOnSparkClusterIT",
