@@ -589,7 +589,7 @@ class ClusterFaultsIT {
   void should_serve_users_while_slow_clients_hold_more_connections_than_haproxy() throws Exception {
     TestTools.required(
         "HAProxy", Haproxy.binary(), "Debian package haproxy; bin/smack chaos installs it as root");
-    KnownLoad load = load("KC", 10);
+    KnownLoad load = load("KH", 10);
     Restarts restarts = Restarts.now();
     ApiLoad users;
     SlowClients attack;
