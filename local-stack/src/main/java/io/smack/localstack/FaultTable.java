@@ -39,7 +39,7 @@ public final class FaultTable {
       "<!-- figures: faults (rendered from " + RESULTS + " by bin/smack chaos; do not edit) -->";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern FIGURE = Pattern.compile("\\{([a-zA-Z]+)}");
+  private static final Pattern FIGURE = Pattern.compile("\\{([a-zA-Z][a-zA-Z0-9]*)}");
 
   private static final String COUNTS =
       "{produced} produced, {inKafka} in Kafka ({doubled} doubled), {stored} stored,"

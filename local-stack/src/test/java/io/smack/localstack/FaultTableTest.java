@@ -103,6 +103,15 @@ class FaultTableTest {
   }
 
   @Test
+  void should_fill_a_figure_whose_name_has_digits() throws Exception {
+    // given: a percentile, named as the slow-link test records it
+    JsonNode figures = JSON.readTree("{\"p99Millis\": 37}");
+
+    // then: filled, not left as a template in the README
+    assertThat(FaultTable.fill("p99 {p99Millis} ms", "slow-link", figures)).isEqualTo("p99 37 ms");
+  }
+
+  @Test
   void should_write_numbers_as_the_readme_does() throws Exception {
     assertThat(FaultTable.number(JSON.readTree("45000"))).isEqualTo("45 000");
     assertThat(FaultTable.number(JSON.readTree("0"))).isEqualTo("0");
