@@ -159,52 +159,32 @@ public final class NetworkFaults implements AutoCloseable {
         "quantum", "1514");
     String address = host + "/32";
     String number = String.valueOf(port);
-    tc(
-        "filter",
-        "add",
-        "dev",
-        "lo",
-        "parent",
-        QDISC,
-        "protocol",
-        "ip",
-        "prio",
-        "1",
-        "u32",
-        "match",
-        "ip",
-        "dst",
-        address,
-        "match",
-        "ip",
-        "dport",
-        number,
-        "0xffff",
-        "flowid",
-        narrow);
-    tc(
-        "filter",
-        "add",
-        "dev",
-        "lo",
-        "parent",
-        QDISC,
-        "protocol",
-        "ip",
-        "prio",
-        "1",
-        "u32",
-        "match",
-        "ip",
-        "src",
-        address,
-        "match",
-        "ip",
-        "sport",
-        number,
-        "0xffff",
-        "flowid",
-        narrow);
+    // both ways: what goes to host:port, and what comes back from it
+    for (String[] end : List.of(new String[] {"dst", "dport"}, new String[] {"src", "sport"})) {
+      tc(
+          "filter",
+          "add",
+          "dev",
+          "lo",
+          "parent",
+          QDISC,
+          "protocol",
+          "ip",
+          "prio",
+          "1",
+          "u32",
+          "match",
+          "ip",
+          end[0],
+          address,
+          "match",
+          "ip",
+          end[1],
+          number,
+          "0xffff",
+          "flowid",
+          narrow);
+    }
     LOG.info("network fault: {}:{} shaped to {}", host, port, rate);
     if (lossProbability > 0) {
       String[] lose = {
