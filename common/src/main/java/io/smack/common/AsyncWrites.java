@@ -1,4 +1,4 @@
-package io.smack.ingest;
+package io.smack.common;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Statement;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * rethrows the first failure. The statements must be idempotent, so that the driver may retry them
  * and Spark may run the task again.
  */
-final class AsyncWrites {
+public final class AsyncWrites {
 
   private final CqlSession session;
   private final int limit;
@@ -21,14 +21,14 @@ final class AsyncWrites {
   private final Semaphore permits;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-  AsyncWrites(CqlSession session, int limit, Duration timeout) {
+  public AsyncWrites(CqlSession session, int limit, Duration timeout) {
     this.session = session;
     this.limit = limit;
     this.timeout = timeout;
     this.permits = new Semaphore(limit);
   }
 
-  void add(Statement<?> statement) {
+  public void add(Statement<?> statement) {
     rethrow();
     acquire(1);
     session
@@ -43,7 +43,7 @@ final class AsyncWrites {
   }
 
   /** Waits until every statement added has completed; fails with the first failure. */
-  void await() {
+  public void await() {
     acquire(limit);
     permits.release(limit);
     rethrow();
