@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * figure next to its baseline, measured in the same rounds on the same machine.
  *
  * <pre>
- * BenchMain [NAME ...] [--quick | --full] [--rounds N] [--stack-file FILE]
+ * BenchMain [NAME ...] [--quick | --full] [--rounds N] [--profile] [--stack-file FILE]
  * BenchMain --list | --render [--results FILE] | --capacity QUOTES[,REQUESTS] [--results FILE]
  *   NAME              benchmarks to run (default: all); --list shows them
  *   (default)         a quarter of the full work per round: a quarter of an hour
@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  *   --full            the figures the READMEs report: written to bench/results/report.json and
  *                     rendered into the READMEs' tables when every benchmark ran
  *   --rounds N        timed rounds of each benchmark (default and least: 3)
+ *   --profile         sample the CPU of what is measured, where a benchmark can (ingest: the
+ *                     job's sustained batches, as a flame graph and a breakdown per quote)
  *   --stack-file FILE use the running stack whose ready file this is
  *   --render          make the results file the reported one, and the READMEs' tables from it
  *   --capacity Q[,R]  a cluster's size for Q quotes/s (and R API requests/s) from the results file
@@ -70,6 +72,7 @@ public final class BenchMain {
     Path resultsFile = REPORTED;
     Optional<String> capacity = Optional.empty();
     boolean render = false;
+    boolean profile = false;
     List<Benchmark> chosen = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -90,6 +93,7 @@ public final class BenchMain {
         case "--stack-file" -> stackFile = Optional.of(Path.of(value(args, ++i, "--stack-file")));
         case "--results" -> resultsFile = Path.of(value(args, ++i, "--results"));
         case "--render" -> render = true;
+        case "--profile" -> profile = true;
         case "--capacity" -> capacity = Optional.of(value(args, ++i, "--capacity"));
         default -> chosen.add(byName(args[i]));
       }
@@ -109,7 +113,8 @@ public final class BenchMain {
       return;
     }
     boolean all = chosen.isEmpty();
-    Results results = run(all ? BENCHMARKS : chosen, new BenchOptions(mode, rounds), stackFile);
+    Results results =
+        run(all ? BENCHMARKS : chosen, new BenchOptions(mode, rounds, profile), stackFile);
     if (all && mode == BenchOptions.Mode.FULL) {
       Files.createDirectories(REPORTED.getParent());
       Files.copy(RESULTS, REPORTED, StandardCopyOption.REPLACE_EXISTING);

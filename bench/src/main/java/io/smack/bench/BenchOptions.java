@@ -3,15 +3,20 @@ package io.smack.bench;
 /**
  * How much work each benchmark does: a quick look, the default run of a few minutes, or the full
  * run whose figures the READMEs report. The modes differ in the work per round; every mode runs
- * {@code rounds} timed rounds, at least {@link Paired#MIN_ROUNDS}.
+ * {@code rounds} timed rounds, at least {@link Paired#MIN_ROUNDS}. With {@code profile}, a
+ * benchmark that can samples the CPU of what it measures ({@link SamplingProfiler}).
  */
-record BenchOptions(Mode mode, int rounds) {
+record BenchOptions(Mode mode, int rounds, boolean profile) {
 
   BenchOptions {
     if (rounds < Paired.MIN_ROUNDS) {
       throw new IllegalArgumentException(
           "--rounds " + rounds + ": a figure rests on at least " + Paired.MIN_ROUNDS + " rounds");
     }
+  }
+
+  BenchOptions(Mode mode, int rounds) {
+    this(mode, rounds, false);
   }
 
   BenchOptions(Mode mode) {

@@ -25,6 +25,9 @@ final class CassandraWriteBaseline implements Benchmark {
   static final String ROWS = "cassandra-writes.rows";
   static final int IN_FLIGHT = 512;
 
+  /** The longest wait for Cassandra to settle between rounds. */
+  static final java.time.Duration SETTLE = java.time.Duration.ofMinutes(2);
+
   @Override
   public String name() {
     return "cassandra-writes";
@@ -122,6 +125,45 @@ final class CassandraWriteBaseline implements Benchmark {
       throw new IllegalStateException("a write failed", failure.get());
     }
   }
+
+  /**
+   * Waits until Cassandra has no flush and no compaction running or pending (its {@code
+   * system_views.thread_pools}), at most {@link #SETTLE}: a round that starts while an earlier
+   * one's memtables flush or its sstables compact shares the node's disk and CPU with them, which
+   * made the same inserts run at 29 000 rows/s in one round and 71 000 in the next.
+   *
+   * @return whether it settled within {@link #SETTLE}
+   */
+  static boolean awaitSettled(CqlSession session) throws InterruptedException {
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    do {
+      long busy =
+          session
+              .execute("SELECT name, active_tasks, pending_tasks FROM system_views.thread_pools")
+              .all()
+              .stream()
+              .filter(r -> SETTLING.contains(r.getString("name")))
+              .mapToLong(
+                  r -> count(r.getObject("active_tasks")) + count(r.getObject("pending_tasks")))
+              .sum();
+      if (busy == 0) {
+        return true;
+      }
+      Thread.sleep(250);
+    } while (System.nanoTime() < deadline);
+    return false;
+  }
+
+  private static long count(Object tasks) {
+    return tasks == null ? 0 : ((Number) tasks).longValue();
+  }
+
+  private static final java.util.Set<String> SETTLING =
+      java.util.Set.of(
+          "CompactionExecutor",
+          "MemtableFlushWriter",
+          "MemtablePostFlush",
+          "MemtableReclaimMemory");
 
   static CqlSession session(StackAddresses stack) {
     return CqlSession.builder()

@@ -7,9 +7,10 @@ import io.smack.common.CqlSchema;
 import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.common.Tables;
-import io.smack.localstack.ModuleProcess;
+import io.smack.localstack.ReadmeFigures;
 import io.smack.localstack.StackAddresses;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,11 +18,17 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,32 +46,62 @@ import org.slf4j.LoggerFactory;
  * through {@link Paired}.
  *
  * <ol>
- *   <li>Rounds of the job and of its raw baseline on identical work, alternating which goes first;
- *       no warm-up round, as each round warms up on its own: a fresh JVM whose first batch is left
- *       out, inserts after a tenth written untimed.
- *   <li>The job: a topic pre-filled with quotes (1 M in a full run), the job in its own JVM with
- *       {@code available-now} and eight batches per query; its rate is the records of the quotes
- *       query after its first batch over the time from that batch's end until both queries are
- *       done; its start-up (launch to its first batch) is a figure of its own.
+ *   <li>Rounds of the job, of its peer ({@link PlainConsumer}) and of its raw baseline on identical
+ *       work, the order rotating, after two warm-up rounds of each.
+ *   <li>The job in its own JVM as deployed (its default trigger, the bars query's at a second),
+ *       started once and warmed up on a steady 500 quotes/s; each round a burst of quotes (1 M in a
+ *       full run) sent as fast as Kafka takes them, timed from the first sent to the end of the
+ *       last batch of the query that finished last. Its start-up (launch to healthy) is a figure of
+ *       its own.
+ *   <li>The peer the same way in this JVM, timed to its last commit.
  *   <li>The raw baseline ({@link RawWrites}): the rows the job's latest round wrote, into the same
- *       tables.
+ *       tables, written once untimed and again timed once Cassandra has settled.
  *   <li>Latency: quotes stamped with the time they are sent, offered to the running job (its
  *       default trigger) at half the job's sustained rate and at 500 quotes/s, in rounds after a
  *       warm-up round; {@code latest_quote} is polled every 20 ms, each poll stamped when its read
  *       returns, and a quote is visible at the first poll that shows its symbol at its time or
  *       later. A round waits until every quote sent has shown.
  * </ol>
+ *
+ * <p>With {@code --profile}, {@link SamplingProfiler} samples each job round's JVM from the end of
+ * its first batch to its exit, the rounds' stacks make {@link #FLAME_GRAPH}, and {@link JobCpu}
+ * sorts them into a quote's CPU by part ({@code ingest.profile.*}, microseconds of CPU per quote).
  */
 final class IngestBenchmark implements Benchmark {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestBenchmark.class);
   static final String RAW = "ingest.raw-writes";
   static final String JOB = "ingest.job";
+  static final String PLAIN = "ingest.plain-consumer";
+  static final String JOB_VS_PLAIN = "ingest.job-vs-plain-consumer";
+
+  /** The least rounds of this benchmark: its ratio is a median of five. */
+  private static final int ROUNDS = 5;
+
+  /** The job's defaults that its peer takes too: consistency, writes in flight per task. */
+  private static final String CONSISTENCY = "LOCAL_ONE";
+
+  private static final int WRITES_IN_FLIGHT = 64;
+
+  /**
+   * The partitions of a bench topic ({@link KafkaProducerBaseline#createTopic}), the job's tasks.
+   */
+  private static final int PARTITIONS = 6;
+
+  /** Quotes a second of the job's and its peer's warm-up. */
+  private static final int WARM_UP_RATE = 500;
+
+  /** The job's default most records a batch ({@code smack.ingest.max-offsets-per-trigger}). */
+  private static final int MAX_OFFSETS = 200_000;
+
   private static final String MODULE = "ingest-streaming";
   private static final String MAIN = "io.smack.ingest.IngestMain";
   private static final int SYMBOLS = 20;
   private static final String REPLICATION = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
   private static final Pattern JOBS = Pattern.compile("=(\\d+) jobs?");
+
+  /** The flame graph of the job's sustained batches, beside the committed results. */
+  static final Path FLAME_GRAPH = Path.of("bench", "results", "ingest-job.svg");
 
   @Override
   public String name() {
@@ -73,8 +110,9 @@ final class IngestBenchmark implements Benchmark {
 
   @Override
   public String description() {
-    return "streaming job from a pre-filled topic vs raw inserts of the same rows (quotes/s),"
-        + " alternating rounds, and latency to latest_quote at half that rate and at 500/s (ms)";
+    return "streaming job and a plain consumer on bursts of quotes vs raw inserts of the same rows"
+        + " (quotes/s), alternating rounds, and latency to latest_quote at half that rate and at"
+        + " 500/s (ms)";
   }
 
   /** One round of the job: its rate and the rows it wrote, which its baseline writes too. */
@@ -86,7 +124,8 @@ final class IngestBenchmark implements Benchmark {
       long bars,
       double quotesJobsPerBatch,
       double barsJobsPerBatch,
-      double peakRssMib) {
+      double peakRssMib,
+      long profiledQuotes) {
 
     Map<String, Double> sample() {
       Map<String, Double> sample = new HashMap<>();
@@ -98,6 +137,7 @@ final class IngestBenchmark implements Benchmark {
       sample.put("quotes-jobs/batch", quotesJobsPerBatch);
       sample.put("bars-jobs/batch", barsJobsPerBatch);
       sample.put("peak-rss", peakRssMib);
+      sample.put("profiled-quotes", (double) profiledQuotes);
       return sample;
     }
   }
@@ -106,13 +146,34 @@ final class IngestBenchmark implements Benchmark {
   public void run(StackAddresses stack, BenchOptions options, Consumer<Figure> out)
       throws Exception {
     int count = options.scale(1_000_000);
-    try (CqlSession session = CassandraWriteBaseline.session(stack)) {
-      // no warm-up round: each round warms up on its own (the job's first batch, the inserts'
-      // first tenth, are left out of its time), as a fresh JVM per round must
+    // hundreds of small batches, as a deployed job runs: the JIT compiler compiles Spark's
+    // planning code, which runs a few times a batch, for minutes after the job starts
+    Duration warmUp = Duration.ofSeconds(options.pick(30, 90, 180));
+    try (CqlSession session = CassandraWriteBaseline.session(stack);
+        JobRounds jobRounds =
+            JobRounds.start(stack, session, WARM_UP_RATE * (int) warmUp.toSeconds(), warmUp);
+        PeerRounds peerRounds =
+            PeerRounds.start(stack, session, WARM_UP_RATE * (int) warmUp.toSeconds(), warmUp)) {
       AtomicInteger round = new AtomicInteger();
+      List<Path> profiles = new ArrayList<>();
       Paired.Rounds rounds =
           Paired.of(name())
-              .trial("job", before -> jobRound(stack, session, count, round.incrementAndGet()))
+              .trial(
+                  "job",
+                  before -> {
+                    int n = round.incrementAndGet();
+                    Optional<Path> profile =
+                        options.profile()
+                            ? Optional.of(
+                                Path.of("target", "bench", "ingest-job-" + n + ".collapsed")
+                                    .toAbsolutePath())
+                            : Optional.empty();
+                    if (n > 2) { // the warm-up rounds' are left out
+                      profile.ifPresent(profiles::add);
+                    }
+                    return jobRounds.round(count, profile);
+                  })
+              .trial("plain-consumer", before -> peerRounds.round(count))
               .trial(
                   "raw-inserts",
                   before ->
@@ -120,13 +181,18 @@ final class IngestBenchmark implements Benchmark {
                       // the same batches and bars)
                       Map.of(
                           "quotes/s", rawRate(session, count, before.latest("job").orElseThrow())))
-              .warmUps(0)
-              .rounds(options.rounds())
+              // two: the first bursts still compile what the steady stream never ran (the JIT's
+              // share of the job's CPU fell from 11 to 4 us a quote over the first five)
+              .warmUps(2)
+              .rounds(Math.max(ROUNDS, options.rounds()))
               .run();
       Figure raw = rounds.raw(RAW, "quotes/s", "raw-inserts", "quotes/s");
       out.accept(raw);
       Figure job = rounds.against(raw, JOB, "job", "quotes/s");
       out.accept(job);
+      Figure plain = rounds.against(raw, PLAIN, "plain-consumer", "quotes/s");
+      out.accept(plain);
+      out.accept(rounds.against(plain, JOB_VS_PLAIN, "job", "quotes/s"));
       out.accept(rounds.raw("ingest.job.start-up", "s", "job", "start-up"));
       out.accept(rounds.raw("ingest.job.quotes.batches", "batches", "job", "quotes-batches"));
       out.accept(
@@ -143,6 +209,9 @@ final class IngestBenchmark implements Benchmark {
         rowsPerQuote[i] = (count + bars[i] + 3 * batches[i] * SYMBOLS) / count;
       }
       out.accept(Figure.raw("ingest.rows-per-quote", "rows", rowsPerQuote));
+      if (options.profile()) {
+        profileFigures(rounds, profiles, options).forEach(out);
+      }
 
       // latency at half the sustained rate, and at 500 quotes/s
       int seconds = options.pick(10, 15, 30);
@@ -154,71 +223,250 @@ final class IngestBenchmark implements Benchmark {
   }
 
   /**
-   * One run of the job on a topic pre-filled with {@code count} quotes, in batches of an eighth.
+   * The job as it runs deployed (its default trigger, the bars query's at a second, not ten, so
+   * that it does not sit idle after a burst), started once for every round: a job that has been
+   * running is what a rate is for, and its JIT compiler took over 40 % of its CPU for minutes after
+   * its start, however many quotes it had read.
    */
-  private static Map<String, Double> jobRound(
-      StackAddresses stack, CqlSession session, int count, int round) throws Exception {
-    World world = World.create(stack, session, "rate-" + round);
-    prefill(stack, world.topic, count);
-    Map<String, String> env = world.environment(stack, "available-now");
-    env.put("HTTP_PORT", "0");
-    env.put("INGEST_MAX_OFFSETS_PER_TRIGGER", String.valueOf(Math.max(1, count / 8)));
-    Instant launched = Instant.now();
-    ModuleProcess job =
-        ModuleProcess.sparkJob(ServiceProcess.ROOT, MODULE, MAIN, List.of(), env, world.log);
-    double peakRss = 0;
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
-    while (job.isAlive() && System.nanoTime() < deadline) {
-      peakRss = Math.max(peakRss, ProcessMemory.peakResidentMib(job.pid()));
-      job.awaitExit(Duration.ofMillis(500));
+  private static final class JobRounds implements AutoCloseable {
+    private final StackAddresses stack;
+    private final CqlSession session;
+    private final World world;
+    private final ServiceProcess job;
+    private final double startUp;
+    private int sent;
+
+    private JobRounds(StackAddresses stack, CqlSession session) throws Exception {
+      this.stack = stack;
+      this.session = session;
+      this.world = World.create(stack, session, "rate");
+      Map<String, String> env = world.environment(stack, "250ms");
+      env.put("INGEST_BARS_TRIGGER", "1s");
+      Instant launched = Instant.now();
+      this.job = ServiceProcess.sparkJob(MODULE, MAIN, env, ServiceProcess.freePort(), world.log);
+      awaitHealthy(job, world.log);
+      this.startUp = Duration.between(launched, Instant.now()).toMillis() / 1000.0;
     }
-    if (job.exitCode().orElse(-1) != 0) {
-      job.kill();
-      throw new IllegalStateException("the job did not finish well; see " + world.log);
+
+    /** The job started and warmed up on {@code quotes} quotes sent evenly over {@code warmUp}. */
+    static JobRounds start(StackAddresses stack, CqlSession session, int quotes, Duration warmUp)
+        throws Exception {
+      JobRounds rounds = new JobRounds(stack, session);
+      try {
+        send(stack, rounds.world.topic, 0, quotes, warmUp);
+        rounds.sent = quotes;
+        rounds.awaitRead(quotes);
+        return rounds;
+      } catch (Exception e) {
+        rounds.close();
+        throw e;
+      }
     }
-    List<Row> batches =
-        session
-            .execute(
-                "SELECT query, batch_id, at, duration_ms, input_rows, bars, backfilled, spark_jobs"
-                    + " FROM "
-                    + world.keyspace
-                    + "."
-                    + Tables.INGEST_BATCHES)
-            .all();
-    List<Row> quotes =
-        batches.stream()
-            .filter(r -> r.getString("query").equals("ingest"))
-            .sorted(Comparator.comparing((Row r) -> r.getLong("batch_id")))
-            .toList();
-    List<Row> bars =
-        batches.stream().filter(r -> r.getString("query").equals("ingest-bars")).toList();
-    long read = quotes.stream().mapToLong(r -> r.getLong("input_rows")).sum();
-    if (read != count) {
-      throw new IllegalStateException("the job read " + read + " of " + count + " quotes");
+
+    /**
+     * A burst of {@code count} quotes sent as fast as Kafka takes them once Cassandra has settled;
+     * the rate is those over the time from the first sent to the end of the last batch of the query
+     * that finished last; sampled in that time into {@code profile}, when given.
+     */
+    Map<String, Double> round(int count, Optional<Path> profile) throws Exception {
+      CassandraWriteBaseline.awaitSettled(session);
+      if (profile.isPresent()) {
+        SamplingProfiler.start(job.pid());
+      }
+      Instant began = Instant.now();
+      prefill(stack, world.topic, sent, sent + count);
+      sent += count;
+      List<Row> batches = awaitRead(sent);
+      if (profile.isPresent()) {
+        SamplingProfiler.stop(job.pid(), profile.get());
+      }
+      // the batches that started after the first quote of the burst was sent
+      List<Row> burst = batches.stream().filter(r -> !r.getInstant("at").isBefore(began)).toList();
+      List<Row> quotes = ofQuery(burst, "ingest");
+      List<Row> bars = ofQuery(burst, "ingest-bars");
+      Instant done =
+          burst.stream()
+              .map(r -> r.getInstant("at").plusMillis(r.getLong("duration_ms")))
+              .max(Comparator.naturalOrder())
+              .orElseThrow();
+      return new JobRound(
+              count / (Duration.between(began, done).toMillis() / 1000.0),
+              startUp,
+              quotes.size(),
+              bars.size(),
+              bars.stream().mapToLong(r -> r.getLong("bars") + r.getLong("backfilled")).sum(),
+              jobsPerBatch(quotes),
+              jobsPerBatch(bars),
+              ProcessMemory.peakResidentMib(job.pid()),
+              count)
+          .sample();
     }
-    Row first = quotes.get(0);
-    Instant warm = first.getInstant("at").plusMillis(first.getLong("duration_ms"));
-    Instant done =
-        batches.stream()
-            .map(r -> r.getInstant("at").plusMillis(r.getLong("duration_ms")))
-            .max(Comparator.naturalOrder())
-            .orElseThrow();
-    double rate =
-        (count - first.getLong("input_rows")) / (Duration.between(warm, done).toMillis() / 1000.0);
-    CqlSchema.execute(session, "DROP KEYSPACE " + world.keyspace);
-    KafkaProducerBaseline.deleteTopic(stack, world.topic);
-    KafkaProducerBaseline.deleteTopic(stack, world.deadLetters);
-    double startUp = Duration.between(launched, first.getInstant("at")).toMillis() / 1000.0;
-    return new JobRound(
-            rate,
-            startUp,
-            quotes.size(),
-            bars.size(),
-            bars.stream().mapToLong(r -> r.getLong("bars") + r.getLong("backfilled")).sum(),
-            jobsPerBatch(quotes),
-            jobsPerBatch(bars),
-            peakRss)
-        .sample();
+
+    /**
+     * Waits until both queries have read {@code quotes} records (at most 10 minutes, failing when
+     * the job ends first); returns every batch reported so far.
+     */
+    private List<Row> awaitRead(long quotes) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      while (System.nanoTime() < deadline) {
+        List<Row> batches =
+            session
+                .execute(
+                    "SELECT query, batch_id, at, duration_ms, input_rows, bars, backfilled,"
+                        + " spark_jobs FROM "
+                        + world.keyspace
+                        + "."
+                        + Tables.INGEST_BATCHES)
+                .all();
+        if (read(batches, "ingest") >= quotes && read(batches, "ingest-bars") >= quotes) {
+          return batches;
+        }
+        if (!job.isAlive()) {
+          throw new IllegalStateException("the job ended; see " + world.log);
+        }
+        sleep(200);
+      }
+      throw new IllegalStateException(
+          "the job had not read " + quotes + " quotes within 10 minutes; see " + world.log);
+    }
+
+    private static long read(List<Row> batches, String query) {
+      return ofQuery(batches, query).stream().mapToLong(r -> r.getLong("input_rows")).sum();
+    }
+
+    @Override
+    public void close() throws Exception {
+      job.close();
+      world.drop(stack, session);
+    }
+  }
+
+  /** The batches of one query, in order. */
+  private static List<Row> ofQuery(List<Row> batches, String query) {
+    return batches.stream()
+        .filter(r -> r.getString("query").equals(query))
+        .sorted(Comparator.comparing((Row r) -> r.getLong("batch_id")))
+        .toList();
+  }
+
+  /**
+   * {@link PlainConsumer} running for every round as the job does, warmed up as the job is, polling
+   * at most as many records as the job's default batch.
+   */
+  private static final class PeerRounds implements AutoCloseable {
+    private final StackAddresses stack;
+    private final CqlSession session;
+    private final World world;
+    private final PlainConsumer peer;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor();
+    private final Future<?> running;
+    private int sent;
+
+    private PeerRounds(StackAddresses stack, CqlSession session) throws Exception {
+      this.stack = stack;
+      this.session = session;
+      this.world = World.create(stack, session, "plain");
+      this.peer =
+          new PlainConsumer(
+              stack, session, world.keyspace, CONSISTENCY, WRITES_IN_FLIGHT * PARTITIONS);
+      this.running = thread.submit(() -> peer.consume(world.topic, world.deadLetters, MAX_OFFSETS));
+    }
+
+    static PeerRounds start(StackAddresses stack, CqlSession session, int quotes, Duration warmUp)
+        throws Exception {
+      PeerRounds rounds = new PeerRounds(stack, session);
+      try {
+        send(stack, rounds.world.topic, 0, quotes, warmUp);
+        rounds.sent = quotes;
+        rounds.awaitDone();
+        return rounds;
+      } catch (Exception e) {
+        rounds.close();
+        throw e;
+      }
+    }
+
+    /** A burst as the job's: the rate from the first quote sent to the commit of the last. */
+    Map<String, Double> round(int count) throws Exception {
+      CassandraWriteBaseline.awaitSettled(session);
+      long began = System.nanoTime();
+      prefill(stack, world.topic, sent, sent + count);
+      sent += count;
+      awaitDone();
+      return Map.of("quotes/s", count / ((peer.lastCommitNanos() - began) / 1e9));
+    }
+
+    private void awaitDone() throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      while (peer.done() < sent) {
+        if (running.isDone()) {
+          running.get(); // its failure
+          throw new IllegalStateException("the plain consumer stopped");
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the plain consumer had not done " + sent + " quotes");
+        }
+        sleep(50);
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      peer.stop();
+      thread.shutdown();
+      thread.awaitTermination(1, TimeUnit.MINUTES);
+      world.drop(stack, session);
+    }
+  }
+
+  /**
+   * The rounds' profiles: {@link #FLAME_GRAPH} from all of them, and per round each part's CPU per
+   * quote read after the first batch ({@link JobCpu}), in microseconds.
+   */
+  private static List<Figure> profileFigures(
+      Paired.Rounds rounds, List<Path> profiles, BenchOptions options) throws Exception {
+    double[] quotes = rounds.of("job", "profiled-quotes");
+    double[] rates = rounds.of("job", "quotes/s");
+    List<Figure> figures = new ArrayList<>();
+    Map<JobCpu.Part, double[]> perQuote = new LinkedHashMap<>();
+    double[] total = new double[profiles.size()];
+    FlameGraph all = FlameGraph.parse(List.of());
+    for (int i = 0; i < profiles.size(); i++) {
+      FlameGraph profile = FlameGraph.read(profiles.get(i));
+      if (profile.samples() == 0) {
+        throw new IllegalStateException("the profiler wrote no samples to " + profiles.get(i));
+      }
+      all = all.plus(profile);
+      double microsPerSample = SamplingProfiler.INTERVAL.toNanos() / 1000.0;
+      int round = i;
+      JobCpu.samples(profile)
+          .forEach(
+              (part, samples) ->
+                  perQuote.computeIfAbsent(part, p -> new double[profiles.size()])[round] =
+                      samples * microsPerSample / quotes[round]);
+      total[i] = profile.samples() * microsPerSample / quotes[i];
+    }
+    figures.add(Figure.raw("ingest.profile.cpu-per-quote", "us", total));
+    perQuote.forEach(
+        (part, micros) -> figures.add(Figure.raw("ingest.profile." + part.slug(), "us", micros)));
+    Files.createDirectories(FLAME_GRAPH.getParent());
+    Files.writeString(
+        FLAME_GRAPH,
+        all.svg(
+            "The streaming job's CPU, sustained (bin/smack bench ingest --profile)",
+            String.format(
+                Locale.ROOT,
+                "%s mode, %d bursts of %,.0f quotes to the warmed-up job, %,.0f quotes/s median;"
+                    + " %,d samples of %d ms CPU; commit %s",
+                options.mode().name().toLowerCase(Locale.ROOT),
+                profiles.size(),
+                quotes[0],
+                Figure.raw("rate", "quotes/s", rates).median(),
+                all.samples(),
+                SamplingProfiler.INTERVAL.toMillis(),
+                ReadmeFigures.commit())));
+    LOG.info("flame graph of the job's sustained batches: {}", FLAME_GRAPH.toAbsolutePath());
+    return figures;
   }
 
   /** The Spark jobs a batch ran, on average, from the batches' {@code spark_jobs} column. */
@@ -233,11 +481,28 @@ final class IngestBenchmark implements Benchmark {
     return batches.isEmpty() ? 0 : (double) jobs / batches.size();
   }
 
-  /** Quotes of {@link #SYMBOLS} symbols, 10 ms apart per symbol, sent as fast as Kafka takes. */
-  private static void prefill(StackAddresses stack, String topic, int count) {
+  /**
+   * Quotes {@code from} to {@code to} of {@link #SYMBOLS} symbols, 10 ms apart per symbol, sent as
+   * fast as Kafka takes them.
+   */
+  private static void prefill(StackAddresses stack, String topic, int from, int to) {
+    send(stack, topic, from, to, Duration.ZERO);
+  }
+
+  /**
+   * Quotes {@code from} to {@code to} as {@link #prefill} makes them, spread evenly over {@code
+   * over}: a steady stream of many small batches, as a deployed job warms up on.
+   */
+  private static void send(StackAddresses stack, String topic, int from, int to, Duration over) {
     Instant start = Instant.parse("2026-11-24T14:30:00Z");
+    long began = System.nanoTime();
+    double nanosEach = (double) over.toNanos() / Math.max(1, to - from);
     try (KafkaProducer<String, byte[]> producer = KafkaProducerBaseline.producer(stack)) {
-      for (int i = 0; i < count; i++) {
+      for (int i = from; i < to; i++) {
+        long wait = began + (long) ((i - from) * nanosEach) - System.nanoTime();
+        if (wait > 1_000_000) {
+          LockSupport.parkNanos(wait); // not a spin: the job needs the machine's two cores
+        }
         Quote quote = quote(i, start.plusMillis(10L * (i / SYMBOLS)));
         producer.send(new ProducerRecord<>(topic, quote.symbol(), QuoteCodec.encode(quote)));
       }
@@ -445,6 +710,13 @@ final class IngestBenchmark implements Benchmark {
       KafkaProducerBaseline.createTopic(stack, world.deadLetters);
       CqlSchema.apply(session, world.keyspace, REPLICATION);
       return world;
+    }
+
+    /** Drops the keyspace, deletes the topics. */
+    void drop(StackAddresses stack, CqlSession session) throws Exception {
+      CqlSchema.execute(session, "DROP KEYSPACE IF EXISTS " + keyspace);
+      KafkaProducerBaseline.deleteTopic(stack, topic);
+      KafkaProducerBaseline.deleteTopic(stack, deadLetters);
     }
 
     Map<String, String> environment(StackAddresses stack, String trigger) {

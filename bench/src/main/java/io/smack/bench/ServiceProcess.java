@@ -100,6 +100,10 @@ final class ServiceProcess implements AutoCloseable {
     return process.pid();
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** Waits until {@code path} answers 200; fails, quoting the log, when the process ends first. */
   void awaitOk(String path, Duration timeout) {
     process.awaitOk(url(path), timeout);
