@@ -163,7 +163,7 @@ final class PlainConsumer {
   }
 
   /** One symbol's bar of one minute, as {@code bars_1m} holds it. */
-  private static final class Bar {
+  static final class Bar {
     final String symbol;
     final Instant minute;
     final Set<Instant> seen = new HashSet<>();
@@ -204,7 +204,7 @@ final class PlainConsumer {
   }
 
   /** The bars of the minutes within the watermark of the newest; older ones are final. */
-  private static final class OpenBars {
+  static final class OpenBars {
     private final Map<String, Bar> open = new HashMap<>();
     private Instant newestMinute = Instant.EPOCH;
 
