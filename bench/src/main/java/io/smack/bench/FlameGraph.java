@@ -15,8 +15,10 @@ import java.util.TreeMap;
  *
  * <p>Why a renderer of our own: async-profiler's own graph is an HTML page with a script, which a
  * README cannot show and a review cannot diff; flamegraph.pl is not packaged where this project
- * builds. The drawing is Brendan Gregg's: a frame's width is its share of the samples, its callees
- * stacked on it, siblings in name order, a tooltip with its samples.
+ * builds. The drawing is Brendan Gregg's, upside down (an icicle graph, flamegraph.pl's {@code
+ * --inverted}): a frame's width is its share of the samples, its callees below it, siblings in name
+ * order, a tooltip with its samples. Upside down because Spark's stacks run hundreds of frames
+ * deep: the wide frames, at the root, are then where a browser opens the page.
  */
 final class FlameGraph {
 
@@ -69,7 +71,9 @@ final class FlameGraph {
   String svg(String title, String subtitle) {
     Node root = new Node("all");
     stacks.forEach((stack, count) -> root.add(stack.split(";"), count));
-    int depth = root.depth();
+    double scale = (double) (WIDTH - 20) / Math.max(1, root.samples);
+    // as tall as the frames drawn: Spark's stacks run hundreds deep in frames too narrow to draw
+    int depth = root.depth((long) Math.ceil(MIN_WIDTH / scale));
     int height = TOP + (depth + 1) * FRAME + 8;
     StringBuilder svg = new StringBuilder();
     svg.append("<?xml version=\"1.0\" standalone=\"no\"?>\n")
@@ -92,7 +96,7 @@ final class FlameGraph {
         .append("\" y=\"38\" text-anchor=\"middle\" fill=\"#555\">")
         .append(escape(subtitle))
         .append("</text>\n");
-    draw(svg, root, 0, 0, (double) (WIDTH - 20) / Math.max(1, root.samples), height, root.samples);
+    draw(svg, root, 0, 0, scale, height, root.samples);
     return svg.append("</svg>\n").toString();
   }
 
@@ -103,7 +107,7 @@ final class FlameGraph {
       return;
     }
     double left = 10 + x;
-    int y = height - 8 - (level + 1) * FRAME;
+    int y = TOP + level * FRAME;
     svg.append(
             String.format(
                 "<g><title>%s (%,d samples, %.2f%%)</title>",
@@ -165,16 +169,21 @@ final class FlameGraph {
       }
     }
 
-    int depth() {
+    /** The levels below this node that hold a node of at least {@code samples}. */
+    int depth(long samples) {
       int deepest = 0;
-      List<Node> level = new ArrayList<>(children.values());
+      List<Node> level = wide(children.values(), samples);
       while (!level.isEmpty()) {
         deepest++;
         List<Node> next = new ArrayList<>();
-        level.forEach(n -> next.addAll(n.children.values()));
+        level.forEach(n -> next.addAll(wide(n.children.values(), samples)));
         level = next;
       }
       return deepest;
+    }
+
+    private static List<Node> wide(java.util.Collection<Node> nodes, long samples) {
+      return nodes.stream().filter(n -> n.samples >= samples).toList();
     }
   }
 }

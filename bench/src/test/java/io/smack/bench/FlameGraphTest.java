@@ -41,8 +41,8 @@ class FlameGraphTest {
     assertThat(frames.get("a")[0]).isEqualTo(85);
     assertThat(frames.get("a")[3] / frames.get("all")[3]).isCloseTo(85 / 110.0, within());
     assertThat(frames.get("c")[3] / frames.get("a")[3]).isCloseTo(25 / 85.0, within());
-    // callees above their caller, siblings side by side in name order
-    assertThat(frames.get("b")[2]).isLessThan(frames.get("a")[2]);
+    // callees below their caller, siblings side by side in name order
+    assertThat(frames.get("b")[2]).isGreaterThan(frames.get("a")[2]);
     assertThat(frames.get("b")[1]).isEqualTo(frames.get("a")[1]);
     assertThat(frames.get("c")[1]).isGreaterThan(frames.get("b")[1]);
     assertThat(frames.get("d")[1]).isCloseTo(frames.get("a")[1] + frames.get("a")[3], within());
