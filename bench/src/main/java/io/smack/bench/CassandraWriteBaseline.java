@@ -7,8 +7,10 @@ import io.smack.common.CqlSchema;
 import io.smack.common.Quote;
 import io.smack.localstack.StackAddresses;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
@@ -26,7 +28,7 @@ final class CassandraWriteBaseline implements Benchmark {
   static final int IN_FLIGHT = 512;
 
   /** The longest wait for Cassandra to settle between rounds. */
-  static final java.time.Duration SETTLE = java.time.Duration.ofMinutes(2);
+  static final Duration SETTLE = Duration.ofMinutes(2);
 
   @Override
   public String name() {
@@ -158,8 +160,8 @@ final class CassandraWriteBaseline implements Benchmark {
     return tasks == null ? 0 : ((Number) tasks).longValue();
   }
 
-  private static final java.util.Set<String> SETTLING =
-      java.util.Set.of(
+  private static final Set<String> SETTLING =
+      Set.of(
           "CompactionExecutor",
           "MemtableFlushWriter",
           "MemtablePostFlush",

@@ -124,8 +124,7 @@ final class IngestBenchmark implements Benchmark {
       long bars,
       double quotesJobsPerBatch,
       double barsJobsPerBatch,
-      double peakRssMib,
-      long profiledQuotes) {
+      double peakRssMib) {
 
     Map<String, Double> sample() {
       Map<String, Double> sample = new HashMap<>();
@@ -137,7 +136,6 @@ final class IngestBenchmark implements Benchmark {
       sample.put("quotes-jobs/batch", quotesJobsPerBatch);
       sample.put("bars-jobs/batch", barsJobsPerBatch);
       sample.put("peak-rss", peakRssMib);
-      sample.put("profiled-quotes", (double) profiledQuotes);
       return sample;
     }
   }
@@ -210,7 +208,7 @@ final class IngestBenchmark implements Benchmark {
       }
       out.accept(Figure.raw("ingest.rows-per-quote", "rows", rowsPerQuote));
       if (options.profile()) {
-        profileFigures(rounds, profiles, options).forEach(out);
+        profileFigures(rounds, profiles, count, options).forEach(out);
       }
 
       // latency at half the sustained rate, and at 500 quotes/s
@@ -297,8 +295,7 @@ final class IngestBenchmark implements Benchmark {
               bars.stream().mapToLong(r -> r.getLong("bars") + r.getLong("backfilled")).sum(),
               jobsPerBatch(quotes),
               jobsPerBatch(bars),
-              ProcessMemory.peakResidentMib(job.pid()),
-              count)
+              ProcessMemory.peakResidentMib(job.pid()))
           .sample();
     }
 
@@ -421,11 +418,11 @@ final class IngestBenchmark implements Benchmark {
 
   /**
    * The rounds' profiles: {@link #FLAME_GRAPH} from all of them, and per round each part's CPU per
-   * quote read after the first batch ({@link JobCpu}), in microseconds.
+   * quote of its burst of {@code quotes} ({@link JobCpu}), in microseconds.
    */
   private static List<Figure> profileFigures(
-      Paired.Rounds rounds, List<Path> profiles, BenchOptions options) throws Exception {
-    double[] quotes = rounds.of("job", "profiled-quotes");
+      Paired.Rounds rounds, List<Path> profiles, int quotes, BenchOptions options)
+      throws Exception {
     double[] rates = rounds.of("job", "quotes/s");
     List<Figure> figures = new ArrayList<>();
     Map<JobCpu.Part, double[]> perQuote = new LinkedHashMap<>();
@@ -443,8 +440,8 @@ final class IngestBenchmark implements Benchmark {
           .forEach(
               (part, samples) ->
                   perQuote.computeIfAbsent(part, p -> new double[profiles.size()])[round] =
-                      samples * microsPerSample / quotes[round]);
-      total[i] = profile.samples() * microsPerSample / quotes[i];
+                      samples * microsPerSample / quotes);
+      total[i] = profile.samples() * microsPerSample / quotes;
     }
     figures.add(Figure.raw("ingest.profile.cpu-per-quote", "us", total));
     perQuote.forEach(
@@ -456,11 +453,11 @@ final class IngestBenchmark implements Benchmark {
             "The streaming job's CPU, sustained (bin/smack bench ingest --profile)",
             String.format(
                 Locale.ROOT,
-                "%s mode, %d bursts of %,.0f quotes to the warmed-up job, %,.0f quotes/s median;"
+                "%s mode, %d bursts of %,d quotes to the warmed-up job, %,.0f quotes/s median;"
                     + " %,d samples of %d ms CPU; commit %s",
                 options.mode().name().toLowerCase(Locale.ROOT),
                 profiles.size(),
-                quotes[0],
+                quotes,
                 Figure.raw("rate", "quotes/s", rates).median(),
                 all.samples(),
                 SamplingProfiler.INTERVAL.toMillis(),

@@ -58,6 +58,7 @@ final class PlainConsumer {
   private final CqlSession session;
   private final String keyspace;
   private final String consistency;
+  private final DefaultConsistencyLevel level;
   private final int writesInFlight;
 
   /**
@@ -73,6 +74,7 @@ final class PlainConsumer {
     this.session = session;
     this.keyspace = keyspace;
     this.consistency = consistency;
+    this.level = DefaultConsistencyLevel.valueOf(consistency);
     this.writesInFlight = writesInFlight;
   }
 
@@ -150,7 +152,7 @@ final class PlainConsumer {
                       bar.quotes,
                       bar.closeTs)
                   .setIdempotent(true)
-                  .setConsistencyLevel(DefaultConsistencyLevel.valueOf(consistency)));
+                  .setConsistencyLevel(level));
         }
         barWrites.await();
         rejects.flush();
