@@ -146,7 +146,7 @@ final class IngestJob {
       SparkSession spark, IngestSettings settings, QuotesBatch batch) throws TimeoutException {
     spark.sparkContext().setLocalProperty("spark.scheduler.pool", "quotes");
     try {
-      return kafka(spark, settings)
+      return kafka(spark, settings, settings.maxOffsetsPerTrigger())
           .writeStream()
           .queryName(settings.queryName())
           .option("checkpointLocation", settings.quotesCheckpoint())
@@ -162,7 +162,9 @@ final class IngestJob {
       SparkSession spark, IngestSettings settings, BarsBatch batch) throws TimeoutException {
     spark.sparkContext().setLocalProperty("spark.scheduler.pool", "bars");
     try {
-      Dataset<Row> quotes = QuoteParsing.quotes(QuoteParsing.decode(kafka(spark, settings)));
+      Dataset<Row> quotes =
+          QuoteParsing.quotes(
+              QuoteParsing.decode(kafka(spark, settings, settings.barsMaxOffsetsPerTrigger())));
       return Bars.stream(quotes, settings.barsWatermark())
           .writeStream()
           .queryName(settings.barsQueryName())
@@ -176,14 +178,15 @@ final class IngestJob {
     }
   }
 
-  private static Dataset<Row> kafka(SparkSession spark, IngestSettings settings) {
+  private static Dataset<Row> kafka(
+      SparkSession spark, IngestSettings settings, long maxOffsetsPerTrigger) {
     return spark
         .readStream()
         .format("kafka")
         .options(settings.kafka().sparkOptions())
         .option("subscribe", settings.kafka().quotesTopic())
         .option("startingOffsets", settings.startingOffsets())
-        .option("maxOffsetsPerTrigger", settings.maxOffsetsPerTrigger())
+        .option("maxOffsetsPerTrigger", maxOffsetsPerTrigger)
         // A gap in the topic (records deleted before they were read) stops the query loudly.
         .option("failOnDataLoss", "true")
         .load();

@@ -124,6 +124,30 @@ record IngestSettings(
         sparkConf(ingest));
   }
 
+  /**
+   * The most Kafka records a micro-batch of the bars query reads: {@link #maxOffsetsPerTrigger} for
+   * each quotes trigger in a bars trigger, so that both queries may read as many records a second.
+   * With the quotes query's own bound, a bars trigger of 10 s read at most 200 000 records every 10
+   * s — 20 000 quotes a second however many cores the job had — and fell behind for good above it.
+   * The same as the quotes query's with {@code available-now} or a {@code 0s} trigger.
+   */
+  long barsMaxOffsetsPerTrigger() {
+    if (triggerInterval.isEmpty() || barsTrigger.isEmpty()) {
+      return maxOffsetsPerTrigger;
+    }
+    long quotesMillis = triggerInterval.get().toMillis();
+    long barsMillis = barsTrigger.get().toMillis();
+    if (quotesMillis == 0 || barsMillis <= quotesMillis) {
+      return maxOffsetsPerTrigger;
+    }
+    long triggers = (barsMillis + quotesMillis - 1) / quotesMillis;
+    try {
+      return Math.multiplyExact(maxOffsetsPerTrigger, triggers);
+    } catch (ArithmeticException beyondLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   /** The bars query's name: the quotes query's with {@code -bars}. */
   String barsQueryName() {
     return queryName + "-bars";

@@ -3,10 +3,12 @@ package io.smack.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.smack.common.Quote;
 import io.smack.common.QuoteCodec;
 import io.smack.common.Tables;
 import io.smack.ingest.ExpectedTables.Bar;
+import io.smack.localstack.Await;
 import io.smack.localstack.LocalStackExtension;
 import io.smack.localstack.StackAddresses;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +18,15 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.LongStream;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -302,6 +307,71 @@ class IngestJobIT {
         .isEqualTo(second.size());
     assertThat(afterLive.barsRows(world).stream().mapToLong(r -> r.getLong("backfilled")).sum())
         .isEqualTo(third.size());
+  }
+
+  @Test
+  void should_let_the_bars_query_read_as_many_records_a_second_as_the_quotes_query(
+      StackAddresses stack) throws Exception {
+    // given: 2 000 quotes in the topic, at most 100 a quotes batch every 250 ms, a bars batch a
+    // second: before, the bars query too read 100 a batch, a quarter of the quotes query's rate
+    IngestWorld world = new IngestWorld(stack, 2);
+    List<Quote> quotes =
+        TestQuotes.series(
+            List.of("AAPL", "MSFT"),
+            Instant.parse("2026-11-24T10:00:00Z"),
+            Instant.parse("2026-11-24T10:16:40Z"),
+            Duration.ofSeconds(1),
+            11);
+    world.produce(quotes);
+    IngestSettings settings =
+        world.settings(
+            Map.of(
+                "INGEST_TRIGGER", "250ms",
+                "INGEST_BARS_TRIGGER", "1s",
+                "INGEST_MAX_OFFSETS_PER_TRIGGER", "100"));
+    if (spark == null) {
+      spark = SparkSession.builder().config(IngestJob.sparkConf(settings)).getOrCreate();
+    }
+
+    // when: both queries run on their triggers until each has read the whole topic
+    IngestJob.Queries queries =
+        IngestJob.parts(spark, settings, new TopicEnds(settings.kafka()), new PrometheusRegistry())
+            .start(spark, settings);
+    try {
+      Await.until(
+          () ->
+              inputRows(queries.quotes()) == quotes.size()
+                  && inputRows(queries.bars()) == quotes.size(),
+          Duration.ofSeconds(180));
+    } finally {
+      for (StreamingQuery query : queries.both()) {
+        query.stop();
+      }
+    }
+
+    // then: a bars batch read 400, four quotes triggers' worth; a quotes batch never above 100
+    assertThat(largestBatch(queries.quotes())).isEqualTo(100);
+    assertThat(largestBatch(queries.bars())).isEqualTo(400);
+    assertThat(IngestTables.bars(world)).isEqualTo(ExpectedTables.bars(quotes));
+  }
+
+  /**
+   * The Kafka records of each recent batch, from its offsets: the bars query's numInputRows counts
+   * each record twice, once for each branch of its union reading the topic.
+   */
+  private static LongStream records(StreamingQuery query) {
+    return Arrays.stream(query.recentProgress())
+        .filter(p -> p.sources().length > 0)
+        .mapToLong(
+            p -> KafkaOffsets.records(p.sources()[0].startOffset(), p.sources()[0].endOffset()));
+  }
+
+  private static long inputRows(StreamingQuery query) {
+    return records(query).sum();
+  }
+
+  private static long largestBatch(StreamingQuery query) {
+    return records(query).max().orElse(0);
   }
 
   private static String quoteJson(String symbol, String price) {

@@ -29,6 +29,9 @@ class IngestSettingsTest {
     assertThat(settings.shufflePartitions()).as("fewer than the cores of 2").isEqualTo(1);
     assertThat(settings.quotes().maxClockSkew()).isEqualTo(Duration.ofMinutes(5));
     assertThat(settings.maxOffsetsPerTrigger()).isEqualTo(200_000);
+    assertThat(settings.barsMaxOffsetsPerTrigger())
+        .as("as many records a second as the quotes query: 40 quotes triggers in a bars trigger")
+        .isEqualTo(8_000_000);
     assertThat(settings.startingOffsets()).isEqualTo("earliest");
     assertThat(settings.barsWatermark()).isEqualTo(Duration.ofMinutes(10));
     assertThat(settings.checkpoint()).isEqualTo("var/local-stack/checkpoints/ingest");
@@ -86,6 +89,27 @@ class IngestSettingsTest {
     assertThat(settings.checkpoint()).isEqualTo("hdfs:///smack/checkpoints/ingest");
     assertThat(settings.barsWatermark()).isEqualTo(Duration.ofSeconds(90));
     assertThat(settings.barsTrigger()).as("available-now for both queries").isEmpty();
+    assertThat(settings.barsMaxOffsetsPerTrigger()).isEqualTo(5000);
+  }
+
+  @Test
+  void should_let_the_bars_query_read_as_many_records_a_second_as_the_quotes_query() {
+    assertThat(barsMaxOffsets("250ms", "1s", "1000")).isEqualTo(4000);
+    assertThat(barsMaxOffsets("300ms", "1s", "1000")).as("a part trigger counts").isEqualTo(4000);
+    assertThat(barsMaxOffsets("2s", "1s", "1000")).as("never below the quotes'").isEqualTo(1000);
+    assertThat(barsMaxOffsets("0s", "10s", "1000")).as("no rate to keep").isEqualTo(1000);
+    assertThat(barsMaxOffsets("1ms", "10000d", String.valueOf(Long.MAX_VALUE / 2)))
+        .isEqualTo(Long.MAX_VALUE);
+  }
+
+  private static long barsMaxOffsets(String trigger, String barsTrigger, String maxOffsets) {
+    return IngestSettings.from(
+            Settings.load(
+                Map.of(
+                    "INGEST_TRIGGER", trigger,
+                    "INGEST_BARS_TRIGGER", barsTrigger,
+                    "INGEST_MAX_OFFSETS_PER_TRIGGER", maxOffsets)))
+        .barsMaxOffsetsPerTrigger();
   }
 
   @Test
