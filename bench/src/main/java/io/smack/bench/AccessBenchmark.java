@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -246,8 +247,9 @@ final class AccessBenchmark implements Benchmark {
 
   /**
    * What the endpoints read, as the pipeline writes it: one day of AAPL, 1000 quotes 86 s apart,
-   * with its day index and latest quote; {@value #SYMBOLS} symbols with a latest quote each; a
-   * served model of AAPL; and a day of the streaming job's batches, for {@code /status}.
+   * with their one-minute bars (the series predictions are made from), its day index and latest
+   * quote; {@value #SYMBOLS} symbols with a latest quote each; a served model of AAPL; and a day of
+   * the streaming job's batches, for {@code /status}.
    */
   private static void writeTables(StackAddresses stack) {
     try (CqlSession session = CassandraWriteBaseline.session(stack)) {
@@ -258,6 +260,13 @@ final class AccessBenchmark implements Benchmark {
                   + KEYSPACE
                   + ".quotes_by_day (symbol, day, ts, price, volume, source)"
                   + " VALUES ('AAPL', ?, ?, ?, ?, 'bench')");
+      // a quote's bar: each quote 86 s from the last is alone in its minute
+      PreparedStatement bar =
+          session.prepare(
+              "INSERT INTO "
+                  + KEYSPACE
+                  + ".bars_1m (symbol, day, minute, open, high, low, close, volume, quotes,"
+                  + " close_ts) VALUES ('AAPL', ?, ?, ?, ?, ?, ?, ?, 1, ?)");
       Instant start = DAY.atStartOfDay(ZoneOffset.UTC).toInstant();
       Instant last = start;
       double price = 190;
@@ -265,6 +274,16 @@ final class AccessBenchmark implements Benchmark {
         last = start.plusSeconds(86L * i);
         price += Math.sin(i / 7.0) * 0.05;
         session.execute(quote.bind(DAY, last, price, 100L + i));
+        session.execute(
+            bar.bind(
+                DAY,
+                last.truncatedTo(ChronoUnit.MINUTES),
+                price,
+                price,
+                price,
+                price,
+                100L + i,
+                last));
       }
       session.execute(
           session
