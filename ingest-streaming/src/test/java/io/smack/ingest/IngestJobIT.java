@@ -329,14 +329,13 @@ class IngestJobIT {
                 "INGEST_TRIGGER", "250ms",
                 "INGEST_BARS_TRIGGER", "1s",
                 "INGEST_MAX_OFFSETS_PER_TRIGGER", "100"));
-    if (spark == null) {
-      spark = SparkSession.builder().config(IngestJob.sparkConf(settings)).getOrCreate();
-    }
+    SparkSession session = spark(settings);
 
     // when: both queries run on their triggers until each has read the whole topic
     IngestJob.Queries queries =
-        IngestJob.parts(spark, settings, new TopicEnds(settings.kafka()), new PrometheusRegistry())
-            .start(spark, settings);
+        IngestJob.parts(
+                session, settings, new TopicEnds(settings.kafka()), new PrometheusRegistry())
+            .start(session, settings);
     try {
       Await.until(
           () ->
@@ -389,9 +388,14 @@ class IngestJobIT {
 
   /** Runs both queries with available-now until they have read the whole topic. */
   private static InProcessJob.Run run(IngestSettings settings) throws Exception {
+    return InProcessJob.run(spark(settings), settings);
+  }
+
+  /** The class's session, made with the first test's settings: the job's Spark settings. */
+  private static SparkSession spark(IngestSettings settings) {
     if (spark == null) {
       spark = SparkSession.builder().config(IngestJob.sparkConf(settings)).getOrCreate();
     }
-    return InProcessJob.run(spark, settings);
+    return spark;
   }
 }
