@@ -13,12 +13,18 @@ import java.util.Map;
 /**
  * The resources the committed deploy files give each part: a Marathon app's (or the Chronos job's)
  * {@code cpus} and {@code mem}, and for a Spark job its executors' {@code spark.executor.cores} and
- * {@code spark.executor.memory}, read from its spark-submit arguments. The sizing takes its units
- * from here, so that an instance of the sizing is an instance of the file.
+ * memory (heap and overhead), read from its spark-submit arguments. The sizing takes its units from
+ * here, so that an instance of the sizing is an instance of the file.
  */
 record Deployment(App collector, App accessService, App ingestStreaming, App modelTraining) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The executors' memory beside their heap on Mesos, MiB (Spark's running-on-mesos page). */
+  static final String MESOS_EXECUTOR_OVERHEAD = "spark.mesos.executor.memoryOverhead";
+
+  /** Spark's least default overhead, MiB. */
+  private static final long MIN_OVERHEAD_MIB = 384;
 
   /** Where {@code bin/smack bench} finds the files: it runs from the project root. */
   static final Path DEFAULT_DIR = Path.of("deploy");
@@ -37,8 +43,19 @@ record Deployment(App collector, App accessService, App ingestStreaming, App mod
       return Integer.parseInt(conf("spark.executor.cores"));
     }
 
+    /**
+     * What Mesos gives one executor: {@code spark.executor.memory}, the heap, and its overhead,
+     * which holds what the JVM keeps outside the heap (RocksDB's state stores, metaspace, code,
+     * threads, direct buffers): {@code spark.mesos.executor.memoryOverhead} (MiB) when the file
+     * sets it, else Spark's default, the larger of 384 MiB and a tenth of the heap.
+     */
     long executorMemoryMib() {
-      return memoryMib(conf("spark.executor.memory"));
+      long heap = memoryMib(conf("spark.executor.memory"));
+      String overhead = sparkConf.get(MESOS_EXECUTOR_OVERHEAD);
+      return heap
+          + (overhead == null
+              ? Math.max(MIN_OVERHEAD_MIB, heap / 10)
+              : Long.parseLong(overhead.strip()));
     }
 
     private String conf(String key) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -90,19 +91,34 @@ class CapacityTest {
             tuple("streaming job: executors", 1664L),
             tuple("training job: driver", 2176L), // 2 125
             tuple("training job: executors", 2176L));
-    // the training job's 2 048 MiB are short of 2 176, for its driver and its executors
+    // the training job's driver's 2 048 MiB are short of 2 176; its executors get 2 048 and
+    // Spark's default overhead, 384
     assertThat(sizing.shortOfMemory())
         .extracting(Capacity.App::app)
-        .containsExactly("training job: driver", "training job: executors");
+        .containsExactly("training job: driver");
     assertThat(sizing.report())
         .contains(
-            "| streaming job: executors | `deploy/marathon/ingest-streaming.json` | 2 | 2,048 |"
+            "| streaming job: executors | `deploy/marathon/ingest-streaming.json` | 2 | 2,432 |"
                 + " 1,300 MiB (`ingest.job.peak-rss`) → needs 1,664 | `spark.cores.max=144`,"
                 + " `INGEST_SHUFFLE_PARTITIONS=144`, 153 partitions |")
         .contains("| access-service | `deploy/marathon/access-service.json` | 1 | 1,024 |")
         .contains(
             "| training job: driver | `deploy/chronos/model-training.json` | 1 | 2,048 (too"
                 + " little: needs 2,176) |");
+  }
+
+  @Test
+  void should_give_an_executor_its_heap_and_the_overhead_mesos_adds() {
+    // the file's overhead (MiB), else Spark's: the larger of 384 MiB and a tenth of the heap
+    assertThat(executor("2g", Map.of(Deployment.MESOS_EXECUTOR_OVERHEAD, "1024"))).isEqualTo(3072);
+    assertThat(executor("2g", Map.of())).isEqualTo(2048 + 384);
+    assertThat(executor("8g", Map.of())).isEqualTo(8192 + 819);
+  }
+
+  private static long executor(String heap, Map<String, String> more) {
+    Map<String, String> conf = new HashMap<>(more);
+    conf.put("spark.executor.memory", heap);
+    return new Deployment.App("f.json", 1, 1024, conf).executorMemoryMib();
   }
 
   @Test

@@ -10,11 +10,11 @@ import java.util.Optional;
  * Spark job's own image (the image Marathon and Chronos name in {@code
  * spark.mesos.executor.docker.image}), so that executors start from the job images as they would on
  * a Mesos agent. Each worker offers {@link #WORKER_CORES} slots and {@link #WORKER_MEMORY}: enough
- * for the deploy files' executors ({@code spark.executor.cores=2}, {@code 2g}) of both jobs at
- * once. Worker {@code n} listens on 127.0.0.(n + 1), as agents have addresses of their own: Spark
- * reads the shuffle files of an executor on the same host from its disk, which another container
- * does not share (with every worker on 127.0.0.1, each stage after a shuffle failed on a missing
- * file).
+ * for the deploy files' executors ({@code spark.executor.cores=2}; {@code 2g}, {@code 3g}) of both
+ * jobs at once. Worker {@code n} listens on 127.0.0.(n + 1), as agents have addresses of their own:
+ * Spark reads the shuffle files of an executor on the same host from its disk, which another
+ * container does not share (with every worker on 127.0.0.1, each stage after a shuffle failed on a
+ * missing file).
  */
 public final class SparkStandIn {
 

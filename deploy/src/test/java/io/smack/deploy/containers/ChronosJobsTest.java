@@ -37,7 +37,7 @@ class ChronosJobsTest {
             "--conf",
             "spark.executor.cores=2",
             "--conf",
-            "spark.executor.memory=2g",
+            "spark.executor.memory=3g",
             "--conf",
             "spark.mesos.executor.docker.image=smack/model-training:0.1.0-SNAPSHOT",
             "--conf",
@@ -47,7 +47,7 @@ class ChronosJobsTest {
         .containsEntry("CASSANDRA_CONTACT_POINTS", "127.0.0.1:39042")
         .containsEntry("TRAINING_SERIES", "bars")
         .doesNotContainKey("MESOS_NATIVE_JAVA_LIBRARY");
-    assertThat(run.memoryMb()).isEqualTo(2048);
+    assertThat(run.memoryMb()).isEqualTo(3200);
     assertThat(run.volumes()).isEmpty();
   }
 

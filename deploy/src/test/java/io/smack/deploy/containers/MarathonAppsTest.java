@@ -46,7 +46,7 @@ class MarathonAppsTest {
         .containsEntry("HOST", "127.0.0.1")
         .containsEntry("MARATHON_APP_ID", "/smack/ingest-streaming");
     assertThat(driver.cpus()).isEqualTo(1.0);
-    assertThat(driver.memoryMb()).isEqualTo(2048);
+    assertThat(driver.memoryMb()).isEqualTo(2304);
     // libmesos is not mounted; the checkpoint folder is
     assertThat(driver.volumes())
         .containsExactly(
