@@ -2,6 +2,7 @@ package io.smack.access;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.typesafe.config.ConfigFactory;
 import io.smack.access.RequestParameters.TimeRange;
@@ -11,8 +12,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -24,6 +27,7 @@ import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -50,7 +54,7 @@ final class AccessRoutes extends AllDirectives {
   private final AccessSettings settings;
   private final HttpMetrics metrics;
   private final ExceptionHandler errors;
-  private final byte[] openApi = resource("openapi.json");
+  private final byte[] openApi;
   private final byte[] page = resource("page/index.html");
 
   /** The page's scripts, by file name: the charting library vendored at build time. */
@@ -71,6 +75,7 @@ final class AccessRoutes extends AllDirectives {
     this.settings = settings;
     this.metrics = metrics;
     this.errors = ApiErrors.exceptions(metrics);
+    this.openApi = described(resource("openapi.json"), settings.views());
     this.limiter =
         settings
             .rateLimit()
@@ -324,8 +329,13 @@ final class AccessRoutes extends AllDirectives {
                                 }))));
   }
 
-  /** A GET endpoint: measured under its template, its failures answered as JSON. */
-  private Route endpoint(Endpoint endpoint, Supplier<Route> inner) {
+  /**
+   * A GET endpoint: measured under its template, its failures answered as JSON; a 404 naming its
+   * family when this instance does not serve that family ({@code ACCESS_VIEWS}).
+   */
+  private Route endpoint(Endpoint endpoint, Supplier<Route> served) {
+    Supplier<Route> inner =
+        endpoint.servedBy(settings.views()) ? served : () -> complete(notServedHere(endpoint));
     return get(
         () ->
             extractRequestContext(
@@ -343,6 +353,45 @@ final class AccessRoutes extends AllDirectives {
                               ? rateLimited(() -> handleExceptions(errors, inner))
                               : handleExceptions(errors, inner));
                 }));
+  }
+
+  private HttpResponse notServedHere(Endpoint endpoint) {
+    String view = endpoint.view().orElseThrow().setting();
+    return ApiErrors.response(
+        StatusCodes.NOT_FOUND,
+        "not_served_here",
+        endpoint.template()
+            + " is the "
+            + view
+            + " view, which this access service does not serve (ACCESS_VIEWS="
+            + View.names(settings.views())
+            + "); the balancer routes it to the service of the "
+            + view
+            + " view");
+  }
+
+  /**
+   * The OpenAPI description with the paths this instance serves: those of its views, and the
+   * instance's own.
+   */
+  private static byte[] described(byte[] spec, Set<View> views) {
+    try {
+      ObjectNode description = (ObjectNode) Json.MAPPER.readTree(spec);
+      ObjectNode paths = (ObjectNode) description.get("paths");
+      List<String> others = new ArrayList<>();
+      paths
+          .fieldNames()
+          .forEachRemaining(
+              path -> {
+                if (!Endpoint.ofTemplate(path).map(e -> e.servedBy(views)).orElse(true)) {
+                  others.add(path);
+                }
+              });
+      paths.remove(others);
+      return Json.MAPPER.writeValueAsBytes(description);
+    } catch (IOException e) {
+      throw new UncheckedIOException("openapi.json in the service's jar is not JSON", e);
+    }
   }
 
   /**

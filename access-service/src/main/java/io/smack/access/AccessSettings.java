@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +45,8 @@ import java.util.Set;
  * @param rateLimit each client's request rate; empty when unlimited
  * @param corsOrigins the origins whose pages may call the API from a browser; empty: none (no CORS
  *     headers)
+ * @param views the families of views this instance serves ({@link View}); the others answer 404
+ *     naming their family
  * @param cassandra where the tables are
  */
 record AccessSettings(
@@ -67,6 +71,7 @@ record AccessSettings(
     HttpTls tls,
     Optional<RateLimit> rateLimit,
     List<String> corsOrigins,
+    Set<View> views,
     CassandraSettings cassandra) {
 
   /**
@@ -87,6 +92,7 @@ record AccessSettings(
   AccessSettings {
     authTokens = Set.copyOf(authTokens);
     corsOrigins = List.copyOf(corsOrigins);
+    views = Collections.unmodifiableSet(EnumSet.copyOf(views));
   }
 
   static AccessSettings from(Config config) {
@@ -130,6 +136,7 @@ record AccessSettings(
             .map(String::strip)
             .filter(origin -> !origin.isEmpty())
             .toList(),
+        View.parse(access.getString("views")),
         CassandraSettings.from(config));
   }
 
@@ -254,6 +261,8 @@ record AccessSettings(
         + rateLimit
         + ", corsOrigins="
         + corsOrigins
+        + ", views="
+        + View.names(views)
         + ", cassandra="
         + cassandra
         + "]";

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +104,50 @@ class AccessRoutesTest {
     assertError(get(open, "/health/ready"), 503, null);
     assertThat(get(open, "/health/ready").json().get("status").asText()).isEqualTo("not ready");
     assertThat(get(open, "/health/live").status()).isEqualTo(200);
+  }
+
+  @Test
+  void should_serve_its_views_only_and_name_the_family_of_the_others() {
+    // given: an instance deployed for the latest quotes alone
+    Route latest = routes(settings(Map.of("ACCESS_VIEWS", "latest")));
+
+    // then: its view is served (503 here: Cassandra is not there) ...
+    assertError(get(latest, "/quotes/AAPL/latest"), 503, "unavailable");
+    // ... every other family answers 404 naming the family, before reading a parameter
+    Answer bars = get(latest, "/bars/aapl?limit=-1");
+    assertError(bars, 404, "not_served_here");
+    assertThat(bars.json().get("detail").asText())
+        .contains("/bars/{symbol} is the bars view", "ACCESS_VIEWS=latest");
+    for (String path : List.of("/symbols", "/quotes/AAPL", "/predictions/AAPL", "/status", "/")) {
+      assertError(get(latest, path), 404, "not_served_here");
+    }
+    // ... and the instance's own endpoints stay
+    assertThat(get(latest, "/health/live").status()).isEqualTo(200);
+    assertThat(get(latest, "/metrics").status()).isEqualTo(200);
+    List<String> described = new ArrayList<>();
+    get(latest, "/openapi.json").json().get("paths").fieldNames().forEachRemaining(described::add);
+    assertThat(described)
+        .containsExactlyInAnyOrder(
+            "/quotes/{symbol}/latest",
+            "/health/live",
+            "/health/ready",
+            "/metrics",
+            "/openapi.json");
+  }
+
+  @Test
+  void should_take_views_in_any_case_and_refuse_an_unknown_one_naming_the_known() {
+    assertThat(settings(Map.of()).views()).containsExactlyInAnyOrder(View.values());
+    assertThat(settings(Map.of("ACCESS_VIEWS", " Quotes, bars ")).views())
+        .containsExactlyInAnyOrder(View.QUOTES, View.BARS);
+    assertThatThrownBy(() -> settings(Map.of("ACCESS_VIEWS", "quotes,charts")))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("'charts' is not a view")
+        .hasMessageContaining("ACCESS_VIEWS")
+        .hasMessageContaining("latest,quotes,bars,predictions,models,status,page");
+    assertThatThrownBy(() -> settings(Map.of("ACCESS_VIEWS", " , ")))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("names no view");
   }
 
   @Test
