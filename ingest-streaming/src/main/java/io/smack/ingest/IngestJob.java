@@ -78,8 +78,8 @@ final class IngestJob {
   /**
    * The Spark settings of the job: the master unless spark-submit chose one, UTC as the session
    * time zone (days and minutes of quotes are UTC), the RocksDB state store with changelog
-   * checkpointing, the fair scheduler, Cassandra from {@code smack.cassandra},
-   * and then {@code smack.ingest.spark-conf} as it is.
+   * checkpointing, the fair scheduler, Cassandra from {@code smack.cassandra}, and then {@code
+   * smack.ingest.spark-conf} as it is.
    */
   static SparkConf sparkConf(IngestSettings settings) {
     CassandraSettings cassandra = settings.cassandra();
