@@ -2,17 +2,20 @@ package io.smack.access;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.typesafe.config.ConfigFactory;
 import io.smack.access.RequestParameters.TimeRange;
 import io.smack.access.Views.Health;
+import io.smack.common.AccessServices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -365,14 +368,15 @@ final class AccessRoutes extends AllDirectives {
             + view
             + " view, which this access service does not serve (ACCESS_VIEWS="
             + View.names(settings.views())
-            + "); the balancer routes it to the service of the "
-            + view
-            + " view");
+            + "); "
+            + AccessServices.serving(view)
+                .map(s -> s.name() + " serves it, and the balancer routes it there")
+                .orElse("the balancer routes it to the service of the " + view + " view"));
   }
 
   /**
-   * The OpenAPI description with the paths this instance serves: those of its views, and the
-   * instance's own.
+   * The OpenAPI description with the paths this instance serves, those of its views and the
+   * instance's own, and the tags of those families.
    */
   private static byte[] described(byte[] spec, Set<View> views) {
     try {
@@ -388,6 +392,15 @@ final class AccessRoutes extends AllDirectives {
                 }
               });
       paths.remove(others);
+      // the groups of operations (one tag per family) it still has
+      ArrayNode tags = (ArrayNode) description.get("tags");
+      for (int i = tags.size() - 1; i >= 0; i--) {
+        String family = tags.get(i).get("name").asText();
+        if (Arrays.stream(View.values())
+            .anyMatch(v -> v.setting().equals(family) && !views.contains(v))) {
+          tags.remove(i);
+        }
+      }
       return Json.MAPPER.writeValueAsBytes(description);
     } catch (IOException e) {
       throw new UncheckedIOException("openapi.json in the service's jar is not JSON", e);

@@ -117,7 +117,8 @@ class AccessRoutesTest {
     Answer bars = get(latest, "/bars/aapl?limit=-1");
     assertError(bars, 404, "not_served_here");
     assertThat(bars.json().get("detail").asText())
-        .contains("/bars/{symbol} is the bars view", "ACCESS_VIEWS=latest");
+        .contains(
+            "/bars/{symbol} is the bars view", "ACCESS_VIEWS=latest", "access-series serves it");
     for (String path : List.of("/symbols", "/quotes/AAPL", "/predictions/AAPL", "/status", "/")) {
       assertError(get(latest, path), 404, "not_served_here");
     }
@@ -133,6 +134,9 @@ class AccessRoutesTest {
             "/health/ready",
             "/metrics",
             "/openapi.json");
+    List<String> tags = new ArrayList<>();
+    get(latest, "/openapi.json").json().get("tags").forEach(t -> tags.add(t.get("name").asText()));
+    assertThat(tags).containsExactly("latest", "instance");
   }
 
   @Test

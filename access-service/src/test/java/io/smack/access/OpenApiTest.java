@@ -3,6 +3,7 @@ package io.smack.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smack.common.AccessServices;
 import io.smack.common.SymbolCorpus;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -105,6 +106,45 @@ class OpenApiTest {
       assertThat(open).as(endpoint.template()).isEqualTo(!endpoint.authenticated());
       assertThat(path.get("get").get("responses").has("200")).isTrue();
     }
+  }
+
+  @Test
+  void should_tag_each_endpoint_with_its_family_and_name_the_service_that_serves_it() {
+    for (Endpoint endpoint : Endpoint.values()) {
+      JsonNode tags = spec.get("paths").get(endpoint.template()).get("get").get("tags");
+      assertThat(tags.size()).as(endpoint.template()).isEqualTo(1);
+      assertThat(tags.get(0).asText())
+          .as(endpoint.template())
+          .isEqualTo(endpoint.view().map(View::setting).orElse("instance"));
+    }
+    for (View view : View.values()) {
+      String service = AccessServices.serving(view.setting()).orElseThrow().name();
+      assertThat(spec.get("tags"))
+          .anySatisfy(
+              tag -> {
+                assertThat(tag.get("name").asText()).isEqualTo(view.setting());
+                assertThat(tag.get("description").asText()).contains("Served by " + service);
+              });
+    }
+  }
+
+  @Test
+  void should_give_each_family_to_one_service_that_serves_it() {
+    for (View view : View.values()) {
+      assertThat(
+              AccessServices.ALL.stream()
+                  .filter(s -> s.views().contains(view.setting()))
+                  .map(AccessServices.Service::name))
+          .as(view.setting())
+          .hasSize(1);
+    }
+    for (AccessServices.Service service : AccessServices.ALL) {
+      assertThat(View.names(View.parse(service.setting()))).isEqualTo(service.setting());
+    }
+    // the one without a route takes the rest: the page at / among it
+    assertThat(AccessServices.ALL.stream().filter(s -> s.route().isEmpty()))
+        .singleElement()
+        .satisfies(s -> assertThat(s.views()).contains(View.PAGE.setting()));
   }
 
   @Test
