@@ -1,8 +1,11 @@
 package io.smack.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A cluster's size for a load, from a run's per-core figures: every stage's rate on the measuring
@@ -16,6 +19,24 @@ import java.util.Locale;
  * @param requestsPerSecond the API requests the access services answer
  */
 record Capacity(double quotesPerSecond, double requestsPerSecond) {
+
+  /**
+   * An access service's share of the API's requests, and the benchmark figure of the request it
+   * answers.
+   */
+  record AccessLoad(String service, double share, String figure) {}
+
+  /**
+   * The mix the sizing assumes, and says it assumes: dashboards poll the newest quotes, charts ask
+   * for ranges, fewer ask for predictions and the status. Each service is sized from its own
+   * benchmark figure ({@code bin/smack bench access}).
+   */
+  static final List<AccessLoad> ACCESS_MIX =
+      List.of(
+          new AccessLoad("access-latest", 0.70, "access.latest"),
+          new AccessLoad("access-series", 0.20, "access.range-1-day"),
+          new AccessLoad("access-predictions", 0.08, "access.prediction"),
+          new AccessLoad("access-status", 0.02, "access.status"));
 
   /** Parts run at most at this share of what they can take. */
   static final double UTILISATION = 0.7;
@@ -263,17 +284,26 @@ record Capacity(double quotesPerSecond, double requestsPerSecond) {
                 CASSANDRA_ANCHOR_PER_CORE,
                 nodesAnchor)));
 
-    double accessPerCore = results.figure("access.latest").median() / cores;
-    double accessCores = deployment.accessService().cpus();
-    long accessInstances =
-        Math.max(2, atLeast(1, requestsPerSecond / (accessPerCore * accessCores * usable)));
-    parts.add(
-        new Part(
-            "access-service instances",
-            accessInstances,
-            "× " + cpus(accessCores) + " cpu",
-            perCore("access.latest", accessPerCore, "req/s")
-                + "; at least two, so that one can fail behind the balancer"));
+    Map<String, Long> accessInstances = new LinkedHashMap<>();
+    for (AccessLoad load : ACCESS_MIX) {
+      double perCore = results.figure(load.figure()).median() / cores;
+      double serviceCores = deployment.access().get(load.service()).cpus();
+      double requests = requestsPerSecond * load.share();
+      long instances = Math.max(2, atLeast(1, requests / (perCore * serviceCores * usable)));
+      accessInstances.put(load.service(), instances);
+      parts.add(
+          new Part(
+              load.service() + " instances",
+              instances,
+              "× " + cpus(serviceCores) + " cpu",
+              String.format(
+                  Locale.ROOT,
+                  "%.0f %% of the requests, %,.0f/s; %s; at least two, so that one can fail"
+                      + " behind the balancer",
+                  load.share() * 100,
+                  requests,
+                  perCore(load.figure(), perCore, "req/s"))));
+    }
 
     List<String> assumptions =
         List.of(
@@ -293,8 +323,13 @@ record Capacity(double quotesPerSecond, double requestsPerSecond) {
                 NODE_CORES),
             "a quote is ~100 bytes encoded (the bare producer's records), so a broker is bound by"
                 + " records, not bytes, well below ~80 MB/s per producer thread",
-            "API requests are /latest, served from the access service's 250 ms cache; ranges and"
-                + " predictions read Cassandra and cost more (access.range-1-day)");
+            "API requests are split among the access services as dashboards ask: "
+                + ACCESS_MIX.stream()
+                    .map(
+                        l -> String.format(Locale.ROOT, "%s %.0f %%", l.service(), l.share() * 100))
+                    .collect(Collectors.joining(", "))
+                + "; each at the cost of its benchmark's request (/latest from the 250 ms cache,"
+                + " one-day ranges, a prediction, the status)");
     List<App> apps =
         apps(results, deployment, collectors, accessInstances, executorCores, partitions);
     return new Sizing(this, parts, apps, assumptions);
@@ -309,50 +344,58 @@ record Capacity(double quotesPerSecond, double requestsPerSecond) {
       Results results,
       Deployment deployment,
       long collectors,
-      long accessInstances,
+      Map<String, Long> accessInstances,
       long executorCores,
       long partitions) {
     Deployment.App ingest = deployment.ingestStreaming();
     Deployment.App training = deployment.modelTraining();
     String ingestPeak = "ingest.job.peak-rss";
     String trainingPeak = "training.peak-rss";
-    return List.of(
+    List<App> apps = new ArrayList<>();
+    apps.add(
         app(
             results,
             "collector",
             deployment.collector(),
             "pipeline.collector.peak-rss",
-            collectors + " apps (one per set of sources)"),
-        app(
-            results,
-            "access-service",
-            deployment.accessService(),
-            "access.peak-rss",
-            "\"instances\": " + accessInstances),
-        app(results, "streaming job: driver", ingest, ingestPeak, "one instance"),
-        new App(
-            "streaming job: executors",
-            ingest.file(),
-            ingest.executorCores(),
-            ingest.executorMemoryMib(),
-            ingestPeak,
-            peak(results, ingestPeak),
-            "`spark.cores.max="
-                + executorCores
-                + "`, `INGEST_SHUFFLE_PARTITIONS="
-                + executorCores
-                + "`, "
-                + partitions
-                + " partitions"),
-        app(results, "training job: driver", training, trainingPeak, "as committed"),
-        new App(
-            "training job: executors",
-            training.file(),
-            training.executorCores(),
-            training.executorMemoryMib(),
-            trainingPeak,
-            peak(results, trainingPeak),
-            "as committed: more cores shorten a run"));
+            collectors + " apps (one per set of sources)"));
+    // one image: every access service's instance has the peak of the access benchmark's
+    accessInstances.forEach(
+        (service, instances) ->
+            apps.add(
+                app(
+                    results,
+                    service,
+                    deployment.access().get(service),
+                    "access.peak-rss",
+                    "\"instances\": " + instances)));
+    apps.addAll(
+        List.of(
+            app(results, "streaming job: driver", ingest, ingestPeak, "one instance"),
+            new App(
+                "streaming job: executors",
+                ingest.file(),
+                ingest.executorCores(),
+                ingest.executorMemoryMib(),
+                ingestPeak,
+                peak(results, ingestPeak),
+                "`spark.cores.max="
+                    + executorCores
+                    + "`, `INGEST_SHUFFLE_PARTITIONS="
+                    + executorCores
+                    + "`, "
+                    + partitions
+                    + " partitions"),
+            app(results, "training job: driver", training, trainingPeak, "as committed"),
+            new App(
+                "training job: executors",
+                training.file(),
+                training.executorCores(),
+                training.executorMemoryMib(),
+                trainingPeak,
+                peak(results, trainingPeak),
+                "as committed: more cores shorten a run")));
+    return apps;
   }
 
   private static App app(

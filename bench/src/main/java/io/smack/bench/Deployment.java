@@ -2,11 +2,13 @@ package io.smack.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smack.common.AccessServices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,8 +17,10 @@ import java.util.Map;
  * {@code cpus} and {@code mem}, and for a Spark job its executors' {@code spark.executor.cores} and
  * memory (heap and overhead), read from its spark-submit arguments. The sizing takes its units from
  * here, so that an instance of the sizing is an instance of the file.
+ *
+ * @param access the access services' apps by name ({@link AccessServices}), in its order
  */
-record Deployment(App collector, App accessService, App ingestStreaming, App modelTraining) {
+record Deployment(App collector, Map<String, App> access, App ingestStreaming, App modelTraining) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,9 +72,13 @@ record Deployment(App collector, App accessService, App ingestStreaming, App mod
   }
 
   static Deployment read(Path dir) {
+    Map<String, App> access = new LinkedHashMap<>();
+    for (AccessServices.Service service : AccessServices.ALL) {
+      access.put(service.name(), app(dir, "marathon/" + service.name() + ".json", "args"));
+    }
     return new Deployment(
         app(dir, "marathon/collector.json", "args"),
-        app(dir, "marathon/access-service.json", "args"),
+        access,
         app(dir, "marathon/ingest-streaming.json", "args"),
         app(dir, "chronos/model-training.json", "arguments"));
   }

@@ -4,18 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.smack.common.AccessServices;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * The sizing's arithmetic on a fixed results file of a 2-core machine: collector 1 M quotes/s, bare
  * producer 1.6 M records/s, streaming job 20 k quotes/s, raw inserts of its rows 16 k quotes/s
- * against 20 k single rows/s (1.25 rows per quote), /latest 20 k requests/s; peak resident sets:
- * collector 500 MiB, access service 700, streaming job 1 300, training job 1 700. And the committed
- * deploy files against the committed run.
+ * against 20 k single rows/s (1.25 rows per quote), /latest 20 k requests/s, one-day ranges 2 k,
+ * predictions 4 k, the status 10 k; peak resident sets: collector 500 MiB, access service 700,
+ * streaming job 1 300, training job 1 700. And the committed deploy files against the committed
+ * run.
  */
 class CapacityTest {
 
@@ -25,7 +28,7 @@ class CapacityTest {
   private static final Deployment DEPLOYMENT =
       new Deployment(
           new Deployment.App("deploy/marathon/collector.json", 1, 768, Map.of()),
-          new Deployment.App("deploy/marathon/access-service.json", 1, 1024, Map.of()),
+          access(Map.of("latest", 0.5, "series", 1.0, "predictions", 0.5, "status", 0.25)),
           new Deployment.App(
               "deploy/marathon/ingest-streaming.json",
               1,
@@ -55,8 +58,13 @@ class CapacityTest {
     // 1 M × 1.25 rows × 3 replicas = 3.75 M; measured 3.75 M / (10 k × 8 × 0.7) = 67,
     // the anchor 3.75 M / (3 000 × 8 × 0.7) = 223.2 → 224
     assertThat(sizing.count("Cassandra nodes (replication 3)")).isEqualTo(224);
-    // 20 k / (10 k per core × 1 cpu × 0.7) = 2.86
-    assertThat(sizing.count("access-service instances")).isEqualTo(3);
+    // each service its share of 20 k requests/s over its own figure per core × its cpus × 0.7:
+    // /latest 14 k / (10 k × 0.5 × 0.7) = 4; ranges 4 k / (1 k × 1 × 0.7) = 5.7;
+    // predictions 1.6 k / (2 k × 0.5 × 0.7) = 2.3; the status 400 / (5 k × 0.25 × 0.7) = 0.46
+    assertThat(sizing.count("access-latest instances")).isEqualTo(4);
+    assertThat(sizing.count("access-series instances")).isEqualTo(6);
+    assertThat(sizing.count("access-predictions instances")).isEqualTo(3);
+    assertThat(sizing.count("access-status instances")).isEqualTo(2);
     assertThat(sizing.report())
         .contains("For 1,000,000 quotes/s and 20,000 API requests/s")
         .contains("| Cassandra nodes (replication 3) | 224 × 8 cores |")
@@ -69,7 +77,9 @@ class CapacityTest {
     Capacity.Sizing sizing = new Capacity(100, 0).size(fixedResults(), DEPLOYMENT);
 
     // then
-    assertThat(sizing.count("access-service instances")).isEqualTo(2);
+    for (Capacity.AccessLoad load : Capacity.ACCESS_MIX) {
+      assertThat(sizing.count(load.service() + " instances")).isEqualTo(2);
+    }
     assertThat(sizing.count("Kafka brokers")).isEqualTo(3);
     assertThat(sizing.count("Cassandra nodes (replication 3)")).isEqualTo(3);
     assertThat(sizing.count("collector instances")).isEqualTo(1);
@@ -86,7 +96,10 @@ class CapacityTest {
         .extracting(Capacity.App::app, Capacity.App::neededMib)
         .containsExactly(
             tuple("collector", 640L), // 625
-            tuple("access-service", 896L), // 875
+            tuple("access-latest", 896L), // 875
+            tuple("access-series", 896L),
+            tuple("access-predictions", 896L),
+            tuple("access-status", 896L),
             tuple("streaming job: driver", 1664L), // 1 625
             tuple("streaming job: executors", 1664L),
             tuple("training job: driver", 2176L), // 2 125
@@ -101,7 +114,7 @@ class CapacityTest {
             "| streaming job: executors | `deploy/marathon/ingest-streaming.json` | 2 | 2,432 |"
                 + " 1,300 MiB (`ingest.job.peak-rss`) → needs 1,664 | `spark.cores.max=144`,"
                 + " `INGEST_SHUFFLE_PARTITIONS=144`, 153 partitions |")
-        .contains("| access-service | `deploy/marathon/access-service.json` | 1 | 1,024 |")
+        .contains("| access-series | `deploy/marathon/access-series.json` | 1 | 1,024 |")
         .contains(
             "| training job: driver | `deploy/chronos/model-training.json` | 1 | 2,048 (too"
                 + " little: needs 2,176) |");
@@ -133,7 +146,35 @@ class CapacityTest {
     // then: every part's peak was measured, and every file gives it what the peak needs
     assertThat(sizing.apps()).allSatisfy(app -> assertThat(app.measured()).as(app.app()).isTrue());
     assertThat(sizing.shortOfMemory()).isEmpty();
-    assertThat(files.accessService().cpus()).isEqualTo(DEPLOYMENT.accessService().cpus());
+    assertThat(files.access().keySet()).isEqualTo(DEPLOYMENT.access().keySet());
+    files
+        .access()
+        .forEach(
+            (name, app) ->
+                assertThat(app.cpus()).as(name).isEqualTo(DEPLOYMENT.access().get(name).cpus()));
+  }
+
+  @Test
+  void should_size_every_access_service_and_no_other() {
+    assertThat(Capacity.ACCESS_MIX)
+        .extracting(Capacity.AccessLoad::service)
+        .containsExactlyElementsOf(
+            AccessServices.ALL.stream().map(AccessServices.Service::name).toList());
+    assertThat(Capacity.ACCESS_MIX.stream().mapToDouble(Capacity.AccessLoad::share).sum())
+        .isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  /** The access services' apps, by the family part of their names, and their cpus. */
+  private static Map<String, Deployment.App> access(Map<String, Double> cpus) {
+    Map<String, Deployment.App> apps = new LinkedHashMap<>();
+    for (AccessServices.Service service : AccessServices.ALL) {
+      String family = service.name().substring("access-".length());
+      apps.put(
+          service.name(),
+          new Deployment.App(
+              "deploy/marathon/" + service.name() + ".json", cpus.get(family), 1024, Map.of()));
+    }
+    return apps;
   }
 
   @Test

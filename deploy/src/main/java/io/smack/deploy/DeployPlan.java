@@ -59,6 +59,7 @@ final class DeployPlan {
         Comparator.comparingInt(plan::depth).thenComparing(app -> app.path("id").asText()));
     plan.apply();
     plan.problems.addAll(MarathonRules.checkGroup(plan.group()));
+    plan.problems.addAll(MarathonLb.check(plan.apps));
     for (JsonNode job : plan.jobs) {
       plan.problems.addAll(ChronosRules.check(job, now));
     }

@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigResolveOptions;
+import io.smack.common.AccessServices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -118,13 +120,19 @@ class ArtifactConsistencyIT {
   @Test
   void should_expose_marathon_and_listen_on_one_port_per_service() throws IOException {
     for (String service : List.of("collector", "access-service")) {
-      JsonNode app = Definitions.marathonApp(service);
       int exposed = Dockerfile.read(DOCKER.resolve(service + ".Dockerfile")).exposed().get(0);
-      JsonNode mapping = app.get("container").get("portMappings").get(0);
+      assertThat(listenPort(service, Map.of())).as(service).isEqualTo(exposed);
+      for (JsonNode app : appsOf(service)) {
+        JsonNode mapping = app.get("container").get("portMappings").get(0);
+        Map<String, String> env = new HashMap<>();
+        app.get("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
 
-      assertThat(mapping.get("containerPort").asInt()).as(service).isEqualTo(exposed);
-      assertThat(listenPort(service)).as(service).isEqualTo(exposed);
-      assertThat(app.get("healthChecks").get(0).get("portIndex").asInt()).isZero();
+        // the port its environment makes it listen on (the image's, unless HTTP_PORT moves it)
+        assertThat(mapping.get("containerPort").asInt())
+            .as(app.get("id").asText())
+            .isEqualTo(listenPort(service, env));
+        assertThat(app.get("healthChecks").get(0).get("portIndex").asInt()).isZero();
+      }
     }
     // the driver shares the agent's network: its ports are Marathon's, passed by name
     JsonNode ingest = Definitions.marathonApp("ingest-streaming");
@@ -137,23 +145,24 @@ class ArtifactConsistencyIT {
     }
     assertThat(ingest.get("healthChecks").get(0).get("portIndex").asInt()).isEqualTo(http);
     assertThat(entryPoint).contains("export HTTP_PORT=\"$PORT_HTTP\"");
-    assertThat(listenPort("ingest-streaming"))
+    assertThat(listenPort("ingest-streaming", Map.of()))
         .isEqualTo(Dockerfile.read(DOCKER.resolve("ingest-streaming.Dockerfile")).exposed().get(0));
   }
 
   @Test
   void should_check_only_paths_the_services_serve() throws IOException {
     for (String service : List.of("collector", "access-service", "ingest-streaming")) {
-      JsonNode app = Definitions.marathonApp(service);
       Set<String> served = servedPaths(service);
-      for (String checks : List.of("healthChecks", "readinessChecks")) {
-        for (int i = 0; i < app.path(checks).size(); i++) {
-          String path = app.path(checks).get(i).path("path").asText();
-          assertThat(served)
-              .as(
-                  "deploy/marathon/%s.json: %s[%d].path: %s is not served by %s",
-                  service, checks, i, path, service)
-              .contains(path);
+      for (JsonNode app : appsOf(service)) {
+        for (String checks : List.of("healthChecks", "readinessChecks")) {
+          for (int i = 0; i < app.path(checks).size(); i++) {
+            String path = app.path(checks).get(i).path("path").asText();
+            assertThat(served)
+                .as(
+                    "app %s: %s[%d].path: %s is not served by %s",
+                    app.get("id").asText(), checks, i, path, service)
+                .contains(path);
+          }
         }
       }
     }
@@ -166,7 +175,7 @@ class ArtifactConsistencyIT {
     entryPointReads.add("MESOS_NATIVE_JAVA_LIBRARY");
     for (String service : List.of("collector", "access-service", "ingest-streaming")) {
       Set<String> set = new TreeSet<>();
-      Definitions.marathonApp(service).get("env").fieldNames().forEachRemaining(set::add);
+      appsOf(service).forEach(app -> app.get("env").fieldNames().forEachRemaining(set::add));
       Set<String> reads = variablesReadBy(referenceConf(service));
       if (service.equals("ingest-streaming")) {
         reads.addAll(entryPointReads);
@@ -188,9 +197,9 @@ class ArtifactConsistencyIT {
             Definitions.marathonApp("ingest-streaming").get("env").has("KAFKA_BOOTSTRAP_SERVERS"))
         .isTrue();
     for (String service : List.of("ingest-streaming", "access-service")) {
-      assertThat(Definitions.marathonApp(service).get("env").has("CASSANDRA_CONTACT_POINTS"))
-          .as(service)
-          .isTrue();
+      for (JsonNode app : appsOf(service)) {
+        assertThat(app.get("env").has("CASSANDRA_CONTACT_POINTS")).as(service).isTrue();
+      }
     }
     assertThat(trainingSets).contains("CASSANDRA_CONTACT_POINTS", "SPARK_MASTER");
   }
@@ -270,6 +279,15 @@ class ArtifactConsistencyIT {
         .contains("org/apache/spark/sql/cassandra/DefaultSource.class");
   }
 
+  /** The Marathon apps that run a service's image: the access services run one image. */
+  private static List<JsonNode> appsOf(String service) {
+    return service.equals("access-service")
+        ? AccessServices.ALL.stream()
+            .map(s -> (JsonNode) Definitions.marathonApp(s.name()))
+            .toList()
+        : List.of(Definitions.marathonApp(service));
+  }
+
   /**
    * The paths a service answers: the access service's {@code openapi.json} (a test of its own holds
    * it to the routes), and for the others the paths their route code names ({@code path("health")}
@@ -311,7 +329,7 @@ class ArtifactConsistencyIT {
 
   private static List<String> imagesNamed() {
     List<String> images = new ArrayList<>();
-    for (String app : List.of("ingest-streaming", "access-service", "collector")) {
+    for (String app : Definitions.marathonApps()) {
       JsonNode definition = Definitions.marathonApp(app);
       images.add(definition.get("container").get("docker").get("image").asText());
       definition.path("args").forEach(arg -> executorImage(arg.asText(), images));
@@ -337,9 +355,11 @@ class ArtifactConsistencyIT {
   }
 
   /** The port the service listens on when nothing overrides it: its jar's configuration. */
-  private static int listenPort(String service) throws IOException {
+  private static int listenPort(String service, Map<String, String> env) throws IOException {
     Config config =
-        ConfigFactory.parseString(referenceConf(service))
+        // the variables as the root's keys: where the file's ${?NAME} substitutions look
+        ConfigFactory.parseMap(env)
+            .withFallback(ConfigFactory.parseString(referenceConf(service)))
             .resolve(ConfigResolveOptions.noSystem().setAllowUnresolved(true));
     return config.getInt(HTTP_CONFIG.get(service) + ".port");
   }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** The project's own definitions under deploy/, fresh copies for tests to change. */
 final class Definitions {
@@ -16,6 +19,20 @@ final class Definitions {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Definitions() {}
+
+  /** The names of the Marathon apps, as their files under deploy/marathon name them. */
+  static List<String> marathonApps() {
+    try (Stream<Path> files = Files.list(DEPLOY.resolve("marathon"))) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(f -> f.endsWith(".json"))
+          .map(f -> f.substring(0, f.length() - ".json".length()))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   static ObjectNode marathonApp(String name) {
     return read(DEPLOY.resolve("marathon").resolve(name + ".json"));

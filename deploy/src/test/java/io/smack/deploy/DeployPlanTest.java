@@ -24,9 +24,15 @@ class DeployPlanTest {
     assertThat(marathon.method() + " " + marathon.path()).isEqualTo("PUT /v2/groups/smack");
     assertThat(marathon.body().get("id").asText()).isEqualTo("/smack");
     assertThat(ids(marathon.body().get("apps")))
-        .containsExactly("/smack/ingest-streaming", "/smack/access-service", "/smack/collector");
+        .containsExactly(
+            "/smack/ingest-streaming",
+            "/smack/access-latest",
+            "/smack/access-predictions",
+            "/smack/access-series",
+            "/smack/access-status",
+            "/smack/collector");
     assertThat(marathon.body().get("apps").get(1))
-        .isEqualTo(Definitions.marathonApp("access-service"));
+        .isEqualTo(Definitions.marathonApp("access-latest"));
   }
 
   @Test
@@ -81,8 +87,10 @@ class DeployPlanTest {
         .isEqualTo("10.0.0.7:9042");
     assertThat(apps.get(1).get("env").get("CASSANDRA_CONTACT_POINTS").asText())
         .isEqualTo("10.0.0.7:9042");
-    assertThat(apps.get(2).get("env").get("KAFKA_BOOTSTRAP_SERVERS").asText()).isEqualTo("k:9092");
-    assertThat(apps.get(2).get("env").has("CASSANDRA_CONTACT_POINTS")).isFalse();
+    JsonNode collector = apps.get(apps.size() - 1);
+    assertThat(collector.get("id").asText()).isEqualTo("/smack/collector");
+    assertThat(collector.get("env").get("KAFKA_BOOTSTRAP_SERVERS").asText()).isEqualTo("k:9092");
+    assertThat(collector.get("env").has("CASSANDRA_CONTACT_POINTS")).isFalse();
     assertThat(plan.requests().get(1).body().get("environmentVariables").toString())
         .contains("{\"name\":\"CASSANDRA_CONTACT_POINTS\",\"value\":\"10.0.0.7:9042\"}");
   }

@@ -5,6 +5,7 @@ import static io.smack.deploy.Definitions.marathonApp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smack.common.AccessServices;
 import io.smack.localstack.Haproxy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,12 @@ class DeploymentPolicyTest {
 
   @Test
   void should_run_several_access_instances_on_different_hosts_behind_marathon_lb() {
-    JsonNode access = marathonApp("access-service");
+    for (AccessServices.Service service : AccessServices.ALL) {
+      accessApp(marathonApp(service.name()));
+    }
+  }
+
+  private static void accessApp(JsonNode access) {
 
     assertThat(access.get("instances").asInt()).isGreaterThanOrEqualTo(2);
     assertThat(access.get("constraints").toString()).contains("[\"hostname\",\"UNIQUE\"]");
@@ -38,16 +44,19 @@ class DeploymentPolicyTest {
 
   @Test
   void should_give_marathon_lb_the_slow_client_limits_of_the_local_cluster_haproxy() {
-    JsonNode labels = marathonApp("access-service").get("labels");
+    for (AccessServices.Service service : AccessServices.ALL) {
+      JsonNode labels = marathonApp(service.name()).get("labels");
 
-    // marathon-lb fills its templates with Python's str.format: {{ }} are literal braces
-    String frontend =
-        labels.get("HAPROXY_0_FRONTEND_HEAD").asText().replace("{{", "{").replace("}}", "}");
+      // marathon-lb fills its templates with Python's str.format: {{ }} are literal braces
+      String frontend =
+          labels.get("HAPROXY_0_FRONTEND_HEAD").asText().replace("{{", "{").replace("}}", "}");
 
-    // the lines SlowClientsIT holds against slowloris, behind the service port's frontend
-    assertThat(frontend.lines())
-        .startsWith("", "frontend {backend}", "  bind {bindAddr}:{servicePort}{sslCertOptions}")
-        .containsSubsequence(Haproxy.SLOW_CLIENT_LIMITS);
+      // the lines SlowClientsIT holds against slowloris, behind the service port's frontend
+      assertThat(frontend.lines())
+          .as(service.name())
+          .startsWith("", "frontend {backend}", "  bind {bindAddr}:{servicePort}{sslCertOptions}")
+          .containsSubsequence(Haproxy.SLOW_CLIENT_LIMITS);
+    }
   }
 
   @Test
@@ -65,7 +74,10 @@ class DeploymentPolicyTest {
   @Test
   void should_read_and_write_at_local_quorum_and_create_the_keyspace_as_the_deployment_does() {
     Map<String, Map<String, String>> cassandraUsers = new LinkedHashMap<>();
-    for (String name : List.of("ingest-streaming", "access-service")) {
+    for (String name : Definitions.marathonApps()) {
+      if (!marathonApp(name).get("env").has("CASSANDRA_CONTACT_POINTS")) {
+        continue;
+      }
       Map<String, String> env = new LinkedHashMap<>();
       marathonApp(name)
           .get("env")
@@ -98,7 +110,7 @@ class DeploymentPolicyTest {
 
   @Test
   void should_give_every_app_a_health_check_that_waits_for_its_jvm() {
-    for (String name : List.of("ingest-streaming", "access-service", "collector")) {
+    for (String name : Definitions.marathonApps()) {
       JsonNode check = marathonApp(name).get("healthChecks").get(0);
 
       assertThat(check.get("protocol").asText()).as(name).isEqualTo("MESOS_HTTP");

@@ -5,6 +5,7 @@ import static io.smack.deploy.Definitions.json;
 import static io.smack.deploy.Definitions.marathonApp;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,16 +14,12 @@ import org.junit.jupiter.api.Test;
 
 class MarathonRulesTest {
 
-  private static final List<String> APPS =
-      List.of("ingest-streaming", "access-service", "collector");
+  private static final List<String> APPS = Definitions.marathonApps();
 
   @Test
   void should_accept_the_group_of_the_project() {
     ObjectNode group =
-        groupOf(
-            marathonApp("ingest-streaming"),
-            marathonApp("access-service"),
-            marathonApp("collector"));
+        groupOf(APPS.stream().map(Definitions::marathonApp).toArray(JsonNode[]::new));
 
     assertThat(MarathonRules.checkGroup(group)).isEmpty();
   }
@@ -59,7 +56,7 @@ class MarathonRulesTest {
 
   @Test
   void should_check_health_checks_against_the_ports_of_the_app() {
-    ObjectNode app = marathonApp("access-service");
+    ObjectNode app = marathonApp("access-series");
     ObjectNode check = (ObjectNode) app.get("healthChecks").get(0);
     check.put("portIndex", 1).put("protocol", "GRPC").put("timeoutSeconds", 10);
 
@@ -72,12 +69,12 @@ class MarathonRulesTest {
 
   @Test
   void should_check_that_the_readiness_check_names_a_port_of_the_app() {
-    ObjectNode app = marathonApp("access-service");
+    ObjectNode app = marathonApp("access-series");
     ((ObjectNode) app.get("readinessChecks").get(0)).put("portName", "api");
 
     assertThat(MarathonRules.checkApp(app))
         .containsExactly(
-            "app /smack/access-service.readinessChecks[0].portName: 'api' names none of the app's"
+            "app /smack/access-series.readinessChecks[0].portName: 'api' names none of the app's"
                 + " ports [http]");
   }
 
@@ -96,7 +93,7 @@ class MarathonRulesTest {
 
   @Test
   void should_check_constraints_upgrade_and_unreachable_strategies() {
-    ObjectNode app = marathonApp("access-service");
+    ObjectNode app = marathonApp("access-series");
     ((ArrayNode) app.get("constraints")).add(array().add("rack").add("SPREAD"));
     ((ArrayNode) app.get("constraints")).add(array().add("rack").add("LIKE"));
     ((ObjectNode) app.get("upgradeStrategy")).put("maximumOverCapacity", 1.5);
@@ -106,11 +103,11 @@ class MarathonRulesTest {
 
     assertThat(MarathonRules.checkApp(app))
         .containsExactlyInAnyOrder(
-            "app /smack/access-service.constraints[1]: 'SPREAD' is not one of"
+            "app /smack/access-series.constraints[1]: 'SPREAD' is not one of"
                 + " [CLUSTER, GROUP_BY, IS, LIKE, MAX_PER, UNIQUE, UNLIKE]",
-            "app /smack/access-service.constraints[2]: LIKE needs a value",
-            "app /smack/access-service.upgradeStrategy.maximumOverCapacity: 1.5 is outside [0.0, 1.0]",
-            "app /smack/access-service.unreachableStrategy: expungeAfterSeconds must be greater than"
+            "app /smack/access-series.constraints[2]: LIKE needs a value",
+            "app /smack/access-series.upgradeStrategy.maximumOverCapacity: 1.5 is outside [0.0, 1.0]",
+            "app /smack/access-series.unreachableStrategy: expungeAfterSeconds must be greater than"
                 + " inactiveAfterSeconds");
   }
 
@@ -145,16 +142,16 @@ class MarathonRulesTest {
   @Test
   void should_check_the_apps_of_a_group_belong_to_it_and_their_dependencies() {
     ObjectNode stranger = marathonApp("ingest-streaming").put("id", "/other/ingest-streaming");
-    ObjectNode orphan = marathonApp("access-service");
+    ObjectNode orphan = marathonApp("access-series");
     ObjectNode ingest = marathonApp("ingest-streaming");
-    ingest.set("dependencies", array().add("/smack/access-service"));
+    ingest.set("dependencies", array().add("/smack/access-series"));
 
     assertThat(MarathonRules.checkGroup(groupOf(stranger)))
         .containsExactly(
             "app /other/ingest-streaming: is not a child of /smack (use an id under it)");
     assertThat(MarathonRules.checkGroup(groupOf(orphan)))
         .containsExactly(
-            "app /smack/access-service: depends on /smack/ingest-streaming, not in the group");
+            "app /smack/access-series: depends on /smack/ingest-streaming, not in the group");
     assertThat(MarathonRules.checkGroup(groupOf(ingest, orphan)))
         .anySatisfy(p -> assertThat(p).contains("depends on itself"));
   }

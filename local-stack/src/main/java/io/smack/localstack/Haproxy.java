@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real HAProxy (Debian's {@code haproxy}, what marathon-lb runs) in front of several instances of
- * an HTTP service, as marathon-lb balances the access service: round robin, an HTTP health check on
- * {@code /health/ready} every second, and a request that meets a dead instance (refused, reset, no
- * answer) sent again to another one ({@code retry-on all-retryable-errors}, {@code option
- * redispatch}) — safe, as the API's requests are reads; and limits that keep slow clients from
- * holding the front end ({@link #SLOW_CLIENT_LIMITS}).
+ * an HTTP service, or of several services routed by path, as marathon-lb balances the access
+ * services: round robin, an HTTP health check on {@code /health/ready} every second, and a request
+ * that meets a dead instance (refused, reset, no answer) sent again to another one ({@code retry-on
+ * all-retryable-errors}, {@code option redispatch}) — safe, as the API's requests are reads; and
+ * limits that keep slow clients from holding the front end ({@link #SLOW_CLIENT_LIMITS}).
  *
  * <p>Uses the JDK only.
  */
@@ -40,6 +40,19 @@ public final class Haproxy implements AutoCloseable, Supervisor.Running {
           "  stick-table type ip size 100k expire 30s store conn_cur",
           "  tcp-request connection track-sc0 src",
           "  tcp-request connection reject if { sc_conn_cur(0) gt 100 }");
+
+  /**
+   * One backend: its name, the HAProxy condition that routes a request to it ({@code path_beg
+   * /bars/}, as marathon-lb writes {@code HAPROXY_0_PATH}; empty for the backend that takes what no
+   * other takes) and its servers.
+   */
+  public record Backend(String name, Optional<String> route, List<InetSocketAddress> servers) {
+
+    /** The one backend of a service that is not split: every request goes to it. */
+    public static Backend only(String name, List<InetSocketAddress> servers) {
+      return new Backend(name, Optional.empty(), servers);
+    }
+  }
 
   private final Process process;
   private final int port;
@@ -72,6 +85,15 @@ public final class Haproxy implements AutoCloseable, Supervisor.Running {
    * under {@code dir}, and waits until it listens.
    */
   public static Haproxy start(Path dir, int port, List<InetSocketAddress> servers) {
+    return routing(dir, port, List.of(Backend.only("access", servers)));
+  }
+
+  /**
+   * Starts HAProxy on 127.0.0.1:{@code port} in front of {@code backends}, routing each request by
+   * its path to the first backend whose route it matches (in the list's order), else to the one
+   * without a route; its configuration and log under {@code dir}; and waits until it listens.
+   */
+  public static Haproxy routing(Path dir, int port, List<Backend> backends) {
     Path haproxy =
         binary()
             .orElseThrow(
@@ -83,7 +105,7 @@ public final class Haproxy implements AutoCloseable, Supervisor.Running {
       Files.createDirectories(dir);
       Path config = dir.resolve("haproxy.cfg");
       Path log = dir.resolve("haproxy.log");
-      Files.writeString(config, config(port, servers));
+      Files.writeString(config, config(port, backends));
       Process process =
           new ProcessBuilder(haproxy.toString(), "-db", "-f", config.toString())
               .redirectErrorStream(true)
@@ -108,8 +130,18 @@ public final class Haproxy implements AutoCloseable, Supervisor.Running {
     }
   }
 
-  /** The configuration: one HTTP front end on {@code port}, the servers behind it. */
-  static String config(int port, List<InetSocketAddress> servers) {
+  /**
+   * The configuration: one HTTP front end on {@code port}, a {@code use_backend} line per routed
+   * backend in their order (as marathon-lb orders them by {@code HAPROXY_0_BACKEND_WEIGHT}), and
+   * the backend without a route as the default.
+   */
+  static String config(int port, List<Backend> backends) {
+    List<Backend> fallback = backends.stream().filter(b -> b.route().isEmpty()).toList();
+    if (fallback.size() != 1) {
+      throw new IllegalArgumentException(
+          "one backend takes what no route takes; these have no route: "
+              + fallback.stream().map(Backend::name).toList());
+    }
     List<String> lines = new ArrayList<>();
     lines.add("# Written by the local stack at each start; edits are overwritten.");
     lines.add("global");
@@ -130,24 +162,38 @@ public final class Haproxy implements AutoCloseable, Supervisor.Running {
     // the client's address for the access service's rate limit (ACCESS_TRUST_FORWARDED_FOR), as
     // marathon-lb's HTTP frontends give it
     lines.add("  option forwardfor");
-    lines.add("  default_backend access");
-    lines.add("backend access");
-    lines.add("  balance roundrobin");
-    // HTTP/1.1 with a Host header: Pekko HTTP answers a bare HTTP/1.0 check with 400
-    lines.add("  option httpchk");
-    lines.add("  http-check send meth GET uri /health/ready ver HTTP/1.1 hdr Host localhost");
-    lines.add("  http-check expect status 200");
-    lines.add("  default-server inter 1s fall 2 rise 2");
-    for (int i = 0; i < servers.size(); i++) {
-      InetSocketAddress server = servers.get(i);
-      lines.add(
-          "  server access-"
-              + (i + 1)
-              + " "
-              + server.getHostString()
-              + ":"
-              + server.getPort()
-              + " check");
+    for (Backend backend : backends) {
+      backend
+          .route()
+          .ifPresent(
+              route -> {
+                lines.add("  acl path_" + backend.name() + " " + route);
+                lines.add("  use_backend " + backend.name() + " if path_" + backend.name());
+              });
+    }
+    lines.add("  default_backend " + fallback.get(0).name());
+    for (Backend backend : backends) {
+      lines.add("backend " + backend.name());
+      lines.add("  balance roundrobin");
+      // HTTP/1.1 with a Host header: Pekko HTTP answers a bare HTTP/1.0 check with 400
+      lines.add("  option httpchk");
+      lines.add("  http-check send meth GET uri /health/ready ver HTTP/1.1 hdr Host localhost");
+      lines.add("  http-check expect status 200");
+      lines.add("  default-server inter 1s fall 2 rise 2");
+      List<InetSocketAddress> servers = backend.servers();
+      for (int i = 0; i < servers.size(); i++) {
+        InetSocketAddress server = servers.get(i);
+        lines.add(
+            "  server "
+                + backend.name()
+                + "-"
+                + (i + 1)
+                + " "
+                + server.getHostString()
+                + ":"
+                + server.getPort()
+                + " check");
+      }
     }
     lines.add("");
     return String.join("\n", lines);

@@ -3,6 +3,7 @@ package io.smack.localstack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.smack.common.AccessServices;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -280,28 +281,27 @@ public final class Pipeline implements AutoCloseable {
       spark.servers().forEach(supervisor::watch);
     }
     List<Part> access = new ArrayList<>();
-    List<Integer> instancePorts = accessInstancePorts();
-    for (int i = 0; i < instancePorts.size(); i++) {
-      int port = instancePorts.get(i);
-      String name = instancePorts.size() == 1 ? "access-service" : "access-service-" + (i + 1);
+    List<AccessInstance> instances = accessInstances();
+    for (AccessInstance instance : instances) {
+      Map<String, String> settings = new HashMap<>();
+      settings.put("HTTP_PORT", String.valueOf(instance.port()));
+      instance
+          .service()
+          .ifPresent(
+              service -> {
+                settings.put("ACCESS_VIEWS", service.setting());
+                // behind HAProxy, which gives the client's address in the header
+                settings.put("ACCESS_TRUST_FORWARDED_FOR", "true");
+              });
       access.add(
           started(
               () ->
                   ModuleProcess.accessService(
                       root,
-                      name,
-                      options.jvmOptions(name),
-                      environment(
-                          Principal.ACCESS,
-                          instancePorts.size() == 1
-                              ? Map.of("HTTP_PORT", String.valueOf(port))
-                              // behind HAProxy, which gives the client's address in the header
-                              : Map.of(
-                                  "HTTP_PORT",
-                                  String.valueOf(port),
-                                  "ACCESS_TRUST_FORWARDED_FOR",
-                                  "true")),
-                      log(name))));
+                      instance.name(),
+                      options.jvmOptions(instance.name()),
+                      environment(Principal.ACCESS, settings),
+                      log(instance.name()))));
     }
     // a folder's first run: the simulator then starts with a history (see simulatorHistory)
     boolean freshFolder = Files.notExists(dir.resolve("checkpoints/ingest"));
@@ -319,15 +319,14 @@ public final class Pipeline implements AutoCloseable {
                             "INGEST_CHECKPOINT_DIR", dir.resolve("checkpoints/ingest").toString())),
                     log("ingest-streaming")));
     for (int i = 0; i < access.size(); i++) {
-      access.get(i).current().awaitOk(url(instancePorts.get(i), "/health/ready"), SERVICE_START);
+      access.get(i).current().awaitOk(url(instances.get(i).port(), "/health/ready"), SERVICE_START);
     }
-    if (instancePorts.size() > 1) {
-      startHaproxy(instancePorts);
+    if (instances.size() > 1) {
+      startHaproxy(instances);
       LOG.info(
-          "access service ready at {} (HAProxy in front of {} instances on ports {})",
+          "access services ready at {} (HAProxy routing by path to {})",
           accessUrl(""),
-          instancePorts.size(),
-          instancePorts);
+          instances.stream().map(i -> i.name() + " on port " + i.port()).toList());
     } else {
       LOG.info("access service ready at {}", accessUrl(""));
     }
@@ -470,31 +469,45 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * The ports of the access instances: one on the access port alone; on a cluster with HAProxy
-   * installed, two on ports of their own, HAProxy on the access port in front of them, as
-   * marathon-lb serves the instances Marathon runs.
+   * An access instance: its name, its port, and the service it is an instance of (empty: one
+   * instance serves every view).
    */
-  private List<Integer> accessInstancePorts() {
+  private record AccessInstance(String name, int port, Optional<AccessServices.Service> service) {}
+
+  /**
+   * The access instances: one serving every view on the access port alone; on a cluster with
+   * HAProxy installed, one per access service on ports of their own, HAProxy on the access port
+   * routing each request by its path, as marathon-lb serves the services Marathon runs.
+   */
+  private List<AccessInstance> accessInstances() {
+    AccessInstance alone = new AccessInstance("access-service", accessPort, Optional.empty());
     if (nodes == 1) {
-      return List.of(accessPort);
+      return List.of(alone);
     }
     if (Haproxy.binary().isEmpty()) {
       LOG.warn("haproxy is not installed (apt-get install haproxy): one access instance serves");
-      return List.of(accessPort);
+      return List.of(alone);
     }
-    return List.of(Ports.free(), Ports.free());
+    return AccessServices.ALL.stream()
+        .map(service -> new AccessInstance(service.name(), Ports.free(), Optional.of(service)))
+        .toList();
   }
 
-  private void startHaproxy(List<Integer> instancePorts) {
-    List<InetSocketAddress> servers =
-        instancePorts.stream()
-            .map(p -> InetSocketAddress.createUnresolved("127.0.0.1", p))
+  private void startHaproxy(List<AccessInstance> instances) {
+    List<Haproxy.Backend> backends =
+        instances.stream()
+            .map(
+                instance ->
+                    new Haproxy.Backend(
+                        instance.name(),
+                        instance.service().orElseThrow().route(),
+                        List.of(InetSocketAddress.createUnresolved("127.0.0.1", instance.port()))))
             .toList();
-    haproxy = Haproxy.start(dir.resolve("haproxy"), accessPort, servers);
+    haproxy = Haproxy.routing(dir.resolve("haproxy"), accessPort, backends);
     supervisor.watch(
         new Supervisor.Part(
             () -> haproxy,
-            () -> haproxy = Haproxy.start(dir.resolve("haproxy"), accessPort, servers)));
+            () -> haproxy = Haproxy.routing(dir.resolve("haproxy"), accessPort, backends)));
   }
 
   /** Stops the parts in the order data flows, each flushing what it holds. */

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +25,15 @@ class HaproxyTest {
         Haproxy.config(
             18080,
             List.of(
-                InetSocketAddress.createUnresolved("127.0.0.1", 18081),
-                InetSocketAddress.createUnresolved("127.0.0.1", 18082))));
+                new Haproxy.Backend(
+                    "access-latest",
+                    Optional.of("path_reg ^/quotes/[^/]+/latest$"),
+                    List.of(InetSocketAddress.createUnresolved("127.0.0.1", 18083))),
+                Haproxy.Backend.only(
+                    "access",
+                    List.of(
+                        InetSocketAddress.createUnresolved("127.0.0.1", 18081),
+                        InetSocketAddress.createUnresolved("127.0.0.1", 18082))))));
 
     // when: HAProxy checks it (-c: parse and validate, start nothing)
     Process check =
@@ -42,6 +50,11 @@ class HaproxyTest {
         .contains("uri /health/ready ver HTTP/1.1 hdr Host", "retry-on all-retryable-errors")
         .contains("option forwardfor")
         .contains(Haproxy.SLOW_CLIENT_LIMITS)
-        .contains("server access-1 127.0.0.1:18081 check", "server access-2 127.0.0.1:18082 check");
+        .contains("server access-1 127.0.0.1:18081 check", "server access-2 127.0.0.1:18082 check")
+        .contains(
+            "  acl path_access-latest path_reg ^/quotes/[^/]+/latest$\n"
+                + "  use_backend access-latest if path_access-latest\n"
+                + "  default_backend access\n",
+            "server access-latest-1 127.0.0.1:18083 check");
   }
 }

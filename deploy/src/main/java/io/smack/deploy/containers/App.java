@@ -11,6 +11,8 @@ import java.util.List;
  * @param part the app's last path segment, {@code access-service}
  * @param asked the instances the definition asks for
  * @param instances a container each, those placed on this one host
+ * @param ports the host ports of the app's ports, in their order (bridge: where each container port
+ *     is published)
  * @param killGrace between the SIGTERM and the SIGKILL of a stop
  */
 public record App(
@@ -18,6 +20,7 @@ public record App(
     String part,
     int asked,
     List<ContainerSpec> instances,
+    List<Integer> ports,
     List<HealthCheck> healthChecks,
     List<Readiness> readinessChecks,
     List<String> dependencies,
@@ -40,6 +43,7 @@ public record App(
 
   public App {
     instances = List.copyOf(instances);
+    ports = List.copyOf(ports);
     healthChecks = List.copyOf(healthChecks);
     readinessChecks = List.copyOf(readinessChecks);
     dependencies = List.copyOf(dependencies);

@@ -2,10 +2,13 @@ package io.smack.deploy.containers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smack.deploy.MarathonLb;
+import io.smack.localstack.Haproxy;
 import io.smack.localstack.Ports;
 import io.smack.localstack.StackAddresses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -23,9 +28,10 @@ import java.util.stream.Stream;
 /**
  * The pipeline started from its deploy files as containers, on a running local stack: the Spark
  * stand-in for Mesos ({@link SparkStandIn}), then the {@code /smack} group of {@code
- * deploy/marathon/*.json} in the order of its dependencies, and the Chronos jobs of {@code
- * deploy/chronos/*.json} run on demand. A file or an image that cannot work stops the start with
- * one line naming it, and nothing is left running.
+ * deploy/marathon/*.json} in the order of its dependencies behind one HAProxy that routes as
+ * marathon-lb does from their labels, and the Chronos jobs of {@code deploy/chronos/*.json} run on
+ * demand. A file or an image that cannot work stops the start with one line naming it, and nothing
+ * is left running.
  */
 public final class ContainerPipeline implements AutoCloseable {
 
@@ -37,14 +43,17 @@ public final class ContainerPipeline implements AutoCloseable {
   private final List<ChronosJobs.Job> jobs;
   private final int sparkUiPort;
   private final LocalSite site;
+  private final Haproxy balancer;
 
   private ContainerPipeline(
       ContainerGroup group,
       List<App> apps,
       List<ChronosJobs.Job> jobs,
       int sparkUiPort,
-      LocalSite site) {
+      LocalSite site,
+      Haproxy balancer) {
     this.group = group;
+    this.balancer = balancer;
     this.site = site;
     this.apps = apps;
     this.jobs = jobs;
@@ -65,9 +74,13 @@ public final class ContainerPipeline implements AutoCloseable {
         LocalSite.of(
             stack, "spark://" + LocalSite.HOST + ":" + masterPort, checkpoints, Ports::free);
     List<App> apps = new ArrayList<>();
+    List<JsonNode> definitions = new ArrayList<>();
     for (Path file : files(root.resolve("deploy/marathon"))) {
-      apps.add(MarathonApps.read(read(file), root.relativize(file), site));
+      definitions.add(read(file));
+      apps.add(
+          MarathonApps.read(definitions.get(definitions.size() - 1), root.relativize(file), site));
     }
+    samePorts(apps);
     List<ChronosJobs.Job> jobs = new ArrayList<>();
     for (Path file : files(root.resolve("deploy/chronos"))) {
       jobs.add(ChronosJobs.read(read(file), root.relativize(file), site));
@@ -92,11 +105,59 @@ public final class ContainerPipeline implements AutoCloseable {
       }
       awaitWorkers(masterUi, worker - 1, timeout);
       group.deploy(apps, timeout);
-      return new ContainerPipeline(group, apps, jobs, masterUi, site);
+      Haproxy balancer = balancer(dir, definitions, apps);
+      return new ContainerPipeline(group, apps, jobs, masterUi, site, balancer);
     } catch (RuntimeException | InterruptedException e) {
       group.close();
       throw e;
     }
+  }
+
+  /**
+   * Refuses two apps on one port: every container here shares the host's network (see {@link
+   * LocalSite}), where a Mesos agent would give each bridge container its own, and the second would
+   * not start while the first answered both apps' checks.
+   */
+  private static void samePorts(List<App> apps) {
+    Map<Integer, String> owners = new HashMap<>();
+    for (App app : apps) {
+      for (int port : app.ports()) {
+        String other = owners.putIfAbsent(port, app.id());
+        if (other != null) {
+          throw new IllegalStateException(
+              app.id()
+                  + " and "
+                  + other
+                  + " both listen on port "
+                  + port
+                  + ", and the containers here share one network: give one another containerPort"
+                  + " (and the variable that moves its service there)");
+        }
+      }
+    }
+  }
+
+  /**
+   * marathon-lb's part: a real HAProxy on one port of this host, routing each request by its path
+   * to the apps its labels name ({@link MarathonLb}), in front of the ports the apps' first ports
+   * are published on.
+   */
+  private static Haproxy balancer(Path dir, List<JsonNode> definitions, List<App> apps) {
+    List<Haproxy.Backend> backends = new ArrayList<>();
+    for (MarathonLb.Route route : MarathonLb.routes(definitions)) {
+      App app = apps.stream().filter(a -> a.part().equals(route.app())).findFirst().orElseThrow();
+      backends.add(
+          new Haproxy.Backend(
+              route.app(),
+              route.condition(),
+              List.of(InetSocketAddress.createUnresolved(LocalSite.HOST, app.ports().get(0)))));
+    }
+    return Haproxy.routing(dir.resolve("marathon-lb"), Ports.free(), backends);
+  }
+
+  /** The one entry point of the API: {@code http://127.0.0.1:PORT}, routed as marathon-lb would. */
+  public String entryPoint() {
+    return balancer.url();
   }
 
   public ContainerGroup group() {
@@ -132,6 +193,7 @@ public final class ContainerPipeline implements AutoCloseable {
 
   @Override
   public void close() {
+    balancer.close();
     group.close();
   }
 

@@ -84,11 +84,9 @@ public final class ContainersMain {
                   stopped.countDown();
                 },
                 "stop-containers"));
-    App access = pipeline.app("access-service");
     LOG.info(
-        "the pipeline runs in containers; the API: http://{}:{}/status",
-        LocalSite.HOST,
-        access.healthChecks().get(0).port());
+        "the pipeline runs in containers; the API, routed to its access services: {}/status",
+        pipeline.entryPoint());
     ChronosJobs.Job training = pipeline.jobs().get(0);
     stopped.await(1, TimeUnit.MINUTES);
     while (stopped.getCount() > 0) {

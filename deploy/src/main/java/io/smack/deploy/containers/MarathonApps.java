@@ -67,6 +67,7 @@ public final class MarathonApps {
         part,
         asked,
         instances,
+        ports,
         health,
         readiness,
         dependencies,

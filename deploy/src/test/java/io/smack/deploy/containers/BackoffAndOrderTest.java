@@ -21,7 +21,7 @@ class BackoffAndOrderTest {
   void should_start_each_app_of_the_group_after_the_apps_it_depends_on() {
     // given the project's group, read in file order
     List<App> group =
-        List.of("access-service", "collector", "ingest-streaming").stream()
+        List.of("access-latest", "access-status", "collector", "ingest-streaming").stream()
             .map(
                 name ->
                     MarathonApps.read(
@@ -33,7 +33,11 @@ class BackoffAndOrderTest {
     // then the streaming job, which creates the keyspace, comes first
     assertThat(StartOrder.of(group))
         .extracting(App::id)
-        .containsExactly("/smack/ingest-streaming", "/smack/access-service", "/smack/collector");
+        .containsExactly(
+            "/smack/ingest-streaming",
+            "/smack/access-latest",
+            "/smack/access-status",
+            "/smack/collector");
   }
 
   @Test
@@ -52,6 +56,7 @@ class BackoffAndOrderTest {
         id,
         id.substring(7),
         1,
+        List.of(),
         List.of(),
         List.of(),
         List.of(),

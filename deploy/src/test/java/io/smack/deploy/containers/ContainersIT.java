@@ -61,8 +61,8 @@ class ContainersIT {
       group = pipeline.group();
       engine = group.engine();
       LOG.info("group healthy and ready {} s after the launch", seconds(launched));
-      String api =
-          "http://127.0.0.1:" + pipeline.app("access-service").healthChecks().get(0).port();
+      // the API through its one entry point, each view served by its own access service
+      String api = pipeline.entryPoint();
 
       // then every process runs as its image's user, none as root
       for (String name : running(pipeline)) {

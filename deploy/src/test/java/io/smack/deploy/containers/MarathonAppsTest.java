@@ -73,18 +73,18 @@ class MarathonAppsTest {
   @Test
   void should_place_one_unique_instance_on_one_host_and_serve_bridge_ports_on_the_container_port() {
     // given the access service: two instances, hostname:UNIQUE, a bridge port 8080
-    ObjectNode access = Descriptors.marathon("access-service");
+    ObjectNode access = Descriptors.marathon("access-status");
 
     // when
     App app =
         MarathonApps.read(
-            access, Descriptors.file("marathon", "access-service"), Descriptors.oneNode());
+            access, Descriptors.file("marathon", "access-status"), Descriptors.oneNode());
 
     // then
     assertThat(app.asked()).isEqualTo(2);
     assertThat(app.instances())
         .extracting(ContainerSpec::name)
-        .containsExactly("smack-access-service-1");
+        .containsExactly("smack-access-status-1");
     assertThat(app.instances().get(0).env())
         .containsEntry("PORT_HTTP", "8080")
         .containsEntry("PORT0", "8080");
@@ -113,8 +113,8 @@ class MarathonAppsTest {
             Descriptors.oneNode());
     App access =
         MarathonApps.read(
-            Descriptors.marathon("access-service"),
-            Descriptors.file("marathon", "access-service"),
+            Descriptors.marathon("access-status"),
+            Descriptors.file("marathon", "access-status"),
             Descriptors.oneNode());
 
     // then
@@ -124,11 +124,11 @@ class MarathonAppsTest {
 
   @Test
   void should_name_the_file_and_field_of_what_it_cannot_run() {
-    ObjectNode beyond = Descriptors.marathon("access-service");
+    ObjectNode beyond = Descriptors.marathon("access-status");
     ((ObjectNode) beyond.withArray("healthChecks").get(0)).put("portIndex", 1);
-    ObjectNode secret = Descriptors.marathon("access-service");
+    ObjectNode secret = Descriptors.marathon("access-status");
     secret.withObject("/env").putObject("CASSANDRA_PASSWORD").put("secret", "cassandra-password");
-    ObjectNode readiness = Descriptors.marathon("access-service");
+    ObjectNode readiness = Descriptors.marathon("access-status");
     ((ObjectNode) readiness.withArray("readinessChecks").get(0)).put("portName", "admin");
     ObjectNode noImage = Descriptors.marathon("collector");
     noImage.withObject("/container").withObject("/docker").remove("image");
@@ -136,19 +136,19 @@ class MarathonAppsTest {
     assertThatThrownBy(() -> read(beyond))
         .isInstanceOf(DescriptorException.class)
         .hasMessage(
-            "deploy/marathon/access-service.json: healthChecks[0].portIndex: 1 is beyond the app's 1 ports");
+            "deploy/marathon/access-status.json: healthChecks[0].portIndex: 1 is beyond the app's 1 ports");
     assertThatThrownBy(() -> read(secret))
         .hasMessageStartingWith(
-            "deploy/marathon/access-service.json: env.CASSANDRA_PASSWORD: a secret reference");
+            "deploy/marathon/access-status.json: env.CASSANDRA_PASSWORD: a secret reference");
     assertThatThrownBy(() -> read(readiness))
         .hasMessage(
-            "deploy/marathon/access-service.json: readinessChecks[0].portName: 'admin' names none of the ports [http]");
+            "deploy/marathon/access-status.json: readinessChecks[0].portName: 'admin' names none of the ports [http]");
     assertThatThrownBy(() -> read(noImage))
-        .hasMessage("deploy/marathon/access-service.json: container.docker.image: missing");
+        .hasMessage("deploy/marathon/access-status.json: container.docker.image: missing");
   }
 
   private static App read(ObjectNode app) {
     return MarathonApps.read(
-        app, Descriptors.file("marathon", "access-service"), Descriptors.oneNode());
+        app, Descriptors.file("marathon", "access-status"), Descriptors.oneNode());
   }
 }
