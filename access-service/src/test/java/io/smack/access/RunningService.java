@@ -6,6 +6,7 @@ import io.smack.localstack.StackAddresses;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
 
 /**
@@ -56,6 +57,8 @@ final class RunningService implements AutoCloseable {
 
   @Override
   public void close() {
+    // returns once the server's port is closed: a test that stops a service sees it stopped
     system.terminate();
+    system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
   }
 }
