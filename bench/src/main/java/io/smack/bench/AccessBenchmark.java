@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 final class AccessBenchmark implements Benchmark {
 
   private static final Logger LOG = LoggerFactory.getLogger(AccessBenchmark.class);
-  private static final String KEYSPACE = "bench_access";
-  private static final LocalDate DAY = LocalDate.of(2026, 11, 23);
+  static final String KEYSPACE = "bench_access";
+  static final LocalDate DAY = LocalDate.of(2026, 11, 23);
   private static final int QUOTES_IN_DAY = 1000;
   private static final int SYMBOLS = 20;
   private static final int CONNECTIONS = 32;
@@ -251,7 +251,7 @@ final class AccessBenchmark implements Benchmark {
    * quote; {@value #SYMBOLS} symbols with a latest quote each; a served model of AAPL; and a day of
    * the streaming job's batches, for {@code /status}.
    */
-  private static void writeTables(StackAddresses stack) {
+  static void writeTables(StackAddresses stack) {
     try (CqlSession session = CassandraWriteBaseline.session(stack)) {
       CqlSchema.apply(session, KEYSPACE, "{'class': 'SimpleStrategy', 'replication_factor': 1}");
       PreparedStatement quote =

@@ -59,9 +59,11 @@ public final class BenchMain {
 
   /**
    * Run only when named: filling 10 M quotes takes ~9 min here and each training round ~3 min,
-   * longer than all the others together.
+   * longer than all the others together; the isolation of the access services runs their images,
+   * which {@code bin/smack bench access-isolation} builds first.
    */
-  static final List<Benchmark> ON_REQUEST = List.of(new TrainingBenchmark(10_000_000));
+  static final List<Benchmark> ON_REQUEST =
+      List.of(new TrainingBenchmark(10_000_000), new IsolationBenchmark());
 
   private BenchMain() {}
 

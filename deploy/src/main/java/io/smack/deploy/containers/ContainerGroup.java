@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * Runs containers as Marathon and Chronos would have a Mesos agent run them — a faithful executor
  * of the deploy files for testing, not a scheduler: no offers, no placement beyond one host, no
  * upgrades. Apps start in the order of their dependencies, each once its dependencies' tasks are
- * healthy and ready; their health checks are polled as Marathon polls them and a task that fails
- * them, or exits, is stopped and started again after Marathon's backoff; a stop sends SIGTERM and
- * SIGKILL after the app's kill grace period. Closing the group stops and removes every container it
- * started, in the reverse order, with their logs saved under its folder.
+ * healthy and ready (those that wait for the same ones start together, as Marathon starts them);
+ * their health checks are polled as Marathon polls them and a task that fails them, or exits, is
+ * stopped and started again after Marathon's backoff; a stop sends SIGTERM and SIGKILL after the
+ * app's kill grace period. Closing the group stops and removes every container it started, in the
+ * reverse order, with their logs saved under its folder.
  */
 public final class ContainerGroup implements AutoCloseable {
 
@@ -95,32 +98,44 @@ public final class ContainerGroup implements AutoCloseable {
    * @throws IllegalStateException when a task is not healthy and ready within {@code timeout}
    */
   public void deploy(List<App> apps, Duration timeout) throws InterruptedException {
-    for (App app : StartOrder.of(apps)) {
-      if (app.instances().size() < app.asked()) {
-        event(
-            app.id()
-                + ": "
-                + app.asked()
-                + " instances asked, "
-                + app.instances().size()
-                + " placed on this one host (hostname:UNIQUE)");
-      }
+    List<App> waiting = new ArrayList<>(StartOrder.of(apps));
+    Set<String> ready = new HashSet<>();
+    while (!waiting.isEmpty()) {
+      // as Marathon deploys a group: every app whose dependencies are ready starts at once
+      List<App> wave =
+          waiting.stream().filter(app -> ready.containsAll(app.dependencies())).toList();
       List<Task> started = new ArrayList<>();
-      for (ContainerSpec spec : app.instances()) {
-        Task task = new Task(spec, app, app.killGrace(), app.backoff());
-        tasks.add(task);
-        started.add(task);
-        task.launch();
+      for (App app : wave) {
+        if (app.instances().size() < app.asked()) {
+          event(
+              app.id()
+                  + ": "
+                  + app.asked()
+                  + " instances asked, "
+                  + app.instances().size()
+                  + " placed on this one host (hostname:UNIQUE)");
+        }
+        for (ContainerSpec spec : app.instances()) {
+          Task task = new Task(spec, app, app.killGrace(), app.backoff());
+          tasks.add(task);
+          started.add(task);
+          task.launch();
+        }
       }
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (!started.stream().allMatch(Task::healthyAndReady)) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              app.id() + " is not healthy and ready within " + timeout + ": " + lastEvent(app));
+      for (App app : wave) {
+        List<Task> own = started.stream().filter(t -> t.app == app).toList();
+        while (!own.stream().allMatch(Task::healthyAndReady)) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                app.id() + " is not healthy and ready within " + timeout + ": " + lastEvent(app));
+          }
+          TimeUnit.MILLISECONDS.sleep(500);
         }
-        TimeUnit.MILLISECONDS.sleep(500);
+        event(app.id() + " is healthy and ready");
+        ready.add(app.id());
       }
-      event(app.id() + " is healthy and ready");
+      waiting.removeAll(wave);
     }
   }
 

@@ -72,6 +72,12 @@ class ContainersIT {
       Await.until(
           () -> symbols(api) == SYMBOLS.size(), Duration.ofMinutes(3), Duration.ofSeconds(2));
       LOG.info("every symbol's quotes served {} s after the launch", seconds(launched));
+      // each access service serves its own views only: the newest quote through the entry point,
+      // and a range asked of access-latest's own container is another service's
+      assertThat(status(api + "/quotes/AAPL/latest")).isEqualTo(200);
+      String latestOwn = "http://127.0.0.1:" + pipeline.app("access-latest").ports().get(0);
+      assertThat(status(latestOwn + "/quotes/AAPL/latest")).isEqualTo(200);
+      assertThat(status(latestOwn + "/quotes/AAPL?limit=1")).isEqualTo(404);
 
       // when the streaming job is stopped (SIGTERM) and started again mid-stream
       ContainerGroup.Stopped ingestStop = group.restart("smack-ingest-streaming-1");
